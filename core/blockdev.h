@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * blockdev.h - block devices and disk images as filesystems of a scan.
+ *
+ * The one place that talks to the block layer: probing with libblkid,
+ * read-only loop devices for images, and read-only mounts that never replay
+ * a journal.
+ */
+#ifndef KBOOT_BLOCKDEV_H
+#define KBOOT_BLOCKDEV_H
+
+#include <stdio.h>
+
+struct kb_scan;
+
+/*
+ * Probe a block device or image file: a partition table gives one
+ * filesystem per partition (named "<kernel name>" for a device's
+ * partitions, "<image>p<N>" for an image's), otherwise the whole thing is
+ * one filesystem (named name, or the file's base name).  Each is mounted
+ * read-only in a private mount namespace under a temporary directory.
+ * Partitions that are not filesystems kboot reads (swap, RAID, LVM, LUKS)
+ * are skipped with a warning in the scan.  Needs root (CAP_SYS_ADMIN).
+ * Returns 0 when the source was usable, else -errno with a message on err.
+ */
+int kb_blockdev_add(struct kb_scan *s, const char *path, const char *name, FILE *err);
+
+/* Unmount and detach everything kb_blockdev_add() set up for s. */
+void kb_blockdev_release(struct kb_scan *s);
+
+/*
+ * Mount dev (a block device) on dir read-only with the options that stop a
+ * journal replay for fstype.  0 or -errno.
+ */
+int kb_mount_ro(const char *dev, const char *dir, const char *fstype);
+
+/* Why kboot does not open a partition of this type, or NULL when it does. */
+const char *kb_fstype_skip_reason(const char *fstype);
+
+#endif

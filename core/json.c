@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * json.c - writing the menu for machines (JSON) and for people (text).
+ *
+ * The JSON shape is fixed by docs/scan-json.md and the golden files under
+ * tests/data/; change all three together.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "json.h"
+
+/* Length of the valid UTF-8 sequence at s, or 0 when it is not valid. */
+static size_t utf8_len(const unsigned char *s)
+{
+	uint32_t cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+void kb_json_string(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	while (*s) {
+		size_t n = utf8_len(s);
+
+		if (n == 0) {
+			fputs("\xef\xbf\xbd", f);
+			s++;
+		} else if (*s == '"' || *s == '\\') {
+			putc('\\', f);
+			putc(*s++, f);
+		} else if (*s == '\n') {
+			fputs("\\n", f), s++;
+		} else if (*s == '\t') {
+			fputs("\\t", f), s++;
+		} else if (*s < 0x20 || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else {
+			fwrite(s, 1, n, f);
+			s += n;
+		}
+	}
+	putc('"', f);
+}
+
+static void json_strv(FILE *f, const struct ptrv *v)
+{
+	size_t i;
+
+	putc('[', f);
+	for (i = 0; i < v->n; i++) {
+		if (i)
+			fputs(", ", f);
+		kb_json_string(f, strv_get(v, i));
+	}
+	putc(']', f);
+}
+
+static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e)
+{
+	size_t i;
+
+	fputs("  {\"title\": ", f);
+	kb_json_string(f, e->title);
+	fputs(",\n   \"submenu\": ", f);
+	json_strv(f, &e->submenu);
+	fputs(",\n   \"id\": ", f);
+	kb_json_string(f, e->id);
+	fputs(",\n   \"source\": ", f);
+	kb_json_string(f, e->source);
+	fputs(",\n   \"config\": ", f);
+	kb_json_string(f, kb_file_str(a, &e->config));
+	fprintf(f, ",\n   \"type\": \"%s\"", e->type == KB_MULTIBOOT ? "multiboot" : "linux");
+	fputs(",\n   \"kernel\": ", f);
+	kb_json_string(f, kb_file_str(a, &e->kernel));
+	fputs(",\n   \"initrd\": [", f);
+	for (i = 0; i < e->initrds.n; i++) {
+		if (i)
+			fputs(", ", f);
+		kb_json_string(f, kb_file_str(a, e->initrds.v[i]));
+	}
+	fputs("],\n   \"dtb\": ", f);
+	kb_json_string(f, kb_file_str(a, &e->dtb));
+	fputs(",\n   \"cmdline\": ", f);
+	kb_json_string(f, e->cmdline);
+	fprintf(f, ",\n   \"default\": %s", e->is_default ? "true" : "false");
+	fprintf(f, ",\n   \"available\": %s", e->available ? "true" : "false");
+	fputs(",\n   \"warnings\": ", f);
+	if (e->reason) {
+		/* The reason it cannot boot comes first among its warnings. */
+		struct ptrv all = { 0 };
+
+		ptrv_push(a, &all, (void *)e->reason);
+		for (i = 0; i < e->warnings.n; i++)
+			ptrv_push(a, &all, e->warnings.v[i]);
+		json_strv(f, &all);
+	} else {
+		json_strv(f, &e->warnings);
+	}
+	fputs("}", f);
+}
+
+void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m)
+{
+	size_t i;
+
+	fputs("{\"timeout\": ", f);
+	if (m->timeout < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", m->timeout);
+	fputs(",\n \"warnings\": [", f);
+	for (i = 0; i < m->warnings.n; i++) {
+		fputs(i ? ",\n   " : "\n   ", f);
+		kb_json_string(f, strv_get(&m->warnings, i));
+	}
+	fputs(m->warnings.n ? "\n ],\n" : "],\n", f);
+	fputs(" \"entries\": [", f);
+	for (i = 0; i < m->entries.n; i++) {
+		fputs(i ? ",\n" : "\n", f);
+		json_entry(f, a, m->entries.v[i]);
+	}
+	fputs(m->entries.n ? "\n ]}\n" : "]}\n", f);
+}
+
+/* ---- Text ---- */
+
+static void text_entry(FILE *f, struct arena *a, const struct kb_entry *e)
+{
+	size_t i;
+
+	fprintf(f, "  %c ", e->is_default ? '*' : ' ');
+	for (i = 0; i < e->submenu.n; i++)
+		fprintf(f, "%s > ", strv_get(&e->submenu, i));
+	fprintf(f, "%s%s\n", e->title ? e->title : "(untitled)",
+		e->available ? "" : "  [cannot boot]");
+	fprintf(f, "      id %s, from %s (%s)\n", e->id, kb_file_str(a, &e->config), e->source);
+	if (e->reason)
+		fprintf(f, "      why: %s\n", e->reason);
+	if (e->kernel.fs)
+		fprintf(f, "      %s %s\n", e->type == KB_MULTIBOOT ? "multiboot" : "kernel",
+			kb_file_str(a, &e->kernel));
+	for (i = 0; i < e->initrds.n; i++)
+		fprintf(f, "      %s %s\n", e->type == KB_MULTIBOOT ? "module" : "initrd",
+			kb_file_str(a, e->initrds.v[i]));
+	if (e->dtb.fs)
+		fprintf(f, "      dtb    %s\n", kb_file_str(a, &e->dtb));
+	if (*e->cmdline)
+		fprintf(f, "      cmdline %s\n", e->cmdline);
+	for (i = 0; i < e->warnings.n; i++)
+		fprintf(f, "      warning: %s\n", strv_get(&e->warnings, i));
+}
+
+void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m)
+{
+	const struct kb_fs *group = NULL;
+	size_t i;
+
+	if (m->timeout < 0)
+		fprintf(f, "Menu: %zu entries, waits for a choice\n", m->entries.n);
+	else
+		fprintf(f, "Menu: %zu entries, boots the default (*) after %d s\n", m->entries.n,
+			m->timeout);
+	for (i = 0; i < m->entries.n; i++) {
+		const struct kb_entry *e = m->entries.v[i];
+
+		if (i == 0 || e->config.fs != group) {
+			const struct kb_fs *fs = group = e->config.fs;
+
+			fprintf(f, "\n%s", fs ? fs->name : "?");
+			if (fs && fs->fstype)
+				fprintf(f, " %s", fs->fstype);
+			if (fs && fs->label)
+				fprintf(f, " \"%s\"", fs->label);
+			if (fs && fs->uuid)
+				fprintf(f, " UUID=%s", fs->uuid);
+			fputs(":\n", f);
+		}
+		text_entry(f, a, e);
+	}
+	if (m->warnings.n)
+		fputs("\nWarnings:\n", f);
+	for (i = 0; i < m->warnings.n; i++)
+		fprintf(f, "  %s\n", strv_get(&m->warnings, i));
+}

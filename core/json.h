@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * json.h - the menu as JSON (docs/scan-json.md) and as text for people.
+ */
+#ifndef KBOOT_JSON_H
+#define KBOOT_JSON_H
+
+#include <stdio.h>
+
+#include "model.h"
+
+/* Write a JSON string literal; invalid UTF-8 becomes U+FFFD. */
+void kb_json_string(FILE *f, const char *s);
+/* The menu in the documented shape, pretty-printed, with a final newline. */
+void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m);
+/* The menu as a person reads it: grouped by filesystem, submenus indented. */
+void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m);
+
+#endif

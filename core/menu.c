@@ -1,0 +1,457 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * menu.c - kb_scan_run(): configs of every filesystem into one menu.
+ *
+ * See scan.h for the order of work and the default/timeout rule.
+ * Duplicates: two entries are the same when type, kernel, initrds, device
+ * tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
+ * not compared (GRUB adds it, the same entry read as BLS has none).  The
+ * first one in menu order is kept; it inherits the default mark.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "parser.h"
+#include "scan.h"
+
+/* The configs of one filesystem, in reading order. */
+struct fs_result {
+	struct ptrv configs; /* struct kb_pctx * */
+	size_t nentries;     /* entries over all configs */
+};
+
+static struct kb_pctx *pctx_new(struct kb_scan *s, const struct kb_parser *parser,
+				const struct kb_fs *fs, const char *path)
+{
+	struct kb_pctx *p = arena_alloc(s->arena, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->scan = s;
+	p->arena = s->arena;
+	p->parser = parser;
+	p->fs = fs;
+	p->path = path;
+	p->timeout = KB_TIMEOUT_UNSET;
+	return p;
+}
+
+static int parse_file(struct kb_scan *s, struct fs_result *r, const struct kb_parser *parser,
+		      const struct kb_fs *fs, const char *path)
+{
+	struct kb_pctx *p = pctx_new(s, parser, fs, path);
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = kb_read(p, fs, path, 0, &buf, &len);
+	if (ret == -EISDIR || ret == -ENOENT)
+		return 0;
+	if (ret) {
+		kb_warn(p, 0, "cannot read: %s", strerror(-ret));
+		return ret == -ENOMEM ? ret : 0;
+	}
+	ret = parser->parse(p, buf, len);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		kb_warn(p, 0, "not parsed: %s", strerror(-ret));
+	r->nentries += p->entries.n;
+	return ptrv_push(s->arena, &r->configs, p);
+}
+
+/* Expand one path pattern ("*" components match any name) and parse each match. */
+static int parse_pattern(struct kb_scan *s, struct fs_result *r, const struct kb_parser *parser,
+			 const struct kb_fs *fs, const char *dir, const char *rest)
+{
+	struct kb_pctx tmp = { .scan = s, .arena = s->arena };
+	const char *slash, *comp;
+	struct ptrv names = { 0 };
+	size_t i, n;
+	int ret;
+
+	while (*rest == '/')
+		rest++;
+	slash = strchr(rest, '/');
+	n = slash ? (size_t)(slash - rest) : strlen(rest);
+	comp = arena_strndup(s->arena, rest, n);
+	if (!comp)
+		return -ENOMEM;
+
+	if (strcmp(comp, "*")) {
+		char *path = kb_path_join(s->arena, dir, comp);
+
+		if (!path)
+			return -ENOMEM;
+		if (!slash)
+			return kb_is_file(fs, path) ? parse_file(s, r, parser, fs, path) : 0;
+		if (!kb_is_dir(fs, path))
+			return 0;
+		return parse_pattern(s, r, parser, fs, path, slash);
+	}
+	if (kb_list_dir(&tmp, fs, dir, &names))
+		return 0;
+	for (i = 0; i < names.n; i++) {
+		char *path = kb_path_join(s->arena, dir, strv_get(&names, i));
+
+		if (!path)
+			return -ENOMEM;
+		if (!slash)
+			ret = kb_is_file(fs, path) ? parse_file(s, r, parser, fs, path) : 0;
+		else if (kb_is_dir(fs, path))
+			ret = parse_pattern(s, r, parser, fs, path, slash);
+		else
+			ret = 0;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static int run_finder(struct kb_scan *s, struct fs_result *r, const struct kb_parser *parser,
+		      const struct kb_fs *fs)
+{
+	struct kb_pctx *p = pctx_new(s, parser, fs, NULL);
+	int ret;
+
+	if (!p)
+		return -ENOMEM;
+	ret = parser->find(p);
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		kb_scan_warn(s, "%s: %s scan failed: %s", fs->name, parser->name, strerror(-ret));
+	r->nentries += p->entries.n;
+	return ptrv_push(s->arena, &r->configs, p);
+}
+
+static int run_parser(struct kb_scan *s, struct fs_result *r, const struct kb_parser *parser,
+		      const struct kb_fs *fs)
+{
+	size_t i;
+	int ret;
+
+	if (parser->find)
+		return run_finder(s, r, parser, fs);
+	for (i = 0; parser->paths && parser->paths[i]; i++) {
+		ret = parse_pattern(s, r, parser, fs, "/", parser->paths[i]);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static bool same_file(const struct kb_file *a, const struct kb_file *b)
+{
+	if (a->fs != b->fs)
+		return false;
+	return !a->fs || !strcmp(a->path, b->path);
+}
+
+/* Whether a config (not the fallback) already offers this kernel. */
+static bool kernel_offered(struct fs_result *res, size_t nfs, const struct kb_file *k)
+{
+	size_t i, j, e;
+
+	for (i = 0; i < nfs; i++) {
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			if (!strcmp(p->parser->name, "scan"))
+				continue;
+			for (e = 0; e < p->entries.n; e++) {
+				struct kb_entry *en = p->entries.v[e];
+
+				if (same_file(&en->kernel, k))
+					return true;
+			}
+		}
+	}
+	return false;
+}
+
+/* Drop fallback entries for kernels that some config offers already. */
+static void drop_offered(struct fs_result *res, size_t nfs, struct kb_pctx *p)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < p->entries.n; i++) {
+		struct kb_entry *e = p->entries.v[i];
+
+		if (!kernel_offered(res, nfs, &e->kernel))
+			p->entries.v[n++] = e;
+	}
+	p->entries.n = n;
+	if (p->entries.v)
+		p->entries.v[n] = NULL;
+}
+
+/* ---- Checks and merging ---- */
+
+static void check_file(struct kb_scan *s, struct kb_entry *e, const struct kb_file *f,
+		       const char *what)
+{
+	if (!e->available)
+		return;
+	if (!f->fs) {
+		e->available = false;
+		e->reason = arena_printf(s->arena, "no %s given", what);
+	} else if (!kb_is_file(f->fs, f->path)) {
+		e->available = false;
+		e->reason = arena_printf(s->arena, "%s %s:%s not found", what, f->fs->name,
+					 f->path);
+	}
+}
+
+static void check_files(struct kb_scan *s, struct kb_entry *e)
+{
+	size_t i;
+
+	check_file(s, e, &e->kernel, "kernel");
+	for (i = 0; i < e->initrds.n; i++)
+		check_file(s, e, e->initrds.v[i], e->type == KB_MULTIBOOT ? "module" : "initrd");
+	if (e->dtb.fs)
+		check_file(s, e, &e->dtb, "device tree");
+}
+
+static const char *skip_boot_image(const char *c)
+{
+	if (strncmp(c, "BOOT_IMAGE=", 11))
+		return c;
+	while (*c && *c != ' ')
+		c++;
+	while (*c == ' ')
+		c++;
+	return c;
+}
+
+static bool same_entry(const struct kb_entry *a, const struct kb_entry *b)
+{
+	size_t i;
+
+	if (a->type != b->type || !same_file(&a->kernel, &b->kernel) ||
+	    !same_file(&a->dtb, &b->dtb) || a->initrds.n != b->initrds.n)
+		return false;
+	for (i = 0; i < a->initrds.n; i++)
+		if (!same_file(a->initrds.v[i], b->initrds.v[i]))
+			return false;
+	return !strcmp(skip_boot_image(a->cmdline), skip_boot_image(b->cmdline));
+}
+
+/* FNV-1a over a string, continuing from h. */
+static uint32_t fnv(uint32_t h, const char *s)
+{
+	for (; s && *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 16777619u;
+	}
+	return h * 16777619u;
+}
+
+/*
+ * A set of pointers found by a hash, open addressing; enough for the menu's
+ * duplicate and id checks to stay linear on 10,000 entries.
+ */
+struct pset {
+	void **slot;   /* size entries, NULL when free */
+	uint32_t *key; /* the hash of each slot's item */
+	size_t size;   /* a power of two, at least twice the items */
+};
+
+static int pset_init(struct arena *a, struct pset *ps, size_t items)
+{
+	ps->size = 16;
+	while (ps->size < items * 2)
+		ps->size *= 2;
+	ps->slot = arena_alloc(a, ps->size * sizeof(void *));
+	ps->key = arena_alloc(a, ps->size * sizeof(uint32_t));
+	return ps->slot && ps->key ? 0 : -ENOMEM;
+}
+
+/* The first slot at or after h's home that holds an item equal to p, or a free one. */
+static size_t pset_find(struct pset *ps, uint32_t h, const void *p,
+			bool (*eq)(const void *, const void *))
+{
+	size_t i = h & (ps->size - 1);
+
+	while (ps->slot[i] && !(ps->key[i] == h && eq(ps->slot[i], p)))
+		i = (i + 1) & (ps->size - 1);
+	return i;
+}
+
+static uint32_t entry_hash(const struct kb_entry *e)
+{
+	uint32_t h = fnv(2166136261u, e->kernel.path);
+
+	return fnv(h, skip_boot_image(e->cmdline));
+}
+
+static bool entry_eq(const void *a, const void *b)
+{
+	return same_entry(a, b);
+}
+
+static bool id_eq(const void *a, const void *b)
+{
+	return !strcmp(((const struct kb_entry *)a)->id, ((const struct kb_entry *)b)->id);
+}
+
+/*
+ * Ids: "<fs>-<6 hex digits>" from source, config, submenu path, title and
+ * kernel, so they survive rescans and unrelated config edits; a clash (the
+ * same title and kernel twice in one config) gets ".2", ".3"... in order.
+ */
+static int assign_ids(struct kb_scan *s)
+{
+	struct kb_menu *m = &s->menu;
+	struct pset ids;
+	size_t i, j;
+
+	if (pset_init(s->arena, &ids, m->entries.n))
+		return -ENOMEM;
+	for (i = 0; i < m->entries.n; i++) {
+		struct kb_entry *e = m->entries.v[i];
+		const char *fsname = e->config.fs ? e->config.fs->name : "none";
+		const char *base;
+		uint32_t h = 2166136261u;
+		size_t slot;
+		int dup = 1;
+
+		h = fnv(h, e->source);
+		h = fnv(h, fsname);
+		h = fnv(h, e->config.path);
+		for (j = 0; j < e->submenu.n; j++)
+			h = fnv(h, strv_get(&e->submenu, j));
+		h = fnv(h, e->title);
+		h = fnv(h, e->kernel.path);
+		base = e->id = arena_printf(s->arena, "%s-%06x", fsname, h & 0xffffff);
+		for (;;) {
+			if (!e->id)
+				return -ENOMEM;
+			slot = pset_find(&ids, fnv(2166136261u, e->id), e, id_eq);
+			if (!ids.slot[slot])
+				break;
+			e->id = arena_printf(s->arena, "%s.%d", base, ++dup);
+		}
+		ids.slot[slot] = e;
+		ids.key[slot] = fnv(2166136261u, e->id);
+	}
+	return 0;
+}
+
+/* Default and timeout from the first config that has an available entry. */
+static void choose_default(struct kb_scan *s, struct fs_result *res, size_t nfs)
+{
+	struct kb_entry *def = NULL;
+	int timeout = KB_TIMEOUT_UNSET;
+	size_t i, j, e;
+
+	for (i = 0; i < nfs && !def; i++) {
+		for (j = 0; j < res[i].configs.n && !def; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+			struct kb_entry *first = NULL;
+
+			for (e = 0; e < p->entries.n; e++) {
+				struct kb_entry *en = p->entries.v[e];
+
+				if (!en->available)
+					continue;
+				if (!first)
+					first = en;
+				if (en->is_default && !def)
+					def = en;
+			}
+			if (first && !def)
+				def = first;
+			if (def)
+				timeout = p->timeout;
+		}
+	}
+	for (i = 0; i < s->menu.entries.n; i++) {
+		struct kb_entry *en = s->menu.entries.v[i];
+
+		en->is_default = en == def;
+	}
+	if (!def)
+		s->menu.timeout = KB_TIMEOUT_WAIT;
+	else if (timeout == KB_TIMEOUT_UNSET)
+		s->menu.timeout = KB_DEFAULT_TIMEOUT;
+	else
+		s->menu.timeout = timeout;
+}
+
+static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
+{
+	struct kb_menu *m = &s->menu;
+	struct pset seen;
+	size_t i, j, e, n;
+
+	for (i = 0; i < nfs; i++)
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			for (e = 0; e < p->entries.n; e++) {
+				check_files(s, p->entries.v[e]);
+				if (ptrv_push(s->arena, &m->entries, p->entries.v[e]))
+					return -ENOMEM;
+			}
+		}
+	choose_default(s, res, nfs);
+
+	/* Merge duplicates: the first in menu order stays. */
+	if (pset_init(s->arena, &seen, m->entries.n))
+		return -ENOMEM;
+	n = 0;
+	for (i = 0; i < m->entries.n; i++) {
+		struct kb_entry *en = m->entries.v[i];
+		uint32_t h = entry_hash(en);
+		size_t slot = pset_find(&seen, h, en, entry_eq);
+
+		if (seen.slot[slot]) {
+			struct kb_entry *kept = seen.slot[slot];
+
+			kept->is_default |= en->is_default;
+			continue;
+		}
+		seen.slot[slot] = en;
+		seen.key[slot] = h;
+		m->entries.v[n++] = en;
+	}
+	m->entries.n = n;
+	if (m->entries.v)
+		m->entries.v[n] = NULL;
+	return assign_ids(s);
+}
+
+int kb_scan_run(struct kb_scan *s)
+{
+	const struct kb_parser *fallback = kb_parser_by_name("scan");
+	size_t nfs = s->fs.n, i, j;
+	struct fs_result *res;
+	int ret = 0;
+
+	res = arena_alloc(s->arena, (nfs ? nfs : 1) * sizeof(*res));
+	if (!res)
+		return -ENOMEM;
+	for (i = 0; i < nfs && !ret; i++)
+		for (j = 0; kb_parsers[j] && !ret; j++)
+			if (kb_parsers[j] != fallback)
+				ret = run_parser(s, &res[i], kb_parsers[j], s->fs.v[i]);
+	for (i = 0; i < nfs && !ret && fallback; i++) {
+		struct kb_pctx *p;
+
+		if (res[i].nentries)
+			continue;
+		ret = run_parser(s, &res[i], fallback, s->fs.v[i]);
+		if (ret || !res[i].configs.n)
+			continue;
+		p = res[i].configs.v[res[i].configs.n - 1];
+		drop_offered(res, nfs, p);
+	}
+	if (ret)
+		return ret;
+	return merge(s, res, nfs);
+}
