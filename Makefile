@@ -8,7 +8,7 @@ B := build
 CC ?= gcc
 CLANG ?= clang
 PKG_CFLAGS := $(shell pkg-config --cflags blkid 2>/dev/null)
-WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wformat=2 -Wvla
+WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
 KB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
 LDLIBS := -lblkid

@@ -56,7 +56,8 @@ struct kb_parser {
 };
 
 /* The parser table, in the order configs of one filesystem are read. */
-extern const struct kb_parser *const kb_parsers[];
+extern const struct kb_parser *kb_parsers_tmp[]; /* TEMPORARY */
+#define kb_parsers kb_parsers_tmp
 const struct kb_parser *kb_parser_by_name(const char *name);
 
 /* ---- Results ---- */

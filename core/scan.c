@@ -95,18 +95,16 @@ int kb_scan_add_dir(struct kb_scan *s, const char *dir, const struct kb_fs *iden
 	fs->partlabel = arena_strdup(a, identity->partlabel);
 	fs->pttype = arena_strdup(a, identity->pttype);
 	if (!fs->name) {
-		const char *base = strrchr(dir, '/');
-		size_t n;
+		/* The directory's base name; "." and "dir/" included. */
+		char *abs = realpath(dir, NULL);
+		const char *base;
 
-		base = base ? base + 1 : dir;
-		n = strlen(base);
-		if (n == 0) {
-			/* "dir/" - use the last real component */
-			fs->name = kb_path_dir(a, kb_path_join(a, NULL, dir));
-			base = strrchr(fs->name, '/');
-			fs->name = base[1] ? base + 1 : "root";
+		if (abs) {
+			base = strrchr(abs, '/');
+			fs->name = arena_strdup(a, base[1] ? base + 1 : "root");
+			free(abs);
 		} else {
-			fs->name = arena_strndup(a, base, n);
+			fs->name = "root";
 		}
 	}
 	if (ptrv_push(a, &s->fs, fs)) {
