@@ -232,6 +232,9 @@ static bool same_entry(const struct kb_entry *a, const struct kb_entry *b)
 {
 	size_t i;
 
+	/* Entries with no kernel (modules, LOCALBOOT...) are not duplicates. */
+	if (!a->kernel.fs || !b->kernel.fs)
+		return false;
 	if (a->type != b->type || !same_file(&a->kernel, &b->kernel) ||
 	    !same_file(&a->dtb, &b->dtb) || a->initrds.n != b->initrds.n)
 		return false;
@@ -314,7 +317,9 @@ static int assign_ids(struct kb_scan *s)
 		return -ENOMEM;
 	for (i = 0; i < m->entries.n; i++) {
 		struct kb_entry *e = m->entries.v[i];
-		const char *fsname = e->config.fs ? e->config.fs->name : "none";
+		/* The fallback scan has no config: name its entries by the kernel's fs. */
+		const struct kb_fs *idfs = e->config.fs ? e->config.fs : e->kernel.fs;
+		const char *fsname = idfs ? idfs->name : "none";
 		const char *base;
 		uint32_t h = 2166136261u;
 		size_t slot;

@@ -1,0 +1,1 @@
+kernel vmlinuz-6.1.0.sig
