@@ -38,9 +38,10 @@
  *   - Symlinks are followed across mount points, as the booted system would
  *     (Debian's /vmlinuz -> boot/vmlinuz-... with a separate /boot): when a
  *     component is a symlink its target is resolved through the view again
- *     (at most 40 links).  The resolved path is returned only when it ends
- *     on another filesystem than the plain lookup; inside one filesystem
- *     kb_read() follows symlinks itself and the configured path is kept.
+ *     (at most 40 links; a loop leaves the path as written, and reading it
+ *     then fails).  The result names the real file, so the same kernel
+ *     reached as /vmlinuz and as /boot/vmlinuz-6.1 is one file, and the menu
+ *     shows which version a link points to.
  *
  * Not supported: btrfs subvol=/subvolid= options (the filesystem is used
  * as kboot mounted it), overlay and union mounts, x-systemd.* semantics,
@@ -57,27 +58,28 @@
 #include "parser.h"
 #include "scan.h"
 
-#define FSTAB_PATH "/etc/fstab"
+#define FSTAB_PATH   "/etc/fstab"
 #define MAX_SYMLINKS 40
 
 struct kb_mount {
-	const char *mnt;        /* normalised mount point, never "/" */
-	size_t mntlen;          /* strlen(mnt) */
+	const char *mnt;	/* normalised mount point, never "/" */
+	size_t mntlen;		/* strlen(mnt) */
 	const struct kb_fs *fs; /* the filesystem mounted there; NULL if not scanned */
-	const char *subdir;     /* bind mounts: the source directory in fs; "" otherwise */
-	const char *spec;       /* the fstab spec, for the warning */
-	int line;               /* its line in /etc/fstab */
-	bool warned;            /* the "not scanned" warning was given */
+	const char *subdir;	/* bind mounts: the source directory in fs; "" otherwise */
+	const char *spec;	/* the fstab spec, for the warning */
+	int line;		/* its line in /etc/fstab */
+	bool warned;		/* the "not scanned" warning was given */
 };
 
 struct kb_view {
 	const struct kb_fs *root; /* the filesystem whose /etc/fstab this is */
-	struct ptrv mounts;       /* struct kb_mount *, in fstab order */
+	struct ptrv mounts;	  /* struct kb_mount *, in fstab order */
 };
 
 /* ---- Parsing /etc/fstab ---- */
 
 /* Types whose "spec" is not a local filesystem kboot could have scanned. */
+/* clang-format off */
 static const char *const skip_types[] = {
 	"swap", "proc", "sysfs", "tmpfs", "ramfs", "devpts", "devtmpfs", "devfs",
 	"usbfs", "cgroup", "cgroup2", "debugfs", "tracefs", "securityfs", "configfs",
@@ -86,6 +88,7 @@ static const char *const skip_types[] = {
 	"nfs", "nfs4", "cifs", "smbfs", "smb3", "ncpfs", "sshfs", "fuse.sshfs",
 	"davfs", "9p", "glusterfs", "ceph", "afs", "coda", NULL,
 };
+/* clang-format on */
 
 static bool in_list(const char *const *list, const char *s)
 {
@@ -187,8 +190,8 @@ static struct kb_mount *view_mount_of(const struct kb_view *v, const char *path)
 }
 
 /* path (normalised, absolute) on the filesystem that holds it, no symlinks. */
-static struct kb_file view_lookup(struct kb_pctx *p, const struct kb_view *v,
-				  const char *path, struct kb_mount **mp)
+static struct kb_file view_lookup(struct kb_pctx *p, const struct kb_view *v, const char *path,
+				  struct kb_mount **mp)
 {
 	struct kb_mount *m = view_mount_of(v, path);
 	struct kb_file f = { v->root, path };
@@ -198,8 +201,10 @@ static struct kb_file view_lookup(struct kb_pctx *p, const struct kb_view *v,
 	if (!m || !m->fs)
 		return f;
 	f.fs = m->fs;
-	if (!*m->subdir)
-		f.path = path[m->mntlen] ? path + m->mntlen : "/";
+	if (!path[m->mntlen])
+		f.path = *m->subdir ? m->subdir : "/";
+	else if (!*m->subdir)
+		f.path = path + m->mntlen;
 	else
 		f.path = kb_path_join(p->arena, m->subdir, path + m->mntlen + 1);
 	return f;
@@ -258,6 +263,7 @@ static void parse_line(struct kb_pctx *p, struct kb_view *v, char *line, int lin
 	char *spec, *mnt, *type, *opts, *rest = line;
 	struct kb_mount *m;
 	const char *norm;
+	bool bind;
 
 	spec = next_field(&rest);
 	if (!spec || spec[0] == '#')
@@ -275,7 +281,8 @@ static void parse_line(struct kb_pctx *p, struct kb_view *v, char *line, int lin
 		unescape_octal(type);
 	if (opts)
 		unescape_octal(opts);
-	if (mnt[0] != '/' || (type && in_list(skip_types, type)))
+	bind = opts && (has_option(opts, "bind") || has_option(opts, "rbind"));
+	if (mnt[0] != '/' || (!bind && type && in_list(skip_types, type)))
 		return; /* "none", "swap" and pseudo or network filesystems */
 	if (!strncmp(spec, "//", 2) || (spec[0] != '/' && strstr(spec, ":/")))
 		return; /* network shares without a recognised type */
@@ -292,7 +299,7 @@ static void parse_line(struct kb_pctx *p, struct kb_view *v, char *line, int lin
 	m->line = lineno;
 	m->subdir = "";
 	m->spec = arena_strdup(p->arena, spec);
-	if (opts && (has_option(opts, "bind") || has_option(opts, "rbind"))) {
+	if (bind) {
 		struct kb_file src;
 		const char *sp = kb_path_join(p->arena, "/", spec);
 
@@ -437,7 +444,7 @@ static char *follow_links(struct kb_pctx *p, const struct kb_view *v, const char
 
 struct kb_file kb_view_resolve(struct kb_pctx *p, const struct kb_fs *root, const char *path)
 {
-	struct kb_file f = { root, path }, real;
+	struct kb_file f = { root, path };
 	struct kb_mount *m;
 	struct kb_view *v;
 	const char *norm;
@@ -451,17 +458,8 @@ struct kb_file kb_view_resolve(struct kb_pctx *p, const struct kb_fs *root, cons
 	if (!v)
 		return f;
 
-	f = view_lookup(p, v, norm, &m);
 	resolved = follow_links(p, v, norm);
-	if (resolved && strcmp(resolved, norm)) {
-		struct kb_mount *rm;
-
-		real = view_lookup(p, v, resolved, &rm);
-		if (real.fs != f.fs) {
-			f = real;
-			m = rm;
-		}
-	}
+	f = view_lookup(p, v, resolved ? resolved : norm, &m);
 	if (!f.path)
 		f = (struct kb_file){ root, norm };
 	if (m && !m->fs && !m->warned) {

@@ -6,7 +6,8 @@
  * Duplicates: two entries are the same when type, kernel, initrds, device
  * tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
  * not compared (GRUB adds it, the same entry read as BLS has none).  The
- * first one in menu order is kept; it inherits the default mark.
+ * first one in menu order is kept, unless it cannot boot and a later copy
+ * can; the one kept inherits the default mark.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -392,7 +393,7 @@ static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 {
 	struct kb_menu *m = &s->menu;
 	struct pset seen;
-	size_t i, j, e, n;
+	size_t i, j, e, n, *pos;
 
 	for (i = 0; i < nfs; i++)
 		for (j = 0; j < res[i].configs.n; j++) {
@@ -409,6 +410,9 @@ static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 	/* Merge duplicates: the first in menu order stays. */
 	if (pset_init(s->arena, &seen, m->entries.n))
 		return -ENOMEM;
+	pos = arena_alloc(s->arena, seen.size * sizeof(*pos));
+	if (!pos)
+		return -ENOMEM;
 	n = 0;
 	for (i = 0; i < m->entries.n; i++) {
 		struct kb_entry *en = m->entries.v[i];
@@ -418,11 +422,18 @@ static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 		if (seen.slot[slot]) {
 			struct kb_entry *kept = seen.slot[slot];
 
+			en->is_default |= kept->is_default;
 			kept->is_default |= en->is_default;
+			/* A bootable copy takes the place of one that cannot boot. */
+			if (!kept->available && en->available) {
+				m->entries.v[pos[slot]] = en;
+				seen.slot[slot] = en;
+			}
 			continue;
 		}
 		seen.slot[slot] = en;
 		seen.key[slot] = h;
+		pos[slot] = n;
 		m->entries.v[n++] = en;
 	}
 	m->entries.n = n;
