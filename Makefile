@@ -43,11 +43,11 @@ $(B)/asan/%.o: %.c
 # Every tests/unit/test_*.c is one cmocka program linked with all of core/.
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -o $@ $^ $(LDLIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
 deps:
 	@tools/install-deps build
@@ -103,7 +103,7 @@ fuzz: fuzz-build
 # ---- benchmarks (numbers, never pass/fail) ----
 $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) -O2 -g -Icore -o $@ $^ $(LDLIBS)
+	$(CC) $(KB_CFLAGS) -O2 -g -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 bench: $(B)/bench
 	@$(B)/bench tests/data
