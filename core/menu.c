@@ -3,8 +3,9 @@
  * menu.c - kb_scan_run(): configs of every filesystem into one menu.
  *
  * See scan.h for the order of work and the default/timeout rule.
- * Duplicates: two entries are the same when type, kernel, initrds, device
- * tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
+ * Duplicates: two entries from different configs (or two reads of one
+ * config, as GRUB's configfile gives) are the same when type, kernel,
+ * initrds, device tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
  * not compared (GRUB adds it, the same entry read as BLS has none).  The
  * first one in menu order is kept, unless it cannot boot and a later copy
  * can; the one kept inherits the default mark.
@@ -293,9 +294,12 @@ static uint32_t entry_hash(const struct kb_entry *e)
 	return fnv(h, skip_boot_image(e->cmdline));
 }
 
+/* Copies merge across configs; one config's own entries all stay. */
 static bool entry_eq(const void *a, const void *b)
 {
-	return same_entry(a, b);
+	const struct kb_entry *x = a, *y = b;
+
+	return x->origin != y->origin && same_entry(x, y);
 }
 
 static bool id_eq(const void *a, const void *b)

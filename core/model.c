@@ -28,6 +28,7 @@ struct kb_entry *kb_entry_new(struct kb_pctx *p, int line)
 	e->type = KB_LINUX;
 	e->cmdline = "";
 	e->available = true;
+	e->origin = p;
 	if (ptrv_push(p->arena, &p->entries, e))
 		return NULL;
 	return e;

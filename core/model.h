@@ -59,6 +59,7 @@ struct kb_entry {
 	bool available;        /* false: kboot cannot boot it; see reason */
 	const char *reason;    /* why it is not available; NULL when available */
 	struct ptrv warnings;  /* const char *: problems found with this entry */
+	const void *origin;    /* the parse that made it: copies merge only across parses */
 };
 
 #define KB_TIMEOUT_UNSET (-2) /* the config said nothing */
