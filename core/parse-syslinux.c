@@ -21,8 +21,8 @@
  *    entries with MENU PASSWD (kboot asks for no passwords).
  *  - The command line is the one syslinux builds: "BOOT_IMAGE=<kernel as
  *    written>", the options after the kernel file name on a KERNEL/LINUX
- *    line, then APPEND, then " initrd=" INITRD.  A label's APPEND replaces the global one; `APPEND -`
- *    (or an empty APPEND) in a label means none.
+ *    line, then APPEND, then " initrd=" INITRD.  A label's APPEND replaces
+ *    the global one; `APPEND -` (or an empty APPEND) in a label means none.
  *  - initrd= stays in the command line, as syslinux passes it to the kernel;
  *    the files of the FIRST initrd= word (comma-separated) are loaded, as
  *    syslinux's kernel.c does.  Deliberate difference: syslinux finds it with
