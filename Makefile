@@ -25,7 +25,7 @@ ASAN_CORE_OBJ := $(patsubst %.c,$(B)/asan/%.o,$(CORE_SRC))
 UNIT_BIN := $(addprefix $(B)/tests/,$(UNIT_NAMES))
 ASAN_UNIT_BIN := $(addprefix $(B)/asan/tests/,$(UNIT_NAMES))
 
-.PHONY: all check unit unit-asan lint format deps fuzz fuzz-build bench clean help golden-update
+.PHONY: all check unit unit-asan cli lint format deps fuzz fuzz-build bench clean help golden-update
 all: $(B)/kboot
 
 $(B)/kboot: $(CORE_OBJ) $(CMD_OBJ)
@@ -71,7 +71,11 @@ format:
 	clang-format -i core/*.[ch] cmd/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
-	@$(MAKE) --no-print-directory lint unit unit-asan
+	@$(MAKE) --no-print-directory lint unit unit-asan cli
+
+# The kboot binary's command line.
+cli: $(B)/kboot
+	@tests/cli/test-scan.sh
 
 # Rewrite tests/data/<format>/<case>/expected.json from the current build;
 # read the diff before committing it.

@@ -173,6 +173,8 @@ int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err)
 				bad = 1;
 		}
 		if (bad) {
+			if (v)
+				v[-1] = '='; /* show the option as it was given */
 			if (err)
 				fprintf(err, "kboot: %s: unknown or bad option '%s' "
 					"(expected name=, uuid=, label=, partuuid=)\n", path, opt);
