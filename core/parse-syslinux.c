@@ -1150,7 +1150,7 @@ static struct kb_entry *command_entry(struct sl_state *st, const struct sl_cmd *
 				      bool is_default)
 {
 	struct strbuf sb = STRBUF_INIT;
-	const char *opts, *word;
+	const char *opts, *word, *line;
 	struct sl_rec *r;
 	struct kb_entry *e;
 
@@ -1187,8 +1187,13 @@ static struct kb_entry *command_entry(struct sl_state *st, const struct sl_cmd *
 		sb_printf(&sb, " %s", st->append);
 	if (*opts)
 		sb_printf(&sb, " %s", opts);
-	set_boot(st, e, sb_str(&sb), SL_KERNEL, NULL, NULL);
-	sb_release(&sb);
+	/* set_boot() keeps pointers into its arguments: give it arena memory. */
+	line = sb_finish(&sb, st->a);
+	if (!line) {
+		st->oom = true;
+		return e;
+	}
+	set_boot(st, e, line, SL_KERNEL, NULL, NULL);
 	return e;
 }
 
