@@ -56,8 +56,7 @@ struct kb_parser {
 };
 
 /* The parser table, in the order configs of one filesystem are read. */
-extern const struct kb_parser *kb_parsers_tmp[]; /* TEMPORARY */
-#define kb_parsers kb_parsers_tmp
+extern const struct kb_parser *const kb_parsers[];
 const struct kb_parser *kb_parser_by_name(const char *name);
 
 /* ---- Results ---- */

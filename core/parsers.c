@@ -12,41 +12,29 @@
 
 #include "parser.h"
 
-/* TEMPORARY while the parsers are being written: weak, so a missing one is skipped. */
-#define W __attribute__((weak))
-extern const struct kb_parser kb_parser_grub2 W;
-extern const struct kb_parser kb_parser_syslinux W;
-extern const struct kb_parser kb_parser_bls W;
-extern const struct kb_parser kb_parser_lilo W;
-extern const struct kb_parser kb_parser_kboot W;
-extern const struct kb_parser kb_parser_scan W;
+extern const struct kb_parser kb_parser_grub2;
+extern const struct kb_parser kb_parser_syslinux;
+extern const struct kb_parser kb_parser_bls;
+extern const struct kb_parser kb_parser_lilo;
+extern const struct kb_parser kb_parser_kboot;
+extern const struct kb_parser kb_parser_scan;
 
-static const struct kb_parser *all[] = {
+const struct kb_parser *const kb_parsers[] = {
 	&kb_parser_grub2,
 	&kb_parser_syslinux,
 	&kb_parser_bls,
 	&kb_parser_lilo,
 	&kb_parser_kboot,
 	&kb_parser_scan,
+	NULL,
 };
-const struct kb_parser *kb_parsers_tmp[8];
-const struct kb_parser *const *const kb_parsers_ptr = kb_parsers_tmp;
-
-__attribute__((constructor)) static void fill(void)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < sizeof(all) / sizeof(all[0]); i++)
-		if (all[i])
-			kb_parsers_tmp[n++] = all[i];
-}
 
 const struct kb_parser *kb_parser_by_name(const char *name)
 {
 	size_t i;
 
-	for (i = 0; kb_parsers_tmp[i]; i++)
+	for (i = 0; kb_parsers[i]; i++)
 		if (!strcmp(kb_parsers[i]->name, name))
-			return kb_parsers_tmp[i];
+			return kb_parsers[i];
 	return NULL;
 }

@@ -1,0 +1,1314 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * grub-eval.c - the GRUB 2 script interpreter: variables, word expansion,
+ * control flow, functions and the script builtins (set, unset, export,
+ * test / [, true, false, return, break, continue, shift, setparams, eval).
+ *
+ * It follows GRUB's grub-core/script/execute.c: a command name is looked up
+ * first among GRUB's commands, then among functions, and as a last resort a
+ * word "name=value" is an assignment; an unknown command does nothing and
+ * (a GRUB quirk) leaves $? at 0.  Unquoted $x is split into words at
+ * blanks, "$x" is not; an unset or empty unquoted variable produces no word.
+ * `if` tests $? of its condition.  `break N`, `continue N`, `return N`,
+ * `shift N` and `setparams` behave as in GRUB.
+ *
+ * Not supported: wildcard expansion of unquoted words (GRUB does it only
+ * with `insmod regexp`), `-nt`/`-ot` file-time tests (always false).
+ *
+ * Every execution is bounded (grub.h): commands executed, loop iterations,
+ * call depth, the size of a word and the memory held by variables.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grub.h"
+
+static int parse_into(struct gstate *g, const struct gsrc *src, const char *text, size_t len,
+		      int line0, struct glist *out, struct gpool *a);
+
+/* ---- Small helpers ---- */
+
+unsigned g_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h;
+}
+
+char *g_strdup(struct gstate *g, const char *s)
+{
+	return arena_strdup(g->a, s ? s : "");
+}
+
+static bool grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *nv;
+	size_t nc;
+
+	if (n < *cap)
+		return true;
+	nc = *cap ? *cap * 2 : 8;
+	nv = realloc(*v, nc * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = nc;
+	return true;
+}
+
+void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
+{
+	char msg[512], *key;
+	va_list ap;
+	size_t i;
+
+	if (!g->p)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* Say each thing once: a problem in a function shows up per call. */
+	key = arena_printf(g->a, "%p:%d:%s", (const void *)src, line, msg);
+	if (!key)
+		return;
+	for (i = 0; i < g->nwarned; i++)
+		if (!strcmp(g->warned[i], key))
+			return;
+	if (g->nwarnings >= G_MAX_WARNINGS) {
+		if (g->nwarnings++ == G_MAX_WARNINGS)
+			kb_warn(g->p, 0, "more than %d problems; the rest are not listed",
+				G_MAX_WARNINGS);
+		return;
+	}
+	g->nwarnings++;
+	if (grow((void **)&g->warned, &g->capwarned, g->nwarned, sizeof(char *)))
+		g->warned[g->nwarned++] = key;
+	if (src && src->fs)
+		kb_warn_at(g->p, src->fs, src->path, line, "%s", msg);
+	else
+		kb_warn(g->p, line, "%s", msg);
+}
+
+/* ---- Variables ---- */
+
+static struct gvar *env_slot(struct genv *e, const char *name, unsigned h, bool create)
+{
+	size_t i;
+
+	if (create && (e->used + 1) * 4 >= e->cap * 3) {
+		size_t nc = e->cap ? e->cap * 2 : 32, j;
+		struct gvar *nt = calloc(nc, sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		for (j = 0; j < e->cap; j++) {
+			struct gvar *v = &e->tab[j];
+			size_t k;
+
+			if (!v->name)
+				continue;
+			for (k = v->hash & (nc - 1); nt[k].name; k = (k + 1) & (nc - 1))
+				;
+			nt[k] = *v;
+		}
+		free(e->tab);
+		e->tab = nt;
+		e->cap = nc;
+	}
+	if (!e->cap)
+		return NULL;
+	for (i = h & (e->cap - 1); e->tab[i].name; i = (i + 1) & (e->cap - 1))
+		if (e->tab[i].hash == h && !strcmp(e->tab[i].name, name))
+			return &e->tab[i];
+	if (!create)
+		return NULL;
+	e->tab[i].name = strdup(name);
+	if (!e->tab[i].name)
+		return NULL;
+	e->tab[i].hash = h;
+	e->used++;
+	return &e->tab[i];
+}
+
+/* The variable as seen from e (through overlays); NULL when never set. */
+static struct gvar *env_find(struct genv *e, const char *name, unsigned h)
+{
+	for (; e; e = e->parent) {
+		struct gvar *v = env_slot(e, name, h, false);
+
+		if (v)
+			return v;
+	}
+	return NULL;
+}
+
+const char *g_env_get(struct genv *e, const char *name)
+{
+	struct gvar *v = env_find(e, name, g_hash(name));
+
+	return v ? v->val : NULL;
+}
+
+const struct gvar *g_var_info(struct gstate *g, struct genv *e, const char *name)
+{
+	(void)g;
+	return env_find(e, name, g_hash(name));
+}
+
+const char *g_get(struct gstate *g, const char *name)
+{
+	return g_env_get(g->env, name);
+}
+
+static int env_set(struct gstate *g, struct genv *e, const char *name, const char *val,
+		   bool exported, const struct gsrc *src, int line)
+{
+	unsigned h = g_hash(name);
+	struct gvar *v = env_slot(e, name, h, true);
+	size_t oldlen, newlen = val ? strlen(val) : 0;
+	char *copy = NULL;
+
+	if (!v)
+		return -ENOMEM;
+	oldlen = v->val ? strlen(v->val) : 0;
+	if (val) {
+		if (g->varmem - oldlen + newlen > G_MAX_VARMEM) {
+			g_warn(g, src, line, "variables use more than %u MiB; '%s' not set",
+			       G_MAX_VARMEM >> 20, name);
+			return -E2BIG;
+		}
+		/* GRUB's write hook on root: "(hd0,1)" is stored as "hd0,1". */
+		if (newlen >= 2 && val[0] == '(' && val[newlen - 1] == ')' &&
+		    !strcmp(name, "root")) {
+			val++;
+			newlen -= 2;
+		}
+		copy = strndup(val, newlen);
+		if (!copy)
+			return -ENOMEM;
+	}
+	g->varmem = g->varmem - oldlen + newlen;
+	free(v->val);
+	v->val = copy;
+	v->exported = exported;
+	v->src = src;
+	v->line = line;
+	return 0;
+}
+
+void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src,
+	      int line)
+{
+	struct gvar *v = env_find(g->env, name, g_hash(name));
+
+	env_set(g, g->env, name, val, v && v->exported, src, line);
+}
+
+int g_set(struct gstate *g, const char *name, const char *val)
+{
+	struct gvar *v = env_find(g->env, name, g_hash(name));
+
+	return env_set(g, g->env, name, val, v && v->exported, NULL, 0);
+}
+
+void g_unset(struct gstate *g, const char *name)
+{
+	struct gvar *v = env_find(g->env, name, g_hash(name));
+
+	/* In an overlay, an unset slot hides the parent's value. */
+	if (v || g->env->parent)
+		env_set(g, g->env, name, NULL, false, NULL, 0);
+}
+
+void g_export(struct gstate *g, const char *name)
+{
+	struct gvar *v = env_find(g->env, name, g_hash(name));
+	const char *val = v && v->val ? v->val : "";
+
+	env_set(g, g->env, name, val, true, v ? v->src : NULL, v ? v->line : 0);
+}
+
+struct genv *g_env_new(struct gstate *g, struct genv *parent)
+{
+	struct genv *e;
+
+	if (!grow((void **)&g->envs, &g->capenvs, g->nenvs, sizeof(*g->envs)))
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->parent = parent;
+	g->envs[g->nenvs++] = e;
+	return e;
+}
+
+void g_env_drop(struct gstate *g, struct genv *e)
+{
+	size_t j;
+
+	if (!g->nenvs || g->envs[g->nenvs - 1] != e)
+		return;
+	for (j = 0; j < e->cap; j++) {
+		if (e->tab[j].val)
+			g->varmem -= strlen(e->tab[j].val);
+		free(e->tab[j].name);
+		free(e->tab[j].val);
+	}
+	free(e->tab);
+	free(e);
+	g->nenvs--;
+}
+
+static void copy_exported(struct gstate *g, struct genv *to, struct genv *from)
+{
+	size_t i;
+
+	if (from->parent)
+		copy_exported(g, to, from->parent);
+	for (i = 0; i < from->cap; i++) {
+		struct gvar *v = &from->tab[i];
+
+		if (!v->name)
+			continue;
+		if (v->val && v->exported)
+			env_set(g, to, v->name, v->val, true, v->src, v->line);
+		else if (env_slot(to, v->name, v->hash, false))
+			env_set(g, to, v->name, NULL, false, NULL, 0); /* unset or no longer exported */
+	}
+}
+
+struct genv *g_env_context(struct gstate *g, struct genv *from)
+{
+	struct genv *e = g_env_new(g, NULL);
+
+	if (e && from)
+		copy_exported(g, e, from);
+	return e;
+}
+
+/* ---- Word expansion ---- */
+
+/*
+ * The words of one command being built.  Strings and the array live in
+ * g->scratch and are released after the command (exec_cmd's mark).
+ */
+struct gargv {
+	struct gpool *pool;
+	char **v;
+	size_t n, cap;
+	struct strbuf cur;
+	bool have;    /* the current argument exists (possibly empty) */
+	bool toolong;
+	bool oom;
+};
+
+static void av_next(struct gargv *av)
+{
+	char *s;
+
+	if (!av->have)
+		return;
+	s = gp_strndup(av->pool, sb_str(&av->cur), av->cur.len);
+	if (av->n + 1 >= av->cap) {
+		size_t nc = av->cap ? av->cap * 2 : 16;
+		char **nv = gp_alloc(av->pool, nc * sizeof(*nv));
+
+		if (nv && av->n)
+			memcpy(nv, av->v, av->n * sizeof(*nv));
+		if (nv) {
+			av->v = nv;
+			av->cap = nc;
+		}
+	}
+	if (!s || av->n + 1 >= av->cap) {
+		av->oom = true;
+	} else {
+		av->v[av->n++] = s;
+		av->v[av->n] = NULL;
+	}
+	sb_reset(&av->cur);
+	av->have = false;
+}
+
+static void av_add(struct gargv *av, const char *s, size_t n)
+{
+	if (av->cur.len + n > G_MAX_WORD) {
+		av->toolong = true;
+		n = G_MAX_WORD > av->cur.len ? G_MAX_WORD - av->cur.len : 0;
+	}
+	sb_add(&av->cur, s, n);
+	av->have = true;
+}
+
+static void av_free(struct gargv *av)
+{
+	sb_release(&av->cur);
+}
+
+/* Append value split at blanks: GRUB's grub_script_argv_split_append(). */
+static void av_split(struct gargv *av, const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	while (*s) {
+		const char *w = s;
+
+		while (*s && *s != ' ' && *s != '\t' && *s != '\n')
+			s++;
+		av_add(av, w, (size_t)(s - w));
+		while (*s == ' ' || *s == '\t' || *s == '\n')
+			s++;
+		if (*s)
+			av_next(av);
+	}
+}
+
+static void expand_var(struct gstate *g, struct gargv *av, const struct gpart *pt)
+{
+	bool split = pt->type == GP_VAR;
+	const char *name = pt->s;
+	char num[32];
+	int i;
+
+	if ((name[0] >= '0' && name[0] <= '9') || !strcmp(name, "#") || !strcmp(name, "*") ||
+	    !strcmp(name, "@")) {
+		struct gscope *sc = g->scope;
+		int argc = sc ? sc->argc - sc->shift : 0;
+		char **argv = sc ? sc->argv + sc->shift : NULL;
+
+		if (name[0] == '#') {
+			snprintf(num, sizeof(num), "%d", argc);
+			av_add(av, num, strlen(num));
+		} else if (name[0] == '*' || name[0] == '@') {
+			for (i = 0; i < argc; i++) {
+				if (split) {
+					if (i)
+						av_next(av);
+					av_split(av, argv[i]);
+				} else {
+					if (i && name[0] == '*')
+						av_add(av, " ", 1);
+					else if (i)
+						av_next(av);
+					av_add(av, argv[i], strlen(argv[i]));
+				}
+			}
+		} else {
+			unsigned long k = strtoul(name, NULL, 10);
+
+			if (k >= 1 && k <= (unsigned long)argc) {
+				if (split)
+					av_split(av, argv[k - 1]);
+				else
+					av_add(av, argv[k - 1], strlen(argv[k - 1]));
+			}
+		}
+		return;
+	}
+	if (!strcmp(name, "?")) {
+		snprintf(num, sizeof(num), "%d", g->status);
+		av_add(av, num, strlen(num));
+		return;
+	}
+	{
+		const char *v = g_get(g, name);
+
+		if (!v || !v[0])
+			return;
+		if (split)
+			av_split(av, v);
+		else
+			av_add(av, v, strlen(v));
+	}
+}
+
+/* Expand words into av (NULL-terminated av->v).  0 or -ENOMEM. */
+static int expand(struct gstate *g, const struct gword *w, size_t nw, struct gargv *av,
+		  const struct gnode *n)
+{
+	size_t i;
+	unsigned j;
+
+	for (i = 0; i < nw; i++) {
+		av_next(av);
+		for (j = 0; j < w[i].nparts; j++) {
+			const struct gpart *pt = &w[i].parts[j];
+
+			switch (pt->type) {
+			case GP_LIT:
+				if (pt->len)
+					av_add(av, pt->s, pt->len);
+				break;
+			case GP_QLIT:
+				av_add(av, pt->s, pt->len);
+				break;
+			default:
+				expand_var(g, av, pt);
+				break;
+			}
+		}
+	}
+	av_next(av);
+	if (av->toolong)
+		g_warn(g, n->src, n->line, "a word longer than %u KiB was cut", G_MAX_WORD >> 10);
+	/* Commands are counted, but one can build a megabyte: count bytes too. */
+	for (i = 0; i < av->n; i++)
+		g->expanded += strlen(av->v[i]) + 1;
+	if (g->expanded > G_MAX_EXPANDED && !g->stopped) {
+		g->stopped = true;
+		g_warn(g, n->src, n->line, "more than %lu MiB of words expanded: stopped",
+		       G_MAX_EXPANDED >> 20);
+	}
+	if (av->cur.oom || av->oom)
+		return -ENOMEM;
+	if (!av->v) {
+		av->v = gp_zalloc(av->pool, sizeof(char *));
+		if (!av->v)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* ---- Functions ---- */
+
+struct gfunc {
+	const char *name;    /* NULL: empty slot */
+	unsigned hash;
+	struct gblock *body; /* in g->a; parsed on the first call */
+};
+
+static struct gfunc *func_slot(struct gstate *g, const char *name, bool create)
+{
+	unsigned h = g_hash(name);
+	size_t i;
+
+	if (create && (g->funcs_used + 1) * 4 >= g->funcs_cap * 3) {
+		size_t nc = g->funcs_cap ? g->funcs_cap * 2 : 16, j;
+		struct gfunc *nt = arena_alloc(g->a, nc * sizeof(*nt));
+
+		if (!nt)
+			return NULL;
+		for (j = 0; j < g->funcs_cap; j++) {
+			size_t k;
+
+			if (!g->funcs[j].name)
+				continue;
+			for (k = g->funcs[j].hash & (nc - 1); nt[k].name; k = (k + 1) & (nc - 1))
+				;
+			nt[k] = g->funcs[j];
+		}
+		g->funcs = nt;
+		g->funcs_cap = nc;
+	}
+	if (!g->funcs_cap)
+		return NULL;
+	for (i = h & (g->funcs_cap - 1); g->funcs[i].name; i = (i + 1) & (g->funcs_cap - 1))
+		if (g->funcs[i].hash == h && !strcmp(g->funcs[i].name, name))
+			return &g->funcs[i];
+	if (!create)
+		return NULL;
+	g->funcs[i].name = g_strdup(g, name);
+	if (!g->funcs[i].name)
+		return NULL;
+	g->funcs[i].hash = h;
+	g->funcs_used++;
+	return &g->funcs[i];
+}
+
+void g_scope_release(struct gscope *sc)
+{
+	int i;
+
+	for (i = 0; i < sc->nowned; i++)
+		free(sc->owned[i]);
+	free(sc->owned);
+	sc->owned = NULL;
+	sc->nowned = 0;
+}
+
+static int call_func(struct gstate *g, const struct gnode *n, const struct gfunc *f, int argc,
+		     char **argv)
+{
+	/* $1 is the first argument: the name is not a parameter. */
+	struct gscope scope = { argc - 1, argv + 1, 0, NULL, 0 };
+	struct gscope *old = g->scope;
+	unsigned long loops = g->loops;
+	int ret;
+
+	if (g->depth >= G_MAX_DEPTH) {
+		g_warn(g, n->src, n->line, "calls nested deeper than %d: '%s' not run",
+		       G_MAX_DEPTH, argv[0]);
+		return 1;
+	}
+	if (!f->body->parsed) {
+		struct gblock *b = f->body;
+
+		b->parsed = arena_alloc(g->a, sizeof(*b->parsed));
+		if (!b->parsed || parse_into(g, b->src, b->text, b->len, b->line, b->parsed, g->perm))
+			return 1;
+	}
+	g->depth++;
+	g->scope = &scope;
+	g->loops = 0;
+	ret = g_exec_list(g, f->body->parsed);
+	g->func_return = false;
+	g->loops = loops;
+	g->scope = old;
+	g->depth--;
+	g_scope_release(&scope);
+	return ret;
+}
+
+/* ---- Execution ---- */
+
+
+static int exec_node(struct gstate *g, const struct gnode *n);
+
+static int exec_cmd(struct gstate *g, const struct gnode *n)
+{
+	struct gargv av = { g->scratch, NULL, 0, 0, STRBUF_INIT, false, false, false };
+	struct gpmark m = gp_mark(g->scratch);
+	const struct gcmd *cmd;
+	struct gfunc *f;
+	char **argv;
+	int argc, ret = 0;
+	bool invert = false;
+
+	if (++g->commands > g->max_commands) {
+		g->stopped = true;
+		g_warn(g, n->src, n->line, "more than %lu commands executed: stopped",
+		       g->max_commands);
+		return 1;
+	}
+	if (expand(g, n->u.cmd.w, n->u.cmd.nw, &av, n) || !av.n)
+		goto out;
+	argv = av.v;
+	argc = (int)av.n;
+	if (!strcmp(argv[0], "!")) {
+		invert = true;
+		argv++;
+		argc--;
+		if (!argc) {
+			ret = 1;
+			goto out;
+		}
+	}
+	cmd = g_find_cmd(argv[0]);
+	if (cmd) {
+		ret = cmd->fn(g, n, argc, argv);
+	} else if ((f = func_slot(g, argv[0], false))) {
+		ret = call_func(g, n, f, argc, argv);
+	} else {
+		char *eq = strchr(argv[0], '=');
+
+		/* GRUB's last resort: "name=value" sets a variable. */
+		if (eq && eq != argv[0]) {
+			*eq = '\0';
+			g_set_at(g, argv[0], eq + 1, n->src, n->line);
+		}
+		ret = 0;
+	}
+	if (invert)
+		ret = !ret;
+out:
+	av_free(&av);
+	gp_release(g->scratch, m);
+	return ret;
+}
+
+static int exec_loop(struct gstate *g, const struct gnode *n, bool until)
+{
+	unsigned long iter = 0;
+	int ret = 0;
+
+	g->loops++;
+	for (;;) {
+		if (g->stopped)
+			break;
+		if (++iter > G_MAX_LOOP) {
+			g_warn(g, n->src, n->line, "loop stopped after %d iterations", G_MAX_LOOP);
+			break;
+		}
+		ret = g_exec_list(g, &n->u.loop.cond);
+		if (g->func_return)
+			break;
+		if (until ? !ret : ret)
+			break;
+		ret = g_exec_list(g, &n->u.loop.body);
+		if (g->func_return)
+			break;
+		if (g->breaks == 1 && g->is_continue)
+			g->breaks = 0;
+		if (g->breaks)
+			break;
+	}
+	if (g->breaks)
+		g->breaks--;
+	g->loops--;
+	return ret;
+}
+
+static int exec_for(struct gstate *g, const struct gnode *n)
+{
+	struct gargv av = { g->scratch, NULL, 0, 0, STRBUF_INIT, false, false, false };
+	struct gpmark m = gp_mark(g->scratch);
+	int ret = 0;
+	size_t i;
+
+	if (expand(g, n->u.cfor.w, n->u.cfor.nw, &av, n)) {
+		av_free(&av);
+		gp_release(g->scratch, m);
+		return 1;
+	}
+	g->loops++;
+	for (i = 0; i < av.n && !g->stopped; i++) {
+		if (g->is_continue && g->breaks == 1)
+			g->breaks = 0;
+		if (g->breaks)
+			continue;
+		if (i >= G_MAX_LOOP) {
+			g_warn(g, n->src, n->line, "loop stopped after %d iterations", G_MAX_LOOP);
+			break;
+		}
+		g_set_at(g, n->u.cfor.var, av.v[i], n->src, n->line);
+		ret = g_exec_list(g, &n->u.cfor.body);
+		if (g->func_return)
+			break;
+	}
+	if (g->breaks)
+		g->breaks--;
+	g->loops--;
+	av_free(&av);
+	gp_release(g->scratch, m);
+	return ret;
+}
+
+static int exec_node(struct gstate *g, const struct gnode *n)
+{
+	size_t i;
+	int ret;
+
+	switch (n->type) {
+	case GN_CMD:
+		return exec_cmd(g, n);
+	case GN_IF:
+		for (i = 0; i < n->u.cif.n; i++) {
+			ret = g_exec_list(g, &n->u.cif.conds[i]);
+			if (g->func_return || g->stopped)
+				return ret;
+			if (g->status == 0)
+				return g_exec_list(g, &n->u.cif.bodies[i]);
+		}
+		return n->u.cif.els ? g_exec_list(g, n->u.cif.els) : 0;
+	case GN_FOR:
+		return exec_for(g, n);
+	case GN_WHILE:
+	case GN_UNTIL:
+		return exec_loop(g, n, n->type == GN_UNTIL);
+	case GN_FUNC: {
+		struct gfunc *f;
+
+		if (!n->u.func.name || !n->u.func.body)
+			return 1;
+		f = func_slot(g, n->u.func.name, true);
+		if (!f)
+			return 1;
+		f->body = g_block_keep(g, n->u.func.body);
+		return f->body ? 0 : 1;
+	}
+	case GN_AND:
+	case GN_OR:
+		ret = exec_node(g, n->u.ao.l);
+		g->status = ret;
+		if (g->func_return || g->breaks || g->stopped)
+			return ret;
+		if ((n->type == GN_AND) == (ret == 0) && n->u.ao.r)
+			ret = exec_node(g, n->u.ao.r);
+		return ret;
+	}
+	return 0;
+}
+
+int g_exec_list(struct gstate *g, const struct glist *l)
+{
+	int ret = 0;
+	size_t i;
+
+	if (!l)
+		return 0;
+	for (i = 0; i < l->n; i++) {
+		if (g->breaks || g->stopped)
+			break;
+		ret = exec_node(g, l->v[i]);
+		g->status = ret;
+		if (g->func_return)
+			break;
+	}
+	return ret;
+}
+
+/* ---- Parsing text in this state ---- */
+
+struct warnctx {
+	struct gstate *g;
+	const struct gsrc *src;
+	int line; /* > 0: report every problem at this line */
+};
+
+static void parse_warn(void *data, int line, const char *msg)
+{
+	struct warnctx *w = data;
+
+	g_warn(w->g, w->src, w->line > 0 ? w->line : line, "%s", msg);
+}
+
+static int parse_into(struct gstate *g, const struct gsrc *src, const char *text, size_t len,
+		      int line0, struct glist *out, struct gpool *a)
+{
+	struct warnctx w = { g, src, 0 };
+
+	if (g->parsed + len > G_MAX_PARSED) {
+		g_warn(g, src, line0, "more than %u MiB of script parsed: the rest is skipped",
+		       G_MAX_PARSED >> 20);
+		return -E2BIG;
+	}
+	g->parsed += len;
+	return g_parse(a, src, text, len, line0, out, parse_warn, &w);
+}
+
+struct gblock *g_block_keep(struct gstate *g, const struct gblock *b)
+{
+	struct gblock *k = arena_memdup(g->a, b, sizeof(*b));
+
+	if (k)
+		k->parsed = NULL;
+	return k;
+}
+
+/* Parse and run text statement by statement, releasing each one's memory. */
+static int exec_text(struct gstate *g, const struct gsrc *src, const char *text, size_t len,
+		     int line0)
+{
+	struct warnctx w = { g, src, 0 };
+	struct gparse *it;
+	int ret = 0;
+
+	if (g->parsed + len > G_MAX_PARSED) {
+		g_warn(g, src, line0, "more than %u MiB of script parsed: the rest is skipped",
+		       G_MAX_PARSED >> 20);
+		return 1;
+	}
+	g->parsed += len;
+	it = g_parse_begin(g->scratch, src, text, len, line0, parse_warn, &w);
+	if (!it)
+		return 1;
+	while (!g->stopped) {
+		struct gpmark m = gp_mark(g->scratch);
+		struct glist l;
+
+		if (g_parse_next(it, &l) <= 0) {
+			gp_release(g->scratch, m);
+			break;
+		}
+		ret = g_exec_list(g, &l);
+		gp_release(g->scratch, m);
+		if (g->func_return)
+			break;
+	}
+	g_parse_end(it);
+	return ret;
+}
+
+int g_exec_block(struct gstate *g, const struct gblock *b)
+{
+	return b ? exec_text(g, b->src, b->text, b->len, b->line) : 0;
+}
+
+int g_exec_src(struct gstate *g, const struct gsrc *src)
+{
+	return exec_text(g, src, src->text, src->len, 1);
+}
+
+int g_run_string(struct gstate *g, const char *text, const struct gsrc *from, int line)
+{
+	struct gsrc *src = arena_alloc(g->a, sizeof(*src));
+	size_t len = strlen(text);
+	/* Blocks defined by the text point into it: keep it. */
+	char *copy = arena_strndup(g->a, text, len);
+
+	if (!src || !copy || !(copy = g_strip_cr(g->a, copy, &len)))
+		return 1;
+	if (from) {
+		src->fs = from->fs;
+		src->path = from->path;
+	}
+	src->text = copy;
+	src->len = len;
+	return exec_text(g, src, copy, len, from ? line : 1);
+}
+
+struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path,
+		       const char *buf, size_t len)
+{
+	struct gsrc *src = arena_alloc(g->a, sizeof(*src));
+
+	if (!src || !grow((void **)&g->files, &g->capfiles, g->nfiles, sizeof(*g->files)))
+		return NULL;
+	src->fs = fs;
+	/* Entries point at their config's path: it lives in the scan's arena. */
+	src->path = g->p ? arena_strdup(g->p->arena, path) : g_strdup(g, path);
+	src->text = g_strip_cr(g->a, buf, &len);
+	src->len = len;
+	if (!src->path || !src->text)
+		return NULL;
+	g->files[g->nfiles++] = src;
+	return src;
+}
+
+struct gsrc *g_load_file(struct gstate *g, const struct kb_fs *fs, const char *path,
+			 const struct gsrc *from, int line)
+{
+	char *buf;
+	size_t i, len;
+	int err;
+
+	for (i = 0; i < g->nfiles; i++)
+		if (g->files[i]->fs == fs && !strcmp(g->files[i]->path, path))
+			return g->files[i];
+	if (!g->p)
+		return NULL;
+	err = kb_read(g->p, fs, path, 0, &buf, &len);
+	if (err) {
+		g_warn(g, from, line, "cannot read %s:%s: %s", fs->name, path, strerror(-err));
+		return NULL;
+	}
+	return g_src_new(g, fs, path, buf, len);
+}
+
+/* ---- State ---- */
+
+struct gstate *g_state_new(struct kb_pctx *p)
+{
+	struct gstate *g = calloc(1, sizeof(*g));
+
+	if (!g)
+		return NULL;
+	g->a = arena_new();
+	if (!g->a) {
+		free(g);
+		return NULL;
+	}
+	g->p = p;
+	g->max_commands = G_MAX_COMMANDS;
+	g->perm = gp_new();
+	g->scratch = gp_new();
+	g->env = g_env_new(g, NULL);
+	if (!g->env || !g->perm || !g->scratch) {
+		g_state_free(g);
+		return NULL;
+	}
+	return g;
+}
+
+void g_state_free(struct gstate *g)
+{
+	size_t i, j;
+
+	if (!g)
+		return;
+	for (i = 0; i < g->nenvs; i++) {
+		struct genv *e = g->envs[i];
+
+		for (j = 0; j < e->cap; j++) {
+			free(e->tab[j].name);
+			free(e->tab[j].val);
+		}
+		free(e->tab);
+		free(e);
+	}
+	free(g->envs);
+	free(g->files);
+	free(g->warned);
+	gp_free(g->perm);
+	gp_free(g->scratch);
+	arena_free(g->a);
+	free(g);
+}
+
+struct gmenu *g_menu_new(struct gstate *g, struct genv *env)
+{
+	struct gmenu *m = arena_alloc(g->a, sizeof(*m));
+
+	if (m)
+		m->env = env;
+	return m;
+}
+
+struct gitem *g_menu_add(struct gstate *g, enum gitem_kind kind)
+{
+	struct gmenu *m = g->menu;
+	struct gitem *it;
+
+	if (!m)
+		return NULL;
+	if (g->nitems >= G_MAX_ITEMS)
+		return NULL;
+	if (m->nitems == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 16;
+		struct gitem **v = arena_alloc(g->a, nc * sizeof(*v));
+
+		if (!v)
+			return NULL;
+		if (m->nitems)
+			memcpy(v, m->items, m->nitems * sizeof(*v));
+		m->items = v;
+		m->cap = nc;
+	}
+	it = arena_alloc(g->a, sizeof(*it));
+	if (!it)
+		return NULL;
+	it->kind = kind;
+	m->items[m->nitems++] = it;
+	if (kind != GI_INCLUDE)
+		m->nown++;
+	g->nitems++;
+	return it;
+}
+
+/* ---- Builtins ---- */
+
+int g_cmd_set(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	char *eq;
+
+	if (argc < 2)
+		return 0; /* GRUB lists the variables */
+	eq = strchr(argv[1], '=');
+	if (!eq || eq == argv[1])
+		return 1;
+	*eq = '\0';
+	g_set_at(g, argv[1], eq + 1, n->src, n->line);
+	return 0;
+}
+
+int g_cmd_unset(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	int i;
+
+	(void)n;
+	for (i = 1; i < argc; i++)
+		g_unset(g, argv[i]);
+	return 0;
+}
+
+int g_cmd_export(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	int i;
+
+	(void)n;
+	for (i = 1; i < argc; i++)
+		g_export(g, argv[i]);
+	return 0;
+}
+
+int g_cmd_true(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)g, (void)n, (void)argc, (void)argv;
+	return 0;
+}
+
+int g_cmd_false(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)g, (void)n, (void)argc, (void)argv;
+	return 1;
+}
+
+/* A whole decimal number, as GRUB's grub_strtoul(s, &end, 10) with *end == 0. */
+static bool parse_count(const char *s, unsigned long *out)
+{
+	char *end;
+
+	if (!s[0] || s[0] == '-' || s[0] == '+')
+		return false;
+	*out = strtoul(s, &end, 10);
+	return !*end;
+}
+
+int g_cmd_return(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	unsigned long v;
+
+	(void)n;
+	if (!g->scope || argc > 2)
+		return 1; /* "not in function body" */
+	g->func_return = true;
+	if (argc == 1)
+		return g->status;
+	if (!parse_count(argv[1], &v))
+		return 1;
+	return v ? 1 : 0;
+}
+
+int g_cmd_break(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	unsigned long count = 1;
+
+	(void)n;
+	if (argc > 2 || (argc == 2 && (!parse_count(argv[1], &count) || !count)))
+		return 1;
+	g->is_continue = strcmp(argv[0], "break") != 0;
+	g->breaks = count > g->loops ? g->loops : count;
+	return 0;
+}
+
+int g_cmd_shift(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	unsigned long k = 1;
+
+	(void)n;
+	if (!g->scope)
+		return 0;
+	if (argc > 2 || (argc == 2 && !parse_count(argv[1], &k)))
+		return 1;
+	if (k > (unsigned long)(g->scope->argc - g->scope->shift))
+		return 1;
+	g->scope->shift += (int)k;
+	return 0;
+}
+
+int g_cmd_setparams(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct gscope *sc = g->scope;
+	char **v;
+	int i;
+
+	(void)n;
+	if (!sc)
+		return 1;
+	v = calloc((size_t)argc, sizeof(*v));
+	if (!v)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		v[i - 1] = strdup(argv[i]);
+		if (!v[i - 1]) {
+			while (--i > 0)
+				free(v[i - 1]);
+			free(v);
+			return 1;
+		}
+	}
+	/* Earlier setparams arrays stay owned until the scope ends. */
+	{
+		char **o = realloc(sc->owned, (size_t)(sc->nowned + argc) * sizeof(char *));
+
+		if (!o) {
+			for (i = 0; i < argc - 1; i++)
+				free(v[i]);
+			free(v);
+			return 1;
+		}
+		sc->owned = o;
+		for (i = 0; i < argc - 1; i++)
+			sc->owned[sc->nowned++] = v[i];
+		sc->owned[sc->nowned++] = (char *)v;
+	}
+	sc->argv = v;
+	sc->argc = argc - 1;
+	sc->shift = 0;
+	return 0;
+}
+
+int g_cmd_eval(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i, ret;
+
+	for (i = 1; i < argc; i++) {
+		if (i > 1)
+			sb_addc(&sb, ' ');
+		sb_adds(&sb, argv[i]);
+	}
+	if (sb.oom || g->depth >= G_MAX_DEPTH) {
+		sb_release(&sb);
+		return 1;
+	}
+	g->depth++;
+	ret = g_run_string(g, sb_str(&sb), n->src, n->line);
+	g->depth--;
+	sb_release(&sb);
+	return ret;
+}
+
+/* ---- test / [ ---- */
+
+struct texpr {
+	struct gstate *g;
+	const struct gnode *n;
+	char **v;
+	int n_args, i;
+};
+
+static bool file_test(struct texpr *t, char op, const char *name)
+{
+	struct kb_file f;
+
+	if (!t->g->p || !g_resolve(t->g, t->n->src, t->n->line, name, &f) || !f.fs)
+		return false;
+	switch (op) {
+	case 'd':
+		return kb_is_dir(f.fs, f.path);
+	case 'e':
+		return kb_exists(f.fs, f.path);
+	case 'f':
+		return kb_is_file(f.fs, f.path);
+	case 's': {
+		char *buf;
+		size_t len;
+		int err;
+
+		/* Non-empty: reading one byte either gets it or says "too big". */
+		err = kb_read(t->g->p, f.fs, f.path, 1, &buf, &len);
+		return err == -EFBIG || (!err && len > 0);
+	}
+	}
+	return false;
+}
+
+static long long tnum(const char *s)
+{
+	return strtoll(s, NULL, 0);
+}
+
+/* -pgt/-plt: compare the numbers after a common non-numeric prefix. */
+static long long tpnum(const char *s)
+{
+	while (*s && !(*s >= '0' && *s <= '9'))
+		s++;
+	return strtoll(s, NULL, 10);
+}
+
+static bool t_or(struct texpr *t);
+
+static bool t_primary(struct texpr *t)
+{
+	const char *a, *op, *b;
+
+	if (t->i >= t->n_args)
+		return false;
+	a = t->v[t->i];
+	if (!strcmp(a, "!")) {
+		t->i++;
+		return !t_primary(t);
+	}
+	if (!strcmp(a, "(")) {
+		bool r;
+
+		t->i++;
+		r = t_or(t);
+		if (t->i < t->n_args && !strcmp(t->v[t->i], ")"))
+			t->i++;
+		return r;
+	}
+	/* A binary operator wins when three words are left (as GRUB's test.c). */
+	if (t->i + 2 < t->n_args) {
+		op = t->v[t->i + 1];
+		b = t->v[t->i + 2];
+		{
+			int c;
+			bool r = false, known = true;
+
+			if (!strcmp(op, "=") || !strcmp(op, "=="))
+				r = !strcmp(a, b);
+			else if (!strcmp(op, "!="))
+				r = strcmp(a, b) != 0;
+			else if (!strcmp(op, "<") || !strcmp(op, "<=") || !strcmp(op, ">") ||
+				 !strcmp(op, ">=")) {
+				c = strcmp(a, b);
+				r = op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
+			} else if (!strcmp(op, "-eq"))
+				r = tnum(a) == tnum(b);
+			else if (!strcmp(op, "-ne"))
+				r = tnum(a) != tnum(b);
+			else if (!strcmp(op, "-lt"))
+				r = tnum(a) < tnum(b);
+			else if (!strcmp(op, "-le"))
+				r = tnum(a) <= tnum(b);
+			else if (!strcmp(op, "-gt"))
+				r = tnum(a) > tnum(b);
+			else if (!strcmp(op, "-ge"))
+				r = tnum(a) >= tnum(b);
+			else if (!strcmp(op, "-pgt"))
+				r = tpnum(a) > tpnum(b);
+			else if (!strcmp(op, "-plt"))
+				r = tpnum(a) < tpnum(b);
+			else if (!strcmp(op, "-nt") || !strcmp(op, "-ot"))
+				r = false; /* file times: not supported */
+			else
+				known = false;
+			if (known) {
+				t->i += 3;
+				return r;
+			}
+		}
+	}
+	if (a[0] == '-' && a[1] && !a[2] && strchr("defszn", a[1]) && t->i + 1 < t->n_args) {
+		const char *arg = t->v[t->i + 1];
+
+		t->i += 2;
+		if (a[1] == 'z')
+			return !arg[0];
+		if (a[1] == 'n')
+			return arg[0] != 0;
+		return file_test(t, a[1], arg);
+	}
+	t->i++;
+	return a[0] != 0;
+}
+
+static bool t_and(struct texpr *t)
+{
+	bool r = t_primary(t);
+
+	while (t->i < t->n_args && !strcmp(t->v[t->i], "-a")) {
+		bool r2;
+
+		t->i++;
+		r2 = t_primary(t);
+		r = r && r2;
+	}
+	return r;
+}
+
+static bool t_or(struct texpr *t)
+{
+	bool r = t_and(t);
+
+	while (t->i < t->n_args && !strcmp(t->v[t->i], "-o")) {
+		bool r2;
+
+		t->i++;
+		r2 = t_and(t);
+		r = r || r2;
+	}
+	return r;
+}
+
+int g_cmd_test(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct texpr t = { g, n, argv + 1, argc - 1, 0 };
+
+	if (!strcmp(argv[0], "[")) {
+		if (argc < 2 || strcmp(argv[argc - 1], "]"))
+			return 1; /* GRUB: "] expected" */
+		t.n_args--;
+	}
+	if (t.n_args <= 0)
+		return 1;
+	return t_or(&t) ? 0 : 1;
+}

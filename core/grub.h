@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * grub.h - private interfaces of kboot's GRUB 2 script engine.
+ *
+ * The GRUB parser is three files:
+ *   grub-lex.c    text -> syntax tree (lexer, parser, syntax-error recovery)
+ *   grub-eval.c   the interpreter: variables, expansion, control flow, `test`
+ *   parse-grub.c  GRUB's commands (menuentry, linux, search, load_env...),
+ *                 menu building, default selection, the kb_parser descriptor
+ *   grub-bls.c    the `blscfg` command (Fedora's BootLoaderSpec import)
+ * Nothing outside these files includes this header (tests/unit/test_grub.c
+ * does, to test the lexer and the interpreter on their own).
+ *
+ * Memory: the syntax trees, menu items and scopes live in one private arena
+ * (gstate.a) freed when the parse ends; variable values are on the heap
+ * (they are overwritten in loops) and freed with the state.  Everything that
+ * ends up in a struct kb_entry is copied into the scan's arena (p->arena).
+ */
+#ifndef KBOOT_GRUB_H
+#define KBOOT_GRUB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parser.h"
+
+/* ---- Limits: hostile input must terminate, quickly ---- */
+#define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
+#define G_MAX_DEPTH 64              /* function calls, eval, submenus, includes */
+#define G_MAX_LOOP 10000            /* iterations of one while/until loop */
+#define G_MAX_COMMANDS 10000000UL   /* commands executed by one parse */
+#define G_MAX_WORD (1u << 20)       /* longest expanded word or variable value */
+#define G_MAX_VARMEM (64u << 20)    /* bytes held by all variable values */
+#define G_MAX_ITEMS 100000          /* menu entries and submenus of one parse */
+#define G_MAX_PARSED (64u << 20)    /* bytes of script text parsed (includes, eval) */
+#define G_MAX_WARNINGS 200          /* warnings of one parse; then one summary */
+#define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
+
+/* ---- Scratch memory ----
+ *
+ * A bump allocator whose chunks are kept: gp_release() rewinds to a mark
+ * taken earlier (LIFO), so the next body parsed or command expanded reuses
+ * the same, already mapped memory.  Not zeroed unless gp_zalloc().
+ */
+struct gpool;
+struct gpmark {
+	size_t chunk, used;
+};
+
+struct gpool *gp_new(void);
+void gp_free(struct gpool *p);
+void *gp_alloc(struct gpool *p, size_t size);  /* NULL on OOM */
+void *gp_zalloc(struct gpool *p, size_t size);
+void *gp_memdup(struct gpool *p, const void *s, size_t n);
+char *gp_strndup(struct gpool *p, const char *s, size_t n);
+struct gpmark gp_mark(struct gpool *p);
+void gp_release(struct gpool *p, struct gpmark m);
+
+/* ---- Syntax tree ---- */
+
+enum gpart_type {
+	GP_LIT,  /* unquoted text (escapes done): not split, dropped when empty */
+	GP_QLIT, /* quoted text: makes the argument exist even when empty */
+	GP_VAR,  /* $x: value split into words at blanks */
+	GP_QVAR, /* "$x": value kept whole */
+};
+
+struct gpart {
+	unsigned char type; /* enum gpart_type */
+	unsigned len;       /* bytes of s */
+	const char *s;      /* text, or the variable name; NUL-terminated */
+};
+
+/* One word of a command: parts concatenated (and split) at run time. */
+struct gword {
+	struct gpart *parts;
+	unsigned nparts;
+	unsigned plainlen;
+	const char *plain; /* plain unquoted characters: the text (not NUL-terminated); else NULL */
+};
+
+struct gsrc;
+
+/*
+ * A { block } kept as text: menu entry, submenu and function bodies are
+ * parsed only when they run (as GRUB does), into a scratch arena that is
+ * freed afterwards, so a 10,000-entry file never holds 10,000 syntax trees.
+ */
+struct gblock {
+	const char *text;       /* between the braces; in a buffer that outlives the parse */
+	size_t len;
+	int line;               /* line of text[0] */
+	const struct gsrc *src;
+	struct glist *parsed;   /* functions: parsed on first call, kept */
+};
+
+struct gnode;
+
+struct glist {
+	struct gnode **v;
+	size_t n;
+};
+
+enum gnode_type {
+	GN_CMD,   /* words [block] */
+	GN_IF,    /* if/elif/else/fi */
+	GN_FOR,   /* for NAME in words; do list; done */
+	GN_WHILE, /* while list; do list; done */
+	GN_UNTIL, /* until list; do list; done */
+	GN_FUNC,  /* function NAME { list } */
+	GN_AND,   /* a && b (kboot extension: GRUB 2 rejects it) */
+	GN_OR,    /* a || b (kboot extension) */
+};
+
+struct gnode {
+	enum gnode_type type;
+	int line;               /* where it starts */
+	const struct gsrc *src; /* the file it came from (for warnings) */
+	union {
+		struct {
+			struct gword *w;
+			size_t nw;
+			const struct gblock *block; /* { ... } argument (menuentry, submenu); NULL if none */
+		} cmd;
+		struct {
+			struct glist *conds;  /* n conditions (if, elif...) */
+			struct glist *bodies; /* n bodies */
+			size_t n;
+			struct glist *els;    /* else body; NULL if none */
+		} cif;
+		struct {
+			const char *var;
+			struct gword *w;
+			size_t nw;
+			struct glist body;
+		} cfor;
+		struct {
+			struct glist cond, body;
+		} loop;
+		struct {
+			const char *name;
+			const struct gblock *body;
+		} func;
+		struct {
+			struct gnode *l, *r;
+		} ao;
+	} u;
+};
+
+/* A script file (or eval string, or synthesized BLS entry). */
+struct gsrc {
+	const struct kb_fs *fs; /* where it is; NULL for eval strings */
+	const char *path;       /* its path on fs (scan arena) */
+	const char *text;       /* its text, without carriage returns */
+	size_t len;
+	bool active;            /* being executed now (include-cycle detection) */
+};
+
+/*
+ * Called for each syntax error: line of the statement, and a sentence that
+ * already says how the parser recovered.
+ */
+typedef void (*gwarn_fn)(void *data, int line, const char *msg);
+
+/*
+ * Parse buf (its first line is line0; no carriage returns: g_strip_cr())
+ * into out (nodes in pool a, tagged with src).  Words and blocks point into
+ * buf, which must outlive out.  Never fails on bad syntax: each broken
+ * statement is reported through warn and parsed again leniently (see the
+ * recovery rule in parse-grub.c's header).  Returns 0 or -ENOMEM.
+ */
+int g_parse(struct gpool *a, const struct gsrc *src, const char *buf, size_t len, int line0,
+	    struct glist *out, gwarn_fn warn, void *data);
+
+/*
+ * The same, one top-level statement at a time, so a caller can run each and
+ * release its memory (gp_release) before the next: g_parse_next() gives the
+ * next statement (or the statements of a recovered region) and returns 1,
+ * 0 at the end, -ENOMEM.  The iterator is freed by g_parse_end().
+ */
+struct gparse;
+struct gparse *g_parse_begin(struct gpool *a, const struct gsrc *src, const char *buf,
+			     size_t len, int line0, gwarn_fn warn, void *data);
+int g_parse_next(struct gparse *it, struct glist *out);
+void g_parse_end(struct gparse *it);
+
+/* buf without carriage returns: itself, or a copy in a (*len updated); NULL on OOM. */
+char *g_strip_cr(struct arena *a, const char *buf, size_t *len);
+
+/* ---- Interpreter state ---- */
+
+struct gvar {
+	char *name;       /* heap; NULL for an empty slot */
+	char *val;        /* heap; NULL: unset (hides the parent's in an overlay) */
+	unsigned hash;
+	bool exported;
+	int line;         /* where it was last set (for warnings about `default`) */
+	const struct gsrc *src;
+};
+
+/*
+ * A variable context.  GRUB opens a new one (exported variables copied) for
+ * `configfile` and each submenu; kboot also evaluates each menu entry in a
+ * throw-away overlay (parent != NULL) so entries cannot see each other.
+ */
+struct genv {
+	struct gvar *tab;
+	size_t cap, used;
+	struct genv *parent; /* overlay: unknown names are read from here */
+};
+
+/* Positional parameters of a function call or menu entry. */
+struct gscope {
+	int argc;
+	char **argv;
+	int shift;
+	char **owned; /* heap argv set by setparams, freed with the scope */
+	int nowned;
+};
+
+/* Free what setparams allocated in sc. */
+void g_scope_release(struct gscope *sc);
+
+enum gload_kind {
+	LD_NONE,
+	LD_LINUX,     /* linux / linux16 / linuxefi */
+	LD_MULTIBOOT, /* multiboot / multiboot2 */
+	LD_CHAIN,     /* chainloader */
+	LD_OTHER,     /* a loader kexec cannot do (kfreebsd, ntldr...) */
+};
+
+/* What a menu entry's commands loaded. */
+struct gload {
+	enum gload_kind kind;
+	const char *other;      /* LD_OTHER: the command */
+	struct kb_file kernel;  /* path in p->arena */
+	const char *cmdline;    /* p->arena */
+	struct kb_file *initrds; /* heap array */
+	size_t ninitrds, capinitrds;
+	struct kb_file dtb;
+	bool action;            /* halt/reboot/fwsetup/exit: not a boot entry */
+};
+
+struct gmenu;
+
+enum gitem_kind {
+	GI_ENTRY,   /* menuentry */
+	GI_SUBMENU, /* submenu */
+	GI_INCLUDE, /* configfile: a nested menu */
+};
+
+struct gitem {
+	enum gitem_kind kind;
+	const char *title;
+	const char *id;          /* --id, or NULL */
+	char hotkey;
+	int argc;                /* positional parameters: title, extra arguments */
+	char **argv;
+	const struct gblock *body;
+	const struct gsrc *src;
+	int line;
+	struct gmenu *child;     /* GI_INCLUDE */
+	bool leads;              /* GI_INCLUDE: the default comes from this nested menu */
+};
+
+/* One GRUB menu: the items a script defined and the context it ran in. */
+struct gmenu {
+	struct genv *env;
+	struct gitem **items;
+	size_t nitems, cap;
+	size_t nown;   /* items GRUB counts (entries and submenus) */
+	bool target;   /* this menu's `default` picks the default entry */
+	const char *title; /* a submenu's title; NULL for the top and nested files */
+};
+
+struct gfunc;
+
+struct gstate {
+	struct kb_pctx *p;          /* NULL in unit tests: no file access */
+	struct arena *a;            /* private: items, functions, kept trees */
+	struct gpool *perm;         /* syntax trees kept to the end (files, functions) */
+	struct gpool *scratch;      /* trees of running bodies, expanded words (mark/release) */
+	/* budgets */
+	unsigned long commands;
+	unsigned long max_commands; /* G_MAX_COMMANDS; tests lower it */
+	size_t expanded;            /* bytes expanded so far (G_MAX_EXPANDED) */
+	bool stopped;               /* the command budget ran out */
+	int depth;
+	size_t parsed;
+	size_t varmem;
+	size_t nitems;
+	/* the script state GRUB keeps globally */
+	int status;                 /* $? */
+	unsigned long loops, breaks;
+	bool is_continue, func_return;
+	struct gfunc *funcs;        /* hash table */
+	size_t funcs_cap, funcs_used;
+	/* where commands act now */
+	struct genv *env;
+	struct gmenu *menu;
+	struct gscope *scope;
+	struct gload *load;         /* non-NULL while a menu entry is evaluated */
+	/* bookkeeping */
+	struct gsrc **files;        /* parsed includes, by (fs, path) */
+	size_t nfiles, capfiles;
+	int includes;               /* source/configfile nesting */
+	struct genv **envs;         /* every env, freed at the end */
+	size_t nenvs, capenvs;
+	char **warned;              /* warnings given, to say each once */
+	size_t nwarned, capwarned;
+	size_t nwarnings;
+	bool efi;                   /* grub_platform is "efi" */
+	const struct kb_fs *devname_fs; /* g_devname()'s last answer */
+	const char *devname;
+	const struct kb_fs *cfg_fs; /* the config being parsed (fallback device) */
+};
+
+/* A new state for config p (NULL: script only, for tests); NULL on OOM. */
+struct gstate *g_state_new(struct kb_pctx *p);
+void g_state_free(struct gstate *g);
+
+/* Warn once per (file, line, text); goes to the scan's warnings. */
+void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Variables of the current context (g->env). */
+const char *g_get(struct gstate *g, const char *name);
+int g_set(struct gstate *g, const char *name, const char *val);
+void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src,
+	      int line);
+void g_unset(struct gstate *g, const char *name);
+void g_export(struct gstate *g, const char *name);
+const struct gvar *g_var_info(struct gstate *g, struct genv *e, const char *name);
+/* Variable lookup in a given context. */
+const char *g_env_get(struct genv *e, const char *name);
+/* A new context: empty (from NULL), an overlay of parent, or a GRUB context copy. */
+struct genv *g_env_new(struct gstate *g, struct genv *parent);
+struct genv *g_env_context(struct gstate *g, struct genv *from);
+
+/* Free an overlay made by g_env_new() if it is the newest context. */
+void g_env_drop(struct gstate *g, struct genv *e);
+/* A new empty menu whose commands run in env; NULL on OOM. */
+struct gmenu *g_menu_new(struct gstate *g, struct genv *env);
+/* Add an item to g->menu (counts towards G_MAX_ITEMS); NULL when refused. */
+struct gitem *g_menu_add(struct gstate *g, enum gitem_kind kind);
+
+/* Execute statements; returns the last status. */
+int g_exec_list(struct gstate *g, const struct glist *l);
+/* Parse a block into a scratch arena and execute it; the last status. */
+int g_exec_block(struct gstate *g, const struct gblock *b);
+/* A copy of b in g->a (items and functions outlive the text's parse). */
+struct gblock *g_block_keep(struct gstate *g, const struct gblock *b);
+/* Run text as a script in the current context (tests, eval). */
+int g_run_string(struct gstate *g, const char *text, const struct gsrc *src, int line);
+/*
+ * Remember a script file under (fs, path), so includes are read once and
+ * cycles found; src->path is in the scan's arena, buf must outlive g.
+ * NULL on OOM.
+ */
+struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path,
+		       const char *buf, size_t len);
+/* Run a file's script, one statement at a time; the last status. */
+int g_exec_src(struct gstate *g, const struct gsrc *src);
+/* Read (once) and remember a file's script; NULL with a warning on failure. */
+struct gsrc *g_load_file(struct gstate *g, const struct kb_fs *fs, const char *path,
+			 const struct gsrc *from, int line);
+
+/* ---- Commands ---- */
+
+/* argv[0] is the command name; n gives the line, file and { block }. */
+typedef int (*gcmd_fn)(struct gstate *g, const struct gnode *n, int argc, char **argv);
+
+struct gcmd {
+	const char *name;
+	gcmd_fn fn;
+};
+
+/* GRUB's commands (parse-grub.c); NULL when name is not one. */
+const struct gcmd *g_find_cmd(const char *name);
+/* The table is sorted (a unit test checks it: bsearch depends on it). */
+bool g_cmd_table_sorted(void);
+
+/* Script builtins (grub-eval.c). */
+int g_cmd_set(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_unset(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_export(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_test(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_true(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_false(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_return(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_break(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_shift(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_setparams(struct gstate *g, const struct gnode *n, int argc, char **argv);
+int g_cmd_eval(struct gstate *g, const struct gnode *n, int argc, char **argv);
+
+/* blscfg (grub-bls.c). */
+int g_cmd_blscfg(struct gstate *g, const struct gnode *n, int argc, char **argv);
+
+/* ---- Devices and files (parse-grub.c) ---- */
+
+/* The filesystem GRUB calls dev ("hd0,gpt2", "(hd0,msdos1)", a fs name); NULL. */
+const struct kb_fs *g_device(struct gstate *g, const char *dev);
+/* GRUB's name for fs: "hdD,gptP", "hdD,msdosP", "hdD", else fs->name. */
+const char *g_devname(struct gstate *g, const struct kb_fs *fs);
+/*
+ * Resolve a GRUB file name ("(dev)/path" or "/path" on $root) to a file;
+ * path in p->arena, normalised inside the filesystem.  An unknown device is
+ * reported at (src, line) and replaced by the config's filesystem.  false
+ * only without a pctx or on OOM.
+ */
+bool g_resolve(struct gstate *g, const struct gsrc *src, int line, const char *name,
+	       struct kb_file *out);
+
+/*
+ * Append GRUB's kernel command line for args to sb: words separated by one
+ * space; a word containing a space is put in double quotes, and '\\', '\''
+ * and '"' get a backslash (grub_create_loader_cmdline()).
+ */
+void g_loader_cmdline(struct strbuf *sb, int argc, char **argv);
+
+/* Shared string helpers. */
+unsigned g_hash(const char *s);
+char *g_strdup(struct gstate *g, const char *s); /* in g->a */
+
+#endif
