@@ -54,7 +54,8 @@ static struct block *block_new(size_t size)
 	return b;
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* size bytes, aligned, not cleared; NULL on OOM. */
+static void *alloc_raw(struct arena *a, size_t size)
 {
 	struct block *b = a->head;
 	void *p;
@@ -78,7 +79,6 @@ void *arena_alloc(struct arena *a, size_t size)
 		} else {
 			a->head = big;
 		}
-		memset(big->data, 0, size);
 		return big->data;
 	}
 	if (!b || b->size - b->used < size) {
@@ -90,13 +90,26 @@ void *arena_alloc(struct arena *a, size_t size)
 	}
 	p = b->data + b->used;
 	b->used += size;
-	memset(p, 0, size);
+	return p;
+}
+
+void *arena_alloc_uninit(struct arena *a, size_t size)
+{
+	return alloc_raw(a, size);
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	void *p = alloc_raw(a, size);
+
+	if (p)
+		memset(p, 0, size);
 	return p;
 }
 
 void *arena_memdup(struct arena *a, const void *p, size_t n)
 {
-	void *q = arena_alloc(a, n);
+	void *q = alloc_raw(a, n);
 
 	if (q && n)
 		memcpy(q, p, n);
@@ -109,9 +122,11 @@ char *arena_strndup(struct arena *a, const char *s, size_t n)
 
 	if (!s)
 		return NULL;
-	q = arena_alloc(a, n + 1);
-	if (q)
+	q = alloc_raw(a, n + 1);
+	if (q) {
 		memcpy(q, s, n);
+		q[n] = '\0';
+	}
 	return q;
 }
 
@@ -131,7 +146,7 @@ char *arena_vprintf(struct arena *a, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return NULL;
-	q = arena_alloc(a, (size_t)n + 1);
+	q = alloc_raw(a, (size_t)n + 1);
 	if (q)
 		vsnprintf(q, (size_t)n + 1, fmt, ap);
 	return q;
@@ -248,7 +263,7 @@ int ptrv_push(struct arena *a, struct ptrv *pv, void *p)
 {
 	if (pv->n + 1 >= pv->cap) {
 		size_t cap = pv->cap ? pv->cap * 2 : 8;
-		void **v = arena_alloc(a, cap * sizeof(void *));
+		void **v = alloc_raw(a, cap * sizeof(void *));
 
 		if (!v)
 			return -ENOMEM;

@@ -24,6 +24,8 @@ void arena_free(struct arena *a);
 
 /* Zeroed memory owned by the arena; NULL on OOM. */
 void *arena_alloc(struct arena *a, size_t size);
+/* The same, not cleared: for buffers the caller fills at once. */
+void *arena_alloc_uninit(struct arena *a, size_t size);
 /* Copies owned by the arena; NULL on OOM or when s is NULL. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

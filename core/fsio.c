@@ -177,7 +177,7 @@ int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t 
 	}
 	/* The size may change under us; read until EOF, within max. */
 	cap = (size_t)st.st_size + 1;
-	data = arena_alloc(p->arena, cap + 1);
+	data = arena_alloc_uninit(p->arena, cap + 1);
 	if (!data) {
 		ret = -ENOMEM;
 		goto out;
@@ -201,7 +201,7 @@ int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t 
 				ret = -EFBIG;
 				goto out;
 			}
-			bigger = arena_alloc(p->arena, cap * 2 + 1);
+			bigger = arena_alloc_uninit(p->arena, cap * 2 + 1);
 			if (!bigger) {
 				ret = -ENOMEM;
 				goto out;

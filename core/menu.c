@@ -193,32 +193,6 @@ static void drop_offered(struct fs_result *res, size_t nfs, struct kb_pctx *p)
 
 /* ---- Checks and merging ---- */
 
-static void check_file(struct kb_scan *s, struct kb_entry *e, const struct kb_file *f,
-		       const char *what)
-{
-	if (!e->available)
-		return;
-	if (!f->fs) {
-		e->available = false;
-		e->reason = arena_printf(s->arena, "no %s given", what);
-	} else if (!kb_is_file(f->fs, f->path)) {
-		e->available = false;
-		e->reason = arena_printf(s->arena, "%s %s:%s not found", what, f->fs->name,
-					 f->path);
-	}
-}
-
-static void check_files(struct kb_scan *s, struct kb_entry *e)
-{
-	size_t i;
-
-	check_file(s, e, &e->kernel, "kernel");
-	for (i = 0; i < e->initrds.n; i++)
-		check_file(s, e, e->initrds.v[i], e->type == KB_MULTIBOOT ? "module" : "initrd");
-	if (e->dtb.fs)
-		check_file(s, e, &e->dtb, "device tree");
-}
-
 static const char *skip_boot_image(const char *c)
 {
 	if (strncmp(c, "BOOT_IMAGE=", 11))
@@ -305,6 +279,66 @@ static bool entry_eq(const void *a, const void *b)
 static bool id_eq(const void *a, const void *b)
 {
 	return !strcmp(((const struct kb_entry *)a)->id, ((const struct kb_entry *)b)->id);
+}
+
+/* ---- Missing files ---- */
+
+/* One existence check, cached: menus repeat the same kernel many times. */
+struct filecheck {
+	const struct kb_fs *fs;
+	const char *path;
+	bool ok;
+};
+
+static bool filecheck_eq(const void *a, const void *b)
+{
+	const struct filecheck *x = a, *y = b;
+
+	return x->fs == y->fs && !strcmp(x->path, y->path);
+}
+
+static bool file_ok(struct kb_scan *s, struct pset *cache, const struct kb_file *f)
+{
+	struct filecheck key = { f->fs, f->path, false }, *c;
+	uint32_t h = fnv(2166136261u, f->path) ^ (uint32_t)(uintptr_t)f->fs;
+	size_t slot = pset_find(cache, h, &key, filecheck_eq);
+
+	if (cache->slot[slot])
+		return ((struct filecheck *)cache->slot[slot])->ok;
+	key.ok = kb_is_file(f->fs, f->path);
+	c = arena_memdup(s->arena, &key, sizeof(key));
+	if (c) {
+		cache->slot[slot] = c;
+		cache->key[slot] = h;
+	}
+	return key.ok;
+}
+
+static void check_file(struct kb_scan *s, struct pset *cache, struct kb_entry *e,
+		       const struct kb_file *f, const char *what)
+{
+	if (!e->available)
+		return;
+	if (!f->fs) {
+		e->available = false;
+		e->reason = arena_printf(s->arena, "no %s given", what);
+	} else if (!file_ok(s, cache, f)) {
+		e->available = false;
+		e->reason = arena_printf(s->arena, "%s %s:%s not found", what, f->fs->name,
+					 f->path);
+	}
+}
+
+static void check_files(struct kb_scan *s, struct pset *cache, struct kb_entry *e)
+{
+	size_t i;
+
+	check_file(s, cache, e, &e->kernel, "kernel");
+	for (i = 0; i < e->initrds.n; i++)
+		check_file(s, cache, e, e->initrds.v[i],
+			   e->type == KB_MULTIBOOT ? "module" : "initrd");
+	if (e->dtb.fs)
+		check_file(s, cache, e, &e->dtb, "device tree");
 }
 
 /*
@@ -396,15 +430,24 @@ static void choose_default(struct kb_scan *s, struct fs_result *res, size_t nfs)
 static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 {
 	struct kb_menu *m = &s->menu;
-	struct pset seen;
-	size_t i, j, e, n, *pos;
+	struct pset seen, files;
+	size_t i, j, e, n, nfiles, *pos;
 
+	for (i = 0, nfiles = 0; i < nfs; i++)
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			for (e = 0; e < p->entries.n; e++)
+				nfiles += 2 + ((struct kb_entry *)p->entries.v[e])->initrds.n;
+		}
+	if (pset_init(s->arena, &files, nfiles))
+		return -ENOMEM;
 	for (i = 0; i < nfs; i++)
 		for (j = 0; j < res[i].configs.n; j++) {
 			struct kb_pctx *p = res[i].configs.v[j];
 
 			for (e = 0; e < p->entries.n; e++) {
-				check_files(s, p->entries.v[e]);
+				check_files(s, &files, p->entries.v[e]);
 				if (ptrv_push(s->arena, &m->entries, p->entries.v[e]))
 					return -ENOMEM;
 			}
