@@ -5,6 +5,7 @@
  * The JSON shape is fixed by docs/scan-json.md and the golden files under
  * tests/data/; change all three together.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -82,36 +83,53 @@ static void json_strv(FILE *f, const struct ptrv *v)
 	putc(']', f);
 }
 
-static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e)
+/* Write a member name: pretty output puts each on its own indented line. */
+static void key(FILE *f, bool pretty, const char *indent, bool first, const char *name)
 {
+	if (!first)
+		fputs(pretty ? ",\n" : ",", f);
+	if (pretty && !first)
+		fputs(indent, f);
+	fprintf(f, pretty ? "\"%s\": " : "\"%s\":", name);
+}
+
+static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e, bool pretty)
+{
+	const char *in = "   ";
 	size_t i;
 
-	fputs("  {\"title\": ", f);
+	fputs(pretty ? "  {" : "{", f);
+	key(f, pretty, in, true, "title");
 	kb_json_string(f, e->title);
-	fputs(",\n   \"submenu\": ", f);
+	key(f, pretty, in, false, "submenu");
 	json_strv(f, &e->submenu);
-	fputs(",\n   \"id\": ", f);
+	key(f, pretty, in, false, "id");
 	kb_json_string(f, e->id);
-	fputs(",\n   \"source\": ", f);
+	key(f, pretty, in, false, "source");
 	kb_json_string(f, e->source);
-	fputs(",\n   \"config\": ", f);
+	key(f, pretty, in, false, "config");
 	kb_json_string(f, kb_file_str(a, &e->config));
-	fprintf(f, ",\n   \"type\": \"%s\"", e->type == KB_MULTIBOOT ? "multiboot" : "linux");
-	fputs(",\n   \"kernel\": ", f);
+	key(f, pretty, in, false, "type");
+	fputs(e->type == KB_MULTIBOOT ? "\"multiboot\"" : "\"linux\"", f);
+	key(f, pretty, in, false, "kernel");
 	kb_json_string(f, kb_file_str(a, &e->kernel));
-	fputs(",\n   \"initrd\": [", f);
+	key(f, pretty, in, false, "initrd");
+	putc('[', f);
 	for (i = 0; i < e->initrds.n; i++) {
 		if (i)
 			fputs(", ", f);
 		kb_json_string(f, kb_file_str(a, e->initrds.v[i]));
 	}
-	fputs("],\n   \"dtb\": ", f);
+	putc(']', f);
+	key(f, pretty, in, false, "dtb");
 	kb_json_string(f, kb_file_str(a, &e->dtb));
-	fputs(",\n   \"cmdline\": ", f);
+	key(f, pretty, in, false, "cmdline");
 	kb_json_string(f, e->cmdline);
-	fprintf(f, ",\n   \"default\": %s", e->is_default ? "true" : "false");
-	fprintf(f, ",\n   \"available\": %s", e->available ? "true" : "false");
-	fputs(",\n   \"warnings\": ", f);
+	key(f, pretty, in, false, "default");
+	fputs(e->is_default ? "true" : "false", f);
+	key(f, pretty, in, false, "available");
+	fputs(e->available ? "true" : "false", f);
+	key(f, pretty, in, false, "warnings");
 	if (e->reason) {
 		/* The reason it cannot boot comes first among its warnings. */
 		struct ptrv all = { 0 };
@@ -123,30 +141,54 @@ static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e)
 	} else {
 		json_strv(f, &e->warnings);
 	}
-	fputs("}", f);
+	putc('}', f);
 }
 
-void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m)
+static void write_menu(FILE *f, struct arena *a, const struct kb_menu *m, bool pretty)
 {
 	size_t i;
 
-	fputs("{\"timeout\": ", f);
+	putc('{', f);
+	key(f, pretty, " ", true, "timeout");
 	if (m->timeout < 0)
 		fputs("null", f);
 	else
 		fprintf(f, "%d", m->timeout);
-	fputs(",\n \"warnings\": [", f);
+	key(f, pretty, " ", false, "warnings");
+	putc('[', f);
 	for (i = 0; i < m->warnings.n; i++) {
-		fputs(i ? ",\n   " : "\n   ", f);
+		if (i)
+			putc(',', f);
+		if (pretty)
+			fputs("\n   ", f);
 		kb_json_string(f, strv_get(&m->warnings, i));
 	}
-	fputs(m->warnings.n ? "\n ],\n" : "],\n", f);
-	fputs(" \"entries\": [", f);
+	if (pretty && m->warnings.n)
+		fputs("\n ", f);
+	putc(']', f);
+	key(f, pretty, " ", false, "entries");
+	putc('[', f);
 	for (i = 0; i < m->entries.n; i++) {
-		fputs(i ? ",\n" : "\n", f);
-		json_entry(f, a, m->entries.v[i]);
+		if (i)
+			putc(',', f);
+		if (pretty)
+			putc('\n', f);
+		json_entry(f, a, m->entries.v[i], pretty);
 	}
-	fputs(m->entries.n ? "\n ]}\n" : "]}\n", f);
+	if (pretty && m->entries.n)
+		fputs("\n ", f);
+	fputs("]}", f);
+}
+
+void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m)
+{
+	write_menu(f, a, m, true);
+	putc('\n', f);
+}
+
+void kb_menu_write_json_line(FILE *f, struct arena *a, const struct kb_menu *m)
+{
+	write_menu(f, a, m, false);
 }
 
 /* ---- Text ---- */

@@ -13,6 +13,8 @@
 void kb_json_string(FILE *f, const char *s);
 /* The menu in the documented shape, pretty-printed, with a final newline. */
 void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m);
+/* The same object on one line, no spaces, no newline (protocol messages). */
+void kb_menu_write_json_line(FILE *f, struct arena *a, const struct kb_menu *m);
 /* The menu as a person reads it: grouped by filesystem, submenus indented. */
 void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m);
 

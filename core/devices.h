@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * devices.h - the block devices the daemon knows, and how they come and go.
+ *
+ * Two backends feed the same device list through the same code path:
+ *   - real: /sys/class/block enumerated at start, then kernel uevents from
+ *     NETLINK_KOBJECT_UEVENT; each device is probed with libblkid and
+ *     mounted read-only in a child process (kb_mount_ro), so a slow disk
+ *     never blocks the event loop;
+ *   - sources: `--source DIR[:uuid=…]` directories, no probing, no mounts.
+ * Hotplug in both goes through kb_uevent_handle(): the netlink socket in the
+ * real backend, and a test socket (--uevent-socket) carrying the same
+ * message format, whose "add" events name a source with KBOOT_SOURCE=.
+ *
+ * A filesystem mounted once is shared by every system's fstab view.
+ */
+#ifndef KBOOT_DEVICES_H
+#define KBOOT_DEVICES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "arena.h"
+
+struct kb_loop;
+
+enum kb_dev_state {
+	KB_DEV_PROBING, /* a child is probing/mounting it */
+	KB_DEV_READY,   /* its files can be read at mnt */
+	KB_DEV_SKIPPED, /* deliberately not opened (swap, LVM, RAID, LUKS...) */
+	KB_DEV_FAILED,  /* could not be read; reason says why */
+};
+
+/* One block device, partition or source directory. */
+struct kb_device {
+	struct arena *arena;   /* owns this struct's strings; freed on removal */
+	const char *name;      /* "sda2", or the source's name */
+	const char *source;    /* the --source spec; NULL for a real device */
+	const char *dev;       /* "/dev/sda2"; NULL for a source */
+	const char *fstype;    /* from libblkid (or the source spec); may be NULL */
+	const char *uuid;      /* filesystem UUID; may be NULL */
+	const char *label;     /* filesystem label; may be NULL */
+	const char *partuuid;  /* partition UUID; may be NULL */
+	const char *partlabel; /* partition name; may be NULL */
+	const char *pttype;    /* partition table of its disk; may be NULL */
+	int disk;              /* index of its disk (GRUB hdN), -1 unknown */
+	int part;              /* partition number, 0 none */
+	const char *mnt;       /* where its files are (mount point or source dir) */
+	enum kb_dev_state state;
+	const char *reason;    /* SKIPPED/FAILED: a sentence for people */
+	unsigned long seq;     /* order of appearance, for a stable menu order */
+};
+
+struct kb_devices;
+
+/* Called whenever the list changes (a device added, ready, failed, removed). */
+typedef void (*kb_devices_changed_fn)(struct kb_devices *d, void *data);
+/* Called with a status line for people ("sdb1: not opened: swap space"). */
+typedef void (*kb_devices_status_fn)(struct kb_devices *d, int level, const char *text,
+				     void *data);
+
+struct kb_devices_config {
+	const char *mount_root;     /* where real devices are mounted: /run/kboot/mnt */
+	const char *uevent_socket;  /* test hook: a datagram socket path, or NULL */
+	bool real;                  /* enumerate /sys and listen to the kernel */
+	kb_devices_changed_fn changed;
+	kb_devices_status_fn status;
+	void *data;                 /* passed to changed/status */
+};
+
+/* Start watching; NULL with errno set on failure.  Free with kb_devices_free(). */
+struct kb_devices *kb_devices_new(struct kb_loop *l, const struct kb_devices_config *cfg);
+/* Unmount (lazily) what was mounted, stop children, free everything. */
+void kb_devices_free(struct kb_devices *d);
+
+/* Add a --source spec as a device (the same syntax as kboot scan). 0 or -errno. */
+int kb_devices_add_source(struct kb_devices *d, const char *spec);
+
+/* Handle one uevent message (the kernel's format: "ACTION@DEVPATH\0KEY=VALUE\0…"). */
+void kb_uevent_handle(struct kb_devices *d, const char *msg, size_t len);
+
+/* Forget every device and enumerate again (rescan). */
+void kb_devices_rescan(struct kb_devices *d);
+
+/* The current devices, in order of appearance; valid until the next change. */
+size_t kb_devices_count(const struct kb_devices *d);
+const struct kb_device *kb_devices_at(const struct kb_devices *d, size_t i);
+
+#endif
