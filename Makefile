@@ -26,6 +26,8 @@ UNIT_BIN := $(addprefix $(B)/tests/,$(UNIT_NAMES))
 ASAN_UNIT_BIN := $(addprefix $(B)/asan/tests/,$(UNIT_NAMES))
 
 .PHONY: all check unit unit-asan cli lint format deps fuzz fuzz-build bench clean help golden-update
+# Keep objects that pattern rules chain through (make would delete them).
+.SECONDARY:
 all: $(B)/kboot
 
 $(B)/kboot: $(CORE_OBJ) $(CMD_OBJ)
