@@ -1121,6 +1121,11 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 
 	if (!cap)
 		return;
+	/* An entry whose configfile chains back here nests without end. */
+	if (g->depth >= G_MAX_DEPTH) {
+		g_warn(g, it->src, it->line, "menus chained deeper than %d", G_MAX_DEPTH);
+		return;
+	}
 	memset(&ld, 0, sizeof(ld));
 	enter(g, &w, env, cap, &sc, &ld);
 	g_exec_block(g, it->body);
@@ -1135,7 +1140,9 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 
 		if (want)
 			mark_target(cap);
+		g->depth++;
 		collect(b, cap, want);
+		g->depth--;
 		b->npath--;
 	} else if (!cap->nitems) {
 		g_env_drop(g, env);

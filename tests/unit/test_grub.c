@@ -522,6 +522,27 @@ static void test_unset_timeout_waits(void **state)
 	kb_scan_free(s);
 }
 
+/* An entry whose configfile chains back to its own file: bounded, not a crash. */
+static void test_self_chaining_entry_is_bounded(void **state)
+{
+	FILE *f = open_cfg("selfchain");
+	struct kb_scan *s;
+	size_t i;
+	bool warned = false;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("menuentry 'plain' { linux /boot/vmlinuz }\n"
+	      "menuentry 'again' { configfile $prefix/grub.cfg }\n", f);
+	fclose(f);
+	s = scan_dir("selfchain");
+	assert_true(s->menu.entries.n >= 2);
+	for (i = 0; i < s->menu.warnings.n; i++)
+		warned |= strstr(strv_get(&s->menu.warnings, i), "chained deeper") != NULL;
+	assert_true(warned);
+	kb_scan_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -546,6 +567,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ten_thousand_entries, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_hostile_files_terminate, make_tmp, remove_tmp),
 		cmocka_unit_test_setup_teardown(test_unset_timeout_waits, make_tmp, remove_tmp),
+		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, make_tmp,
+						remove_tmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
