@@ -925,6 +925,7 @@ struct build {
 	struct gstate *g;
 	const char **path; /* submenu titles (scan arena), outermost first */
 	size_t npath, cappath;
+	int chain;         /* entries inside chained menus being built */
 };
 
 static bool path_push(struct build *b, const char *title)
@@ -1121,9 +1122,13 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 
 	if (!cap)
 		return;
-	/* An entry whose configfile chains back here nests without end. */
-	if (g->depth >= G_MAX_DEPTH) {
-		g_warn(g, it->src, it->line, "menus chained deeper than %d", G_MAX_DEPTH);
+	/*
+	 * An entry whose configfile chains to another grub.cfg shows that menu;
+	 * real setups chain once or twice, a file chaining back to itself would
+	 * nest (and multiply) without end.
+	 */
+	if (b->chain >= G_MAX_CHAIN) {
+		g_warn(g, it->src, it->line, "menus chained deeper than %d", G_MAX_CHAIN);
 		return;
 	}
 	memset(&ld, 0, sizeof(ld));
@@ -1140,9 +1145,9 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 
 		if (want)
 			mark_target(cap);
-		g->depth++;
+		b->chain++;
 		collect(b, cap, want);
-		g->depth--;
+		b->chain--;
 		b->npath--;
 	} else if (!cap->nitems) {
 		g_env_drop(g, env);
@@ -1271,7 +1276,7 @@ static void grub_vars(struct gstate *g, struct kb_pctx *p)
 static int grub_parse(struct kb_pctx *p, const char *buf, size_t len)
 {
 	struct gstate *g = g_state_new(p);
-	struct build b = { g, NULL, 0, 0 };
+	struct build b = { .g = g };
 	struct gmenu *top, *t;
 	struct gsrc *src;
 
