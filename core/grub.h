@@ -28,6 +28,7 @@
 #define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
 #define G_MAX_DEPTH 64              /* function calls, eval, submenus, includes */
 #define G_MAX_CHAIN 8               /* menus shown by an entry's configfile, nested */
+#define G_MAX_CHAINED 64            /* ... and in all, per grub.cfg */
 #define G_MAX_LOOP 10000            /* iterations of one while/until loop */
 #define G_MAX_COMMANDS 10000000UL   /* commands executed by one parse */
 #define G_MAX_WORD (1u << 20)       /* longest expanded word or variable value */

@@ -926,6 +926,7 @@ struct build {
 	const char **path; /* submenu titles (scan arena), outermost first */
 	size_t npath, cappath;
 	int chain;         /* entries inside chained menus being built */
+	int chained;       /* chained menus built so far */
 };
 
 static bool path_push(struct build *b, const char *title)
@@ -1131,6 +1132,10 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 		g_warn(g, it->src, it->line, "menus chained deeper than %d", G_MAX_CHAIN);
 		return;
 	}
+	if (b->chain > 0 && b->chained >= G_MAX_CHAINED) {
+		g_warn(g, it->src, it->line, "more than %d chained menus", G_MAX_CHAINED);
+		return;
+	}
 	memset(&ld, 0, sizeof(ld));
 	enter(g, &w, env, cap, &sc, &ld);
 	g_exec_block(g, it->body);
@@ -1146,6 +1151,7 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 		if (want)
 			mark_target(cap);
 		b->chain++;
+		b->chained++;
 		collect(b, cap, want);
 		b->chain--;
 		b->npath--;
