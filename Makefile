@@ -42,12 +42,17 @@ $(B)/asan/%.o: %.c
 	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -c -o $@ $<
 
 # ---- tests ----
-# Every tests/unit/test_*.c is one cmocka program linked with all of core/.
-$(B)/tests/%: tests/unit/%.c $(CORE_OBJ)
+# Every tests/unit/test_*.c is one cmocka program linked with all of core/
+# and the shared helpers of tests/unit/testutil.h.
+TU_OBJ := $(B)/obj/tests/unit/testutil.o
+ASAN_TU_OBJ := $(B)/asan/tests/unit/testutil.o
+$(TU_OBJ) $(ASAN_TU_OBJ): KB_CFLAGS += -Icore
+
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(TU_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) $(ASAN_TU_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
 
@@ -73,11 +78,21 @@ format:
 	clang-format -i core/*.[ch] cmd/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
-	@$(MAKE) --no-print-directory lint unit unit-asan cli
+	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test
 
 # The kboot binary's command line.
 cli: $(B)/kboot
 	@tests/cli/test-scan.sh
+
+# `kboot daemon` end to end over --source directories (Python 3, stdlib only).
+.PHONY: daemon-test
+# Run twice: the normal binary, then one built with ASan + UBSan.
+daemon-test: $(B)/kboot $(B)/asan/kboot
+	@python3 tests/daemon/test_daemon.py
+	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/daemon/test_daemon.py
+
+$(B)/asan/kboot: $(ASAN_CORE_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
+	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS)
 
 # Rewrite tests/data/<format>/<case>/expected.json from the current build;
 # read the diff before committing it.
@@ -99,20 +114,28 @@ $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_parser.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CO
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Icore -DFUZZ_PARSER='"$*"' -o $@ $^ $(LDLIBS)
 
+# The JSON reader every client request goes through: its own target.
+FUZZ_BIN += $(B)/fuzz/fuzz_json
+$(B)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $^ $(LDLIBS)
+
 fuzz-build:
 	@tools/install-deps fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS)
+	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json
 
 # ---- benchmarks (numbers, never pass/fail) ----
 $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(KB_CFLAGS) -O2 -g -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-bench: $(B)/bench
+bench: $(B)/bench $(B)/kboot
 	@$(B)/bench tests/data
+	@tools/bench-daemon
 
 clean:
 	rm -rf $(B)
@@ -120,7 +143,7 @@ clean:
 help:
 	@echo "make            build build/kboot"
 	@echo "make check      every test: lint, unit + golden (cmocka), the same under ASan+UBSan"
-	@echo "make fuzz       libFuzzer per parser, FUZZ_SECONDS each (default 300)"
+	@echo "make fuzz       libFuzzer per parser and the JSON reader, FUZZ_SECONDS each (default 300)"
 	@echo "make bench      parse time and peak memory (numbers, not a test)"
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
 	@echo "make format     clang-format the sources"

@@ -14,6 +14,12 @@ static const struct {
 	const char *help;
 } commands[] = {
 	{ "scan", cmd_scan, "list what kboot would offer from SOURCEs (no boot)" },
+	{ "list", cmd_list, "print the running daemon's menu" },
+	{ "boot", cmd_boot, "ask the running daemon to boot an entry or files" },
+	{ "status", cmd_status, "print the daemon's devices, countdown and status lines" },
+	{ "cancel", cmd_cancel, "stop the daemon's countdown" },
+	{ "rescan", cmd_rescan, "make the daemon enumerate the devices again" },
+	{ "daemon", cmd_daemon, "find systems, count down, serve clients (foreground)" },
 };
 
 static void usage(FILE *f)

@@ -73,23 +73,45 @@ const char *kb_fstype_skip_reason(const char *fstype)
 	return NULL;
 }
 
+/* The kernel's name for a blkid type. */
+static const char *kernel_fstype(const char *fstype)
+{
+	return !strcmp(fstype, "ntfs") ? "ntfs3" : fstype;
+}
+
+const char *kb_mount_options(const char *fstype)
+{
+	const char *type = kernel_fstype(fstype);
+	size_t i;
+
+	for (i = 0; i < sizeof(ro_opts) / sizeof(ro_opts[0]); i++)
+		if (!strcmp(ro_opts[i].type, type))
+			return ro_opts[i].opts;
+	return NULL;
+}
+
+const char *kb_mount_strerror(int err)
+{
+	if (err < 0)
+		err = -err;
+	if (err == EPROTONOSUPPORT)
+		return "kboot has no safe read-only mount for it";
+	if (err == ENODEV)
+		return "the running kernel has no driver for it";
+	return strerror(err);
+}
+
 int kb_mount_ro(const char *dev, const char *dir, const char *fstype)
 {
 	const unsigned long flags = MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC;
-	const char *type = fstype;
-	size_t i;
+	const char *opts = kb_mount_options(fstype);
 
-	if (!strcmp(type, "ntfs"))
-		type = "ntfs3";
-	for (i = 0; i < sizeof(ro_opts) / sizeof(ro_opts[0]); i++) {
-		if (strcmp(ro_opts[i].type, type))
-			continue;
-		if (mount(dev, dir, type, flags, ro_opts[i].opts))
-			return -errno;
-		return 0;
-	}
 	/* Unknown type: we cannot promise it will not replay a journal. */
-	return -EPROTONOSUPPORT;
+	if (!opts)
+		return -EPROTONOSUPPORT;
+	if (mount(dev, dir, kernel_fstype(fstype), flags, opts))
+		return -errno;
+	return 0;
 }
 
 /* Enter a private mount namespace once, so our mounts stay ours. */
@@ -228,9 +250,7 @@ static void add_fs(struct kb_scan *s, const char *path, bool image, int fd, int 
 	ret = kb_mount_ro(dev, dir, id.fstype);
 	if (ret) {
 		kb_scan_warn(s, "%s: cannot mount %s read-only: %s", name, id.fstype,
-			     ret == -EPROTONOSUPPORT ? "kboot has no safe read-only mount for it"
-			     : ret == -ENODEV	     ? "the running kernel has no driver for it"
-						     : strerror(-ret));
+			     kb_mount_strerror(ret));
 		rmdir(dir);
 		goto out;
 	}

@@ -34,6 +34,16 @@ void kb_blockdev_release(struct kb_scan *s);
  */
 int kb_mount_ro(const char *dev, const char *dir, const char *fstype);
 
+/*
+ * The mount options kb_mount_ro() uses for fstype (always with MS_RDONLY),
+ * "" when the type needs none, or NULL when kboot has no safe read-only
+ * mount for it (kb_mount_ro() then refuses with -EPROTONOSUPPORT).
+ */
+const char *kb_mount_options(const char *fstype);
+
+/* Why kb_mount_ro() failed, as a phrase for people ("the running kernel has no driver for it"). */
+const char *kb_mount_strerror(int err);
+
 /* Why kboot does not open a partition of this type, or NULL when it does. */
 const char *kb_fstype_skip_reason(const char *fstype);
 

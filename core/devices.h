@@ -53,6 +53,13 @@ struct kb_device {
 
 struct kb_devices;
 
+/* Status line levels: the protocol's "info", "warning", "error". */
+enum kb_status_level {
+	KB_STATUS_INFO,
+	KB_STATUS_WARNING,
+	KB_STATUS_ERROR,
+};
+
 /* Called whenever the list changes (a device added, ready, failed, removed). */
 typedef void (*kb_devices_changed_fn)(struct kb_devices *d, void *data);
 /* Called with a status line for people ("sdb1: not opened: swap space"). */
@@ -63,12 +70,23 @@ struct kb_devices_config {
 	const char *mount_root;     /* where real devices are mounted: /run/kboot/mnt */
 	const char *uevent_socket;  /* test hook: a datagram socket path, or NULL */
 	bool real;                  /* enumerate /sys and listen to the kernel */
+	const char *const *only;    /* real: NULL-terminated kernel names ("loop3",
+				     * "sdb"); only these disks/partitions (and a
+				     * listed disk's partitions) are seen.  NULL:
+				     * all.  For tests, which must never touch the
+				     * host's own disks. */
 	kb_devices_changed_fn changed;
 	kb_devices_status_fn status;
 	void *data;                 /* passed to changed/status */
 };
 
-/* Start watching; NULL with errno set on failure.  Free with kb_devices_free(). */
+/*
+ * Start watching; NULL with errno set on failure.  Free with kb_devices_free().
+ * Real devices are enumerated once the loop runs (a 0 ms timer), so every
+ * device and status line arrives through the callbacks; add_source and
+ * uevents call them too.  The callbacks must not free the list.  cfg's
+ * strings are copied; cfg->only must stay valid as long as the list.
+ */
 struct kb_devices *kb_devices_new(struct kb_loop *l, const struct kb_devices_config *cfg);
 /* Unmount (lazily) what was mounted, stop children, free everything. */
 void kb_devices_free(struct kb_devices *d);

@@ -127,13 +127,12 @@ static int parse_int(const char *v, int *out)
 	return 0;
 }
 
-int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err)
+int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity,
+		    const char **dir, FILE *err)
 {
 	struct kb_fs id = { .disk = -1, .rootfd = -1 };
-	char *copy = arena_strdup(s->arena, spec);
+	char *copy = arena_strdup(a, spec);
 	char *path, *opt, *save = NULL;
-	struct stat st;
-	int ret;
 
 	if (!copy)
 		return -ENOMEM;
@@ -181,7 +180,21 @@ int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err)
 			return -EINVAL;
 		}
 	}
+	*identity = id;
+	*dir = path;
+	return 0;
+}
 
+int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err)
+{
+	struct kb_fs id;
+	const char *path;
+	struct stat st;
+	int ret;
+
+	ret = kb_source_parse(s->arena, spec, &id, &path, err);
+	if (ret)
+		return ret;
 	if (stat(path, &st)) {
 		ret = -errno;
 		if (err)

@@ -42,6 +42,14 @@ void kb_scan_free(struct kb_scan *s);
  * written to err (if non-NULL) and -errno returned.
  */
 int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err);
+/*
+ * Split a SOURCE spec "PATH[:name=…][:uuid=…]…" into PATH (*dir) and the
+ * identity it gives (disk -1, rootfd -1 unless given); the strings are
+ * copies in a.  Does not look at PATH.  0, or -EINVAL with a message on err
+ * (if non-NULL), or -ENOMEM.
+ */
+int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity,
+		    const char **dir, FILE *err);
 /* Add a directory as a filesystem with the given identity (fs fields are copied). */
 int kb_scan_add_dir(struct kb_scan *s, const char *dir, const struct kb_fs *identity);
 

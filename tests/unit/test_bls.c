@@ -21,84 +21,21 @@
 
 #include "parser.h"
 #include "scan.h"
+#include "testutil.h"
 #include "version-compare.h"
 
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-bls.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-/* Write tmp/case/rel (directories made as needed). */
-static void put(const char *rel, const char *data, size_t len)
-{
-	char path[PATH_MAX], *slash;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/case/%s", tmp, rel);
-	for (slash = strchr(path + strlen(tmp) + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		mkdir(path, 0755);
-		*slash = '/';
-	}
-	f = fopen(path, "wb");
-	assert_non_null(f);
-	assert_int_equal(fwrite(data, 1, len, f), len);
-	fclose(f);
-}
-
-static void puts_(const char *rel, const char *text)
-{
-	put(rel, text, strlen(text));
-}
-
+/* The filesystem under test is tu_tmp/case; clear_case() empties it. */
 static void clear_case(void)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/case", tmp);
-	assert_int_equal(system(cmd), 0);
+	tu_sh("rm -rf case");
 }
 
-/* Scan tmp/case as one filesystem named "t". */
+/* Scan tu_tmp/case as one filesystem named "t"; the caller frees it. */
 static struct kb_scan *scan_case(void)
 {
 	struct kb_fs id = { .name = "t", .uuid = "1234-5678", .disk = -1, .rootfd = -1 };
-	struct kb_scan *s = kb_scan_new();
-	char dir[128];
 
-	assert_non_null(s);
-	snprintf(dir, sizeof(dir), "%s/case", tmp);
-	assert_int_equal(kb_scan_add_dir(s, dir, &id), 0);
-	assert_int_equal(kb_scan_run(s), 0);
-	return s;
-}
-
-static struct kb_entry *entry(struct kb_scan *s, size_t i)
-{
-	assert_true(i < s->menu.entries.n);
-	return s->menu.entries.v[i];
-}
-
-static bool has_warning(const struct kb_scan *s, const char *part)
-{
-	size_t i;
-
-	for (i = 0; i < s->menu.warnings.n; i++)
-		if (strstr(strv_get(&s->menu.warnings, i), part))
-			return true;
-	return false;
+	return tu_scan_dir("case", &id);
 }
 
 /*
@@ -118,7 +55,7 @@ static void test_sort_order_many(void **state)
 	size_t j;
 
 	clear_case();
-	puts_("vmlinuz", "k");
+	tu_put("case/vmlinuz", "k");
 	srand(7);
 	for (i = 0; i < n; i++) {
 		const char *k = keys[rand() % 4], *m = mids[rand() % 3];
@@ -128,26 +65,25 @@ static void test_sort_order_many(void **state)
 		snprintf(ver, sizeof(ver), "%d.%d.%d-%d", rand() % 7, rand() % 20, rand() % 200,
 			 rand() % 3);
 		if (left < 0)
-			snprintf(name, sizeof(name), "loader/entries/e%05d-%s.conf", i, ver);
+			snprintf(name, sizeof(name), "case/loader/entries/e%05d-%s.conf", i, ver);
 		else
-			snprintf(name, sizeof(name), "loader/entries/e%05d-%s+%d-%d.conf", i, ver,
-				 left, rand() % 4);
+			snprintf(name, sizeof(name), "case/loader/entries/e%05d-%s+%d-%d.conf", i,
+				 ver, left, rand() % 4);
 		snprintf(text, sizeof(text),
 			 "title e%d\n%s%s%s%s%s%sversion %s\nlinux /vmlinuz\noptions %s %s %s %d\n",
 			 i, k ? "sort-key " : "", k ? k : "", k ? "\n" : "", m ? "machine-id " : "",
 			 m ? m : "", m ? "\n" : "", ver, k ? k : "-", m ? m : "-", ver, left);
-		puts_(name, text);
+		tu_put(name, text);
 	}
 	s = scan_case();
 	assert_int_equal(s->menu.entries.n, (size_t)n);
 	for (j = 0; j + 1 < s->menu.entries.n; j++) {
+		const char *ca = tu_entry_at(s, j)->cmdline, *cb = tu_entry_at(s, j + 1)->cmdline;
 		char ka[16], ma[40], va[32], kb[16], mb[40], vb[32];
 		int la, lb, r;
 
-		assert_int_equal(sscanf(entry(s, j)->cmdline, "%15s %39s %31s %d", ka, ma, va, &la),
-				 4);
-		assert_int_equal(
-			sscanf(entry(s, j + 1)->cmdline, "%15s %39s %31s %d", kb, mb, vb, &lb), 4);
+		assert_int_equal(sscanf(ca, "%15s %39s %31s %d", ka, ma, va, &la), 4);
+		assert_int_equal(sscanf(cb, "%15s %39s %31s %d", kb, mb, vb, &lb), 4);
 		/* 1. bad entries (no tries left) last */
 		if ((la == 0) != (lb == 0)) {
 			assert_true(lb == 0);
@@ -194,14 +130,15 @@ static void test_architecture_local(void **state)
 	if (!arch)
 		skip();
 	clear_case();
-	puts_("vmlinuz", "k");
+	tu_put("case/vmlinuz", "k");
 	snprintf(text, sizeof(text), "title Here\narchitecture %s\nlinux /vmlinuz\n", arch);
-	puts_("loader/entries/here.conf", text);
-	puts_("loader/entries/there.conf", "title There\narchitecture mips64el\nlinux /vmlinuz\n");
+	tu_put("case/loader/entries/here.conf", text);
+	tu_put("case/loader/entries/there.conf",
+	       "title There\narchitecture mips64el\nlinux /vmlinuz\n");
 	s = scan_case();
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->title, "Here");
-	assert_true(has_warning(s, "there.conf:2: entry skipped: it is for architecture mips64el"));
+	assert_string_equal(tu_entry_at(s, 0)->title, "Here");
+	assert_true(tu_warned(s, "there.conf:2: entry skipped: it is for architecture mips64el"));
 	kb_scan_free(s);
 }
 
@@ -214,26 +151,26 @@ static void test_sizes(void **state)
 	struct strbuf sb = STRBUF_INIT;
 
 	clear_case();
-	puts_("vmlinuz", "k");
+	tu_put("case/vmlinuz", "k");
 	sb_adds(&sb, "title Many options\nlinux /vmlinuz\n");
 	for (i = 0; i < 5000; i++)
 		sb_printf(&sb, "options  opt%zu=%zu \t\n", i, i);
-	put("loader/entries/many.conf", sb.buf, sb.len);
+	tu_put_len("case/loader/entries/many.conf", sb.buf, sb.len);
 	sb_release(&sb);
 	big = malloc(len);
 	assert_non_null(big);
 	memset(big, '#', len);
 	memcpy(big, "title Big\nlinux /vmlinuz\n", 26);
-	put("loader/entries/big.conf", big, len);
+	tu_put_len("case/loader/entries/big.conf", big, len);
 	free(big);
 
 	s = scan_case();
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->title, "Many options");
-	assert_null(strstr(entry(s, 0)->cmdline, "  "));
-	assert_non_null(strstr(entry(s, 0)->cmdline, "opt4999=4999"));
-	assert_true(!strncmp(entry(s, 0)->cmdline, "opt0=0 opt1=1 ", 14));
-	assert_true(has_warning(s, "big.conf: cannot read"));
+	assert_string_equal(tu_entry_at(s, 0)->title, "Many options");
+	assert_null(strstr(tu_entry_at(s, 0)->cmdline, "  "));
+	assert_non_null(strstr(tu_entry_at(s, 0)->cmdline, "opt4999=4999"));
+	assert_true(!strncmp(tu_entry_at(s, 0)->cmdline, "opt0=0 opt1=1 ", 14));
+	assert_true(tu_warned(s, "big.conf: cannot read"));
 	kb_scan_free(s);
 }
 
@@ -260,16 +197,16 @@ static void test_loader_conf_timeouts(void **state)
 		char text[128];
 
 		clear_case();
-		puts_("vmlinuz", "k");
-		puts_("loader/entries/a.conf", "linux /vmlinuz\n");
+		tu_put("case/vmlinuz", "k");
+		tu_put("case/loader/entries/a.conf", "linux /vmlinuz\n");
 		snprintf(text, sizeof(text), "timeout %s\n", cases[i].value);
-		puts_("loader/loader.conf", text);
+		tu_put("case/loader/loader.conf", text);
 		s = scan_case();
 		if (s->menu.timeout != cases[i].timeout)
 			fail_msg("timeout %s: got %d, want %d", cases[i].value, s->menu.timeout,
 				 cases[i].timeout);
 		if (cases[i].timeout == KB_DEFAULT_TIMEOUT)
-			assert_true(has_warning(s, "bad timeout"));
+			assert_true(tu_warned(s, "bad timeout"));
 		kb_scan_free(s);
 	}
 }
@@ -295,20 +232,20 @@ static void test_default_names(void **state)
 		size_t j;
 
 		clear_case();
-		puts_("vmlinuz", "k");
-		puts_("loader/entries/a.conf", "title A\nlinux /vmlinuz\noptions a\n");
-		puts_("loader/entries/b+2-1.conf", "title B\nlinux /vmlinuz\noptions b\n");
-		puts_("loader/entries/c.conf", "title C\nlinux /vmlinuz\noptions c\n");
+		tu_put("case/vmlinuz", "k");
+		tu_put("case/loader/entries/a.conf", "title A\nlinux /vmlinuz\noptions a\n");
+		tu_put("case/loader/entries/b+2-1.conf", "title B\nlinux /vmlinuz\noptions b\n");
+		tu_put("case/loader/entries/c.conf", "title C\nlinux /vmlinuz\noptions c\n");
 		snprintf(text, sizeof(text), "default %s\n", cases[i].pattern);
-		puts_("loader/loader.conf", text);
+		tu_put("case/loader/loader.conf", text);
 		s = scan_case();
 		for (j = 0; j < s->menu.entries.n; j++)
-			if (entry(s, j)->is_default)
+			if (tu_entry_at(s, j)->is_default)
 				break;
 		assert_true(j < s->menu.entries.n);
-		if (strcmp(entry(s, j)->title, cases[i].want))
+		if (strcmp(tu_entry_at(s, j)->title, cases[i].want))
 			fail_msg("default %s: got %s, want %s", cases[i].pattern,
-				 entry(s, j)->title, cases[i].want);
+				 tu_entry_at(s, j)->title, cases[i].want);
 		kb_scan_free(s);
 	}
 }
@@ -323,14 +260,15 @@ static void test_grubenv(void **state)
 	struct kb_scan *s;
 
 	clear_case();
-	puts_("vmlinuz", "k");
-	puts_("grub2/grubenv", env);
-	puts_("loader/entries/a.conf", "linux /vmlinuz\noptions $kernelopts ${extra}x $ $1 end$\n");
+	tu_put("case/vmlinuz", "k");
+	tu_put("case/grub2/grubenv", env);
+	tu_put("case/loader/entries/a.conf",
+	       "linux /vmlinuz\noptions $kernelopts ${extra}x $ $1 end$\n");
 	s = scan_case();
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->cmdline,
+	assert_string_equal(tu_entry_at(s, 0)->cmdline,
 			    "root=LABEL=a\\b ro quiet console=ttyS0,115200x $ end$");
-	assert_int_equal(entry(s, 0)->warnings.n, 1); /* $1 */
+	assert_int_equal(tu_entry_at(s, 0)->warnings.n, 1); /* $1 */
 	kb_scan_free(s);
 }
 
@@ -340,13 +278,13 @@ static void test_line_ends(void **state)
 	struct kb_scan *s;
 
 	clear_case();
-	puts_("vmlinuz", "k");
-	puts_("loader/entries/mac.conf", "title Old Mac\rlinux /vmlinuz\r \t \roptions x");
+	tu_put("case/vmlinuz", "k");
+	tu_put("case/loader/entries/mac.conf", "title Old Mac\rlinux /vmlinuz\r \t \roptions x");
 	s = scan_case();
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->title, "Old Mac");
-	assert_string_equal(entry(s, 0)->cmdline, "x");
-	assert_true(entry(s, 0)->available);
+	assert_string_equal(tu_entry_at(s, 0)->title, "Old Mac");
+	assert_string_equal(tu_entry_at(s, 0)->cmdline, "x");
+	assert_true(tu_entry_at(s, 0)->available);
 	kb_scan_free(s);
 }
 
@@ -359,5 +297,5 @@ int main(void)
 		cmocka_unit_test(test_line_ends),
 	};
 
-	return cmocka_run_group_tests(tests, make_tmp, remove_tmp);
+	return cmocka_run_group_tests(tests, tu_make_tmp, tu_remove_tmp);
 }

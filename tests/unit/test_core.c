@@ -20,31 +20,17 @@
 #include "json.h"
 #include "parser.h"
 #include "scan.h"
+#include "testutil.h"
 
-static char tmp[64];
-
+/* tu_tmp/fs: a file, two links out of fs, a FIFO, 100 bytes; tu_tmp/outside: a secret. */
 static int make_tree(void **state)
 {
-	char cmd[1024];
-
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-core.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	snprintf(cmd, sizeof(cmd),
-		 "cd %s && mkdir -p fs/boot/grub outside && echo secret > outside/secret && "
-		 "echo hello > fs/boot/grub/grub.txt && ln -s /../../outside/secret fs/abs-link && "
-		 "ln -s ../../../outside/secret fs/boot/rel-link && mkfifo fs/fifo && "
-		 "head -c 100 /dev/zero > fs/hundred",
-		 tmp);
-	assert_int_equal(system(cmd), 0);
+	tu_make_tmp(state);
+	tu_sh("mkdir -p fs/boot/grub outside && echo secret > outside/secret && "
+	      "echo hello > fs/boot/grub/grub.txt && ln -s /../../outside/secret fs/abs-link && "
+	      "ln -s ../../../outside/secret fs/boot/rel-link && mkfifo fs/fifo && "
+	      "head -c 100 /dev/zero > fs/hundred");
 	return 0;
-}
-
-static int remove_tree(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
 }
 
 static void test_path_join_normalises(void **state)
@@ -71,16 +57,14 @@ static void test_path_join_never_leaves_root(void **state)
 	arena_free(a);
 }
 
-/* A scan over tmp/fs, for the file-access tests. */
+/* A scan over tu_tmp/fs, for the file-access tests. */
 static struct kb_scan *scan_fs(struct kb_pctx *p)
 {
 	struct kb_fs id = { .name = "t", .disk = -1, .rootfd = -1 };
 	struct kb_scan *s = kb_scan_new();
-	char dir[128];
 
 	assert_non_null(s);
-	snprintf(dir, sizeof(dir), "%s/fs", tmp);
-	assert_int_equal(kb_scan_add_dir(s, dir, &id), 0);
+	tu_add_dir(s, "fs", &id);
 	memset(p, 0, sizeof(*p));
 	p->scan = s;
 	p->arena = s->arena;
@@ -111,7 +95,7 @@ static void test_symlinks_stay_inside(void **state)
 	size_t len;
 	char *buf;
 
-	/* Both links point at tmp/outside/secret on the host: not reachable. */
+	/* Both links point at tu_tmp/outside/secret on the host: not reachable. */
 	assert_int_equal(kb_read(&p, p.fs, "/abs-link", 0, &buf, &len), -ENOENT);
 	assert_int_equal(kb_read(&p, p.fs, "/boot/rel-link", 0, &buf, &len), -ENOENT);
 	assert_false(kb_exists(p.fs, "/../outside/secret"));
@@ -155,7 +139,7 @@ static void test_source_syntax(void **state)
 	FILE *err = fopen("/dev/null", "w");
 	const struct kb_fs *fs;
 
-	snprintf(spec, sizeof(spec), "%s/fs:name=sda2:uuid=AB-CD:label=root:partuuid=P-1", tmp);
+	snprintf(spec, sizeof(spec), "%s/fs:name=sda2:uuid=AB-CD:label=root:partuuid=P-1", tu_tmp);
 	assert_int_equal(kb_scan_add_source(s, spec, err), 0);
 	fs = s->fs.v[0];
 	assert_string_equal(fs->name, "sda2");
@@ -163,13 +147,13 @@ static void test_source_syntax(void **state)
 	assert_string_equal(fs->label, "root");
 	assert_string_equal(fs->partuuid, "P-1");
 	/* Name defaults to the directory's base name, trailing slash or not. */
-	snprintf(spec, sizeof(spec), "%s/fs/", tmp);
+	snprintf(spec, sizeof(spec), "%s/fs/", tu_tmp);
 	assert_int_equal(kb_scan_add_source(s, spec, err), 0);
 	assert_string_equal(((struct kb_fs *)s->fs.v[1])->name, "fs");
-	snprintf(spec, sizeof(spec), "%s/fs:colour=blue", tmp);
+	snprintf(spec, sizeof(spec), "%s/fs:colour=blue", tu_tmp);
 	assert_int_equal(kb_scan_add_source(s, spec, err), -EINVAL);
 	assert_int_equal(kb_scan_add_source(s, "/nonexistent/dir", err), -ENOENT);
-	snprintf(spec, sizeof(spec), "%s/fs/fifo", tmp);
+	snprintf(spec, sizeof(spec), "%s/fs/fifo", tu_tmp);
 	assert_int_equal(kb_scan_add_source(s, spec, err), -EINVAL);
 	fclose(err);
 	kb_scan_free(s);
@@ -181,7 +165,7 @@ static void test_fs_lookup(void **state)
 	struct kb_pctx p = { .scan = s, .arena = s->arena };
 	char spec[256];
 
-	snprintf(spec, sizeof(spec), "%s/fs:name=sda2:uuid=ab-cd:label=root:partuuid=p-1", tmp);
+	snprintf(spec, sizeof(spec), "%s/fs:name=sda2:uuid=ab-cd:label=root:partuuid=p-1", tu_tmp);
 	assert_int_equal(kb_scan_add_source(s, spec, NULL), 0);
 	assert_non_null(kb_fs_by_spec(&p, "UUID=AB-CD"));
 	assert_non_null(kb_fs_by_spec(&p, "LABEL=root"));
@@ -229,5 +213,5 @@ int main(void)
 		cmocka_unit_test(test_json_strings),
 	};
 
-	return cmocka_run_group_tests_name("core", tests, make_tree, remove_tree);
+	return cmocka_run_group_tests_name("core", tests, make_tree, tu_remove_tmp);
 }

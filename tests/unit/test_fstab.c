@@ -17,49 +17,7 @@
 
 #include "parser.h"
 #include "scan.h"
-
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-fstab.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[2048];
-	va_list ap;
-	int n;
-
-	n = snprintf(cmd, sizeof(cmd), "cd %s && ", tmp);
-	va_start(ap, fmt);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void put(const char *rel, const char *content)
-{
-	char path[512];
-	FILE *f;
-
-	sh("mkdir -p \"$(dirname '%s')\"", rel);
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
+#include "testutil.h"
 
 /* The scan of a test and a parser context on its first filesystem. */
 struct view_test {
@@ -71,25 +29,21 @@ struct view_test {
 static void start(struct view_test *t, const char *fstab)
 {
 	struct kb_fs id = { .disk = -1, .rootfd = -1 };
-	char dir[256];
 
-	sh("rm -rf root boot efi && mkdir -p root/etc root/boot boot efi");
+	tu_sh("rm -rf root boot efi && mkdir -p root/etc root/boot boot efi");
 	if (fstab)
-		put("root/etc/fstab", fstab);
+		tu_put("root/etc/fstab", fstab);
 	t->s = kb_scan_new();
 	assert_non_null(t->s);
-	snprintf(dir, sizeof(dir), "%s/root", tmp);
 	id.name = "sda2";
-	assert_int_equal(kb_scan_add_dir(t->s, dir, &id), 0);
-	snprintf(dir, sizeof(dir), "%s/boot", tmp);
+	tu_add_dir(t->s, "root", &id);
 	id.name = "sda1";
 	id.uuid = "b007b007-0000-4000-8000-000000000001";
-	assert_int_equal(kb_scan_add_dir(t->s, dir, &id), 0);
-	snprintf(dir, sizeof(dir), "%s/efi", tmp);
+	tu_add_dir(t->s, "boot", &id);
 	id.name = "sda3";
 	id.uuid = NULL;
 	id.label = "EFI SYS";
-	assert_int_equal(kb_scan_add_dir(t->s, dir, &id), 0);
+	tu_add_dir(t->s, "efi", &id);
 	memset(&t->p, 0, sizeof(t->p));
 	t->p.scan = t->s;
 	t->p.arena = t->s->arena;
@@ -101,17 +55,6 @@ static void start(struct view_test *t, const char *fstab)
 static void finish(struct view_test *t)
 {
 	kb_scan_free(t->s);
-}
-
-static const struct kb_fs *fs_named(struct view_test *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->s->fs.n; i++)
-		if (!strcmp(((struct kb_fs *)t->s->fs.v[i])->name, name))
-			return t->s->fs.v[i];
-	fail_msg("no filesystem %s", name);
-	return NULL;
 }
 
 /* "NAME:/path" of the resolved file. */
@@ -165,7 +108,7 @@ static void test_view_mount(void **state)
 	start(&t, "UUID=" BOOT_UUID " /boot ext4 defaults 0 2\n"
 		  "UUID=0000 /home ext4 defaults 0 2\n/dev/sda9 / ext4 defaults 0 1\n");
 	assert_ptr_equal(kb_view_mount(&t.p, t.p.fs, "/"), t.p.fs);
-	assert_ptr_equal(kb_view_mount(&t.p, t.p.fs, "/boot/"), fs_named(&t, "sda1"));
+	assert_ptr_equal(kb_view_mount(&t.p, t.p.fs, "/boot/"), tu_fs_named(t.s, "sda1"));
 	assert_null(kb_view_mount(&t.p, t.p.fs, "/home")); /* not scanned */
 	assert_null(kb_view_mount(&t.p, t.p.fs, "/srv"));  /* no entry */
 	/* kb_view_mount does not resolve paths, so nothing warned. */
@@ -208,7 +151,7 @@ static void test_view_is_cached(void **state)
 
 	start(&t, "UUID=" BOOT_UUID " /boot ext4 defaults 0 2\n");
 	assert_string_equal(where(&t, "/boot/a"), "sda1:/a");
-	put("root/etc/fstab", "");
+	tu_put("root/etc/fstab", "");
 	assert_string_equal(where(&t, "/boot/a"), "sda1:/a");
 	assert_int_equal(t.s->views.n, 1);
 	finish(&t);
@@ -221,9 +164,9 @@ static void test_no_fstab_and_other_roots(void **state)
 	start(&t, NULL);
 	assert_string_equal(where(&t, "/boot/vmlinuz"), "sda2:/boot/vmlinuz");
 	/* Each root filesystem has its own view. */
-	put("boot/etc/fstab", "LABEL=EFI\\040SYS /boot vfat defaults 0 0\n");
+	tu_put("boot/etc/fstab", "LABEL=EFI\\040SYS /boot vfat defaults 0 0\n");
 	{
-		struct kb_file f = kb_view_resolve(&t.p, fs_named(&t, "sda1"), "/boot/x");
+		struct kb_file f = kb_view_resolve(&t.p, tu_fs_named(t.s, "sda1"), "/boot/x");
 
 		assert_string_equal(f.fs->name, "sda3");
 		assert_string_equal(f.path, "/x");
@@ -237,10 +180,10 @@ static void test_symlinks_across_mounts(void **state)
 	struct view_test t;
 
 	start(&t, "UUID=" BOOT_UUID " /boot ext4 defaults 0 2\n");
-	put("boot/vmlinuz-6.1", "k\n");
-	sh("ln -s boot/vmlinuz-6.1 root/vmlinuz && ln -s /boot/nothing root/dangling && "
-	   "ln -s vmlinuz-6.1 boot/vmlinuz && ln -s ../../../boot boot/up && "
-	   "ln -s a root/loop1 && ln -s loop1 root/a");
+	tu_put("boot/vmlinuz-6.1", "k\n");
+	tu_sh("ln -s boot/vmlinuz-6.1 root/vmlinuz && ln -s /boot/nothing root/dangling && "
+	      "ln -s vmlinuz-6.1 boot/vmlinuz && ln -s ../../../boot boot/up && "
+	      "ln -s a root/loop1 && ln -s loop1 root/a");
 	assert_string_equal(where(&t, "/vmlinuz"), "sda1:/vmlinuz-6.1");
 	assert_string_equal(where(&t, "/boot/vmlinuz"), "sda1:/vmlinuz-6.1");
 	assert_string_equal(where(&t, "/dangling"), "sda1:/nothing");
@@ -308,5 +251,5 @@ int main(void)
 		cmocka_unit_test(test_ten_thousand_lines),
 	};
 
-	return cmocka_run_group_tests_name("fstab", tests, make_tmp, remove_tmp);
+	return cmocka_run_group_tests_name("fstab", tests, tu_make_tmp, tu_remove_tmp);
 }

@@ -19,6 +19,7 @@
 
 #include "grub.h"
 #include "scan.h"
+#include "testutil.h"
 
 /* ---- Helpers ---- */
 
@@ -359,63 +360,23 @@ static void test_deep_nesting_is_refused(void **state)
 
 /* ---- Through a scan ---- */
 
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	(void)state;
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-grub.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
+/* Open tu_tmp/<dir>/boot/grub/grub.cfg for writing, making its directories. */
 static FILE *open_cfg(const char *dir)
 {
 	char path[256];
 
-	char cmd[300];
-
-	snprintf(path, sizeof(path), "%s/%s/boot/grub", tmp, dir);
-	snprintf(cmd, sizeof(cmd), "mkdir -p %s", path);
-	assert_int_equal(system(cmd), 0);
-	strcat(path, "/grub.cfg");
+	tu_sh("mkdir -p %s/boot/grub", dir);
+	snprintf(path, sizeof(path), "%s/%s/boot/grub/grub.cfg", tu_tmp, dir);
 	return fopen(path, "w");
 }
 
+/* Scan tu_tmp/<dir> as sda2; the caller frees it. */
 static struct kb_scan *scan_dir(const char *dir)
 {
-	struct kb_scan *s = kb_scan_new();
 	struct kb_fs id = { .name = "sda2", .uuid = "0b2c1f0e-6a4d-4f57-9d0e-6f1c2c3b4a5d",
 			    .disk = 0, .part = 2, .pttype = "gpt" };
-	char path[256];
 
-	assert_non_null(s);
-	snprintf(path, sizeof(path), "%s/%s", tmp, dir);
-	assert_int_equal(kb_scan_add_dir(s, path, &id), 0);
-	assert_int_equal(kb_scan_run(s), 0);
-	return s;
-}
-
-static size_t count_source(struct kb_scan *s, const char *source)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < s->menu.entries.n; i++) {
-		const struct kb_entry *e = s->menu.entries.v[i];
-
-		if (!strcmp(e->source, source))
-			n++;
-	}
-	return n;
+	return tu_scan_dir(dir, &id);
 }
 
 /* A generated grub.cfg with 10,000 entries in a submenu (about 9 MB). */
@@ -424,7 +385,6 @@ static void test_ten_thousand_entries(void **state)
 	FILE *f = open_cfg("big");
 	struct kb_scan *s;
 	const struct kb_entry *e;
-	char path[300];
 	int i;
 
 	(void)state;
@@ -450,10 +410,9 @@ static void test_ten_thousand_entries(void **state)
 	fprintf(f, "}\n");
 	fclose(f);
 	/* One kernel exists, so this config decides the default and the timeout. */
-	assert_int_equal(system((snprintf(path, sizeof(path), "touch %s/big/boot/vmlinuz-6.1.0-9999-amd64 "
-				 "%s/big/boot/initrd.img-6.1.0-9999-amd64", tmp, tmp), path)), 0);
+	tu_sh("touch big/boot/vmlinuz-6.1.0-9999-amd64 big/boot/initrd.img-6.1.0-9999-amd64");
 	s = scan_dir("big");
-	assert_int_equal(count_source(s, "grub2"), 10000);
+	assert_int_equal(tu_count_source(s, "grub2"), 10000);
 	e = s->menu.entries.v[9999];
 	assert_string_equal(e->title, "Debian GNU/Linux, with Linux 6.1.0-9999-amd64");
 	assert_string_equal(e->cmdline,
@@ -488,7 +447,7 @@ static void test_hostile_files_terminate(void **state)
 
 	(void)state;
 	assert_non_null(s);
-	assert_int_equal(kb_scan_add_dir(s, tmp, &id), 0);
+	tu_add_dir(s, NULL, &id);
 	for (k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++) {
 		struct kb_pctx p = { .scan = s, .arena = s->arena, .parser = &kb_parser_grub2,
 				     .fs = s->fs.v[0], .path = "/grub.cfg",
@@ -527,8 +486,6 @@ static void test_self_chaining_entry_is_bounded(void **state)
 {
 	FILE *f = open_cfg("selfchain");
 	struct kb_scan *s;
-	size_t i;
-	bool warned = false;
 
 	(void)state;
 	assert_non_null(f);
@@ -537,9 +494,7 @@ static void test_self_chaining_entry_is_bounded(void **state)
 	fclose(f);
 	s = scan_dir("selfchain");
 	assert_true(s->menu.entries.n >= 2);
-	for (i = 0; i < s->menu.warnings.n; i++)
-		warned |= strstr(strv_get(&s->menu.warnings, i), "chained deeper") != NULL;
-	assert_true(warned);
+	assert_true(tu_warned(s, "chained deeper"));
 	kb_scan_free(s);
 }
 
@@ -564,11 +519,14 @@ int main(void)
 		cmocka_unit_test(test_recovery_missing_fi_and_brace),
 		cmocka_unit_test(test_stray_closers_are_skipped),
 		cmocka_unit_test(test_deep_nesting_is_refused),
-		cmocka_unit_test_setup_teardown(test_ten_thousand_entries, make_tmp, remove_tmp),
-		cmocka_unit_test_setup_teardown(test_hostile_files_terminate, make_tmp, remove_tmp),
-		cmocka_unit_test_setup_teardown(test_unset_timeout_waits, make_tmp, remove_tmp),
-		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, make_tmp,
-						remove_tmp),
+		cmocka_unit_test_setup_teardown(test_ten_thousand_entries, tu_make_tmp,
+						tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_hostile_files_terminate, tu_make_tmp,
+						tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_unset_timeout_waits, tu_make_tmp,
+						tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, tu_make_tmp,
+						tu_remove_tmp),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -18,98 +18,28 @@
 
 #include "parser.h"
 #include "scan.h"
+#include "testutil.h"
 
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-kbootconf.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-static void put(const char *rel, const char *content)
-{
-	char path[512], cmd[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
-
-/* A fresh tree: root/kboot.conf (given), kernels /vmlinuz and /boot/vmlinuz. */
+/* A fresh tree: root/kboot.conf (given), root/vmlinuz, root/initrd.img, other/vmlinuz. */
 static void tree(const char *conf)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/root %s/other", tmp, tmp);
-	assert_int_equal(system(cmd), 0);
-	put("root/kboot.conf", conf);
-	put("root/vmlinuz", "kernel\n");
-	put("root/initrd.img", "initrd\n");
-	put("other/vmlinuz", "kernel\n");
+	tu_sh("rm -rf root other");
+	tu_put("root/kboot.conf", conf);
+	tu_put("root/vmlinuz", "kernel\n");
+	tu_put("root/initrd.img", "initrd\n");
+	tu_put("other/vmlinuz", "kernel\n");
 }
 
+/* Scan root as sda1 and other as sdb1 (label DATA); the caller frees it. */
 static struct kb_scan *scan(void)
 {
 	struct kb_scan *s = kb_scan_new();
-	char spec[256];
 
 	assert_non_null(s);
-	snprintf(spec, sizeof(spec), "%s/root:name=sda1", tmp);
-	assert_int_equal(kb_scan_add_source(s, spec, stderr), 0);
-	snprintf(spec, sizeof(spec), "%s/other:name=sdb1:label=DATA", tmp);
-	assert_int_equal(kb_scan_add_source(s, spec, stderr), 0);
+	tu_add_source(s, "root:name=sda1");
+	tu_add_source(s, "other:name=sdb1:label=DATA");
 	assert_int_equal(kb_scan_run(s), 0);
 	return s;
-}
-
-static const struct kb_entry *entry(const struct kb_scan *s, const char *title)
-{
-	size_t i;
-
-	for (i = 0; i < s->menu.entries.n; i++) {
-		const struct kb_entry *e = s->menu.entries.v[i];
-
-		if (e->title && !strcmp(e->title, title))
-			return e;
-	}
-	fail_msg("no entry \"%s\"", title);
-	return NULL;
-}
-
-/* Entries of kboot.conf (the fallback scan lists other/vmlinuz too). */
-static size_t count_kboot(const struct kb_scan *s)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < s->menu.entries.n; i++)
-		if (!strcmp(((struct kb_entry *)s->menu.entries.v[i])->source, "kboot"))
-			n++;
-	return n;
-}
-
-static bool warned(const struct kb_scan *s, const char *part)
-{
-	size_t i;
-
-	for (i = 0; i < s->menu.warnings.n; i++)
-		if (strstr(strv_get(&s->menu.warnings, i), part))
-			return true;
-	return false;
 }
 
 static void test_label_fields(void **state)
@@ -119,7 +49,7 @@ static void test_label_fields(void **state)
 
 	tree("linux=/vmlinuz initrd=/initrd.img ro quiet\n");
 	s = scan();
-	e = entry(s, "linux");
+	e = tu_entry(s, "linux");
 	assert_string_equal(e->cfg_id, "linux");
 	assert_string_equal(e->source, "kboot");
 	assert_string_equal(e->kernel.fs->name, "sda1");
@@ -138,8 +68,8 @@ static void test_blanks_around_equals(void **state)
 	tree("  default = b\ntimeout =  4 \n a = /vmlinuz one\n\tb\t=\t/vmlinuz two\n");
 	s = scan();
 	assert_int_equal(s->menu.timeout, 4);
-	assert_true(entry(s, "b")->is_default);
-	assert_string_equal(entry(s, "a")->cmdline, "one");
+	assert_true(tu_entry(s, "b")->is_default);
+	assert_string_equal(tu_entry(s, "a")->cmdline, "one");
 	kb_scan_free(s);
 }
 
@@ -149,10 +79,10 @@ static void test_whole_value_quotes(void **state)
 
 	tree("a='/vmlinuz root=/dev/sda1'\nb=\"/vmlinuz x\"\nc=\"/vmlinuz\" \"y z\"\n");
 	s = scan();
-	assert_string_equal(entry(s, "a")->cmdline, "root=/dev/sda1");
-	assert_string_equal(entry(s, "b")->cmdline, "x");
+	assert_string_equal(tu_entry(s, "a")->cmdline, "root=/dev/sda1");
+	assert_string_equal(tu_entry(s, "b")->cmdline, "x");
 	/* Not quoted as a whole: the quotes belong to the words. */
-	assert_string_equal(entry(s, "c")->cmdline, "\"y z\"");
+	assert_string_equal(tu_entry(s, "c")->cmdline, "\"y z\"");
 	kb_scan_free(s);
 }
 
@@ -162,7 +92,7 @@ static void test_default_is_first_of_duplicates(void **state)
 
 	tree("default=x\nx=/vmlinuz one\nx=/vmlinuz two\n");
 	s = scan();
-	assert_true(warned(s, "duplicate label \"x\""));
+	assert_true(tu_warned(s, "duplicate label \"x\""));
 	assert_true(((struct kb_entry *)s->menu.entries.v[0])->is_default);
 	assert_false(((struct kb_entry *)s->menu.entries.v[1])->is_default);
 	kb_scan_free(s);
@@ -174,7 +104,7 @@ static void test_default_is_case_sensitive(void **state)
 
 	tree("default=LINUX\nlinux=/vmlinuz\n");
 	s = scan();
-	assert_true(warned(s, "default=LINUX names no entry"));
+	assert_true(tu_warned(s, "default=LINUX names no entry"));
 	kb_scan_free(s);
 }
 
@@ -185,12 +115,12 @@ static void test_device_locations(void **state)
 	tree("a=sdb1:/vmlinuz 1\nb=/dev/sdb1:vmlinuz 2\nc=LABEL=DATA:/vmlinuz 3\n"
 	     "d=/dev/sdb1:/../../vmlinuz 4\n");
 	s = scan();
-	assert_string_equal(entry(s, "a")->kernel.fs->name, "sdb1");
-	assert_string_equal(entry(s, "b")->kernel.path, "/vmlinuz");
-	assert_string_equal(entry(s, "c")->kernel.fs->name, "sdb1");
+	assert_string_equal(tu_entry(s, "a")->kernel.fs->name, "sdb1");
+	assert_string_equal(tu_entry(s, "b")->kernel.path, "/vmlinuz");
+	assert_string_equal(tu_entry(s, "c")->kernel.fs->name, "sdb1");
 	/* ".." cannot leave the filesystem. */
-	assert_string_equal(entry(s, "d")->kernel.path, "/vmlinuz");
-	assert_true(entry(s, "d")->available);
+	assert_string_equal(tu_entry(s, "d")->kernel.path, "/vmlinuz");
+	assert_true(tu_entry(s, "d")->available);
 	kb_scan_free(s);
 }
 
@@ -201,13 +131,13 @@ static void test_network_reasons(void **state)
 
 	tree("h=https://example.com/vmlinuz\nn=fileserver:/srv/vmlinuz\n");
 	s = scan();
-	e = entry(s, "h");
+	e = tu_entry(s, "h");
 	assert_false(e->available);
 	assert_string_equal(
 		e->reason,
 		"kernel https://example.com/vmlinuz: network files are not supported yet");
 	assert_null(e->kernel.fs);
-	e = entry(s, "n");
+	e = tu_entry(s, "n");
 	assert_false(e->available);
 	assert_non_null(strstr(e->reason, "network files are not supported yet"));
 	kb_scan_free(s);
@@ -219,10 +149,10 @@ static void test_absolute_path_with_colon(void **state)
 
 	/* A path starting with '/' (not /dev/) is a path even with a ':'. */
 	tree("a=/boot/vm:linuz\n");
-	put("root/boot/vm:linuz", "kernel\n");
+	tu_put("root/boot/vm:linuz", "kernel\n");
 	s = scan();
-	assert_string_equal(entry(s, "a")->kernel.path, "/boot/vm:linuz");
-	assert_true(entry(s, "a")->available);
+	assert_string_equal(tu_entry(s, "a")->kernel.path, "/boot/vm:linuz");
+	assert_true(tu_entry(s, "a")->available);
 	kb_scan_free(s);
 }
 
@@ -232,26 +162,20 @@ static void test_empty_initrd_warns(void **state)
 
 	tree("a=/vmlinuz initrd= quiet\n");
 	s = scan();
-	assert_true(warned(s, "empty initrd="));
-	assert_string_equal(entry(s, "a")->cmdline, "quiet");
-	assert_int_equal(entry(s, "a")->initrds.n, 0);
+	assert_true(tu_warned(s, "empty initrd="));
+	assert_string_equal(tu_entry(s, "a")->cmdline, "quiet");
+	assert_int_equal(tu_entry(s, "a")->initrds.n, 0);
 	kb_scan_free(s);
 }
 
 static void test_binary_file_is_refused(void **state)
 {
 	struct kb_scan *s;
-	char path[256];
-	FILE *f;
 
 	tree("");
-	snprintf(path, sizeof(path), "%s/root/kboot.conf", tmp);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fwrite("a=/vmlinuz\0\n", 1, 12, f);
-	fclose(f);
+	tu_put_len("root/kboot.conf", "a=/vmlinuz\0\n", 12);
 	s = scan();
-	assert_true(warned(s, "binary data"));
+	assert_true(tu_warned(s, "binary data"));
 	kb_scan_free(s);
 }
 
@@ -268,9 +192,10 @@ static void test_ten_thousand_labels(void **state)
 	tree(sb_str(&sb));
 	sb_release(&sb);
 	s = scan();
-	assert_int_equal(count_kboot(s), 10000);
-	assert_true(entry(s, "l5000")->is_default);
-	assert_string_equal(entry(s, "l9999")->cmdline, "n=9999");
+	/* Only kboot.conf's: the fallback scan lists other/vmlinuz too. */
+	assert_int_equal(tu_count_source(s, "kboot"), 10000);
+	assert_true(tu_entry(s, "l5000")->is_default);
+	assert_string_equal(tu_entry(s, "l9999")->cmdline, "n=9999");
 	assert_int_equal(s->menu.warnings.n, 0);
 	kb_scan_free(s);
 }
@@ -288,8 +213,8 @@ static void test_ten_megabyte_file(void **state)
 	tree(sb_str(&sb));
 	sb_release(&sb);
 	s = scan();
-	assert_int_equal(count_kboot(s), 2);
-	assert_string_equal(entry(s, "last")->cmdline, "b");
+	assert_int_equal(tu_count_source(s, "kboot"), 2);
+	assert_string_equal(tu_entry(s, "last")->cmdline, "b");
 	kb_scan_free(s);
 }
 
@@ -310,5 +235,5 @@ int main(void)
 		cmocka_unit_test(test_ten_megabyte_file),
 	};
 
-	return cmocka_run_group_tests_name("kbootconf", tests, make_tmp, remove_tmp);
+	return cmocka_run_group_tests_name("kbootconf", tests, tu_make_tmp, tu_remove_tmp);
 }

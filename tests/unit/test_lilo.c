@@ -20,85 +20,25 @@
 
 #include "parser.h"
 #include "scan.h"
-
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-lilo.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-/* Write tmp/rel (directories made as needed). */
-static void put(const char *rel, const char *content)
-{
-	char path[512], cmd[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", tmp, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	fclose(f);
-}
+#include "testutil.h"
 
 /* A fresh tree: root/ holds lilo.conf (given) and a kernel /boot/vmlinuz. */
 static void tree(const char *conf)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s/root", tmp);
-	assert_int_equal(system(cmd), 0);
-	put("root/etc/lilo.conf", conf);
-	put("root/boot/vmlinuz", "kernel\n");
+	tu_sh("rm -rf root");
+	tu_put("root/etc/lilo.conf", conf);
+	tu_put("root/boot/vmlinuz", "kernel\n");
 }
 
-/* Scan tmp/root as sda2 (uuid, partuuid given); the caller frees it. */
+/* Scan tu_tmp/root as sda2 (uuid, partuuid given); the caller frees it. */
 static struct kb_scan *scan_root(void)
 {
 	struct kb_scan *s = kb_scan_new();
-	char spec[256];
 
 	assert_non_null(s);
-	snprintf(spec, sizeof(spec), "%s/root:name=sda2:uuid=1111-2222:partuuid=aaaa-01", tmp);
-	assert_int_equal(kb_scan_add_source(s, spec, stderr), 0);
+	tu_add_source(s, "root:name=sda2:uuid=1111-2222:partuuid=aaaa-01");
 	assert_int_equal(kb_scan_run(s), 0);
 	return s;
-}
-
-static const struct kb_entry *entry(const struct kb_scan *s, const char *title)
-{
-	size_t i;
-
-	for (i = 0; i < s->menu.entries.n; i++) {
-		const struct kb_entry *e = s->menu.entries.v[i];
-
-		if (e->title && !strcmp(e->title, title))
-			return e;
-	}
-	fail_msg("no entry \"%s\"", title);
-	return NULL;
-}
-
-static bool warned(const struct kb_scan *s, const char *part)
-{
-	size_t i;
-
-	for (i = 0; i < s->menu.warnings.n; i++)
-		if (strstr(strv_get(&s->menu.warnings, i), part))
-			return true;
-	return false;
 }
 
 static bool entry_warned(const struct kb_entry *e, const char *part)
@@ -123,7 +63,7 @@ static void test_cmdline_order_is_lilos(void **state)
 	     " ramdisk=0x10\n read-only\n addappend=\"splash\"\n");
 	s = scan_root();
 	/* bsect.c: ro, rw, root=, ramdisk=, append, addappend. */
-	assert_string_equal(entry(s, "x")->cmdline,
+	assert_string_equal(tu_entry(s, "x")->cmdline,
 			    "BOOT_IMAGE=x ro rw root=/dev/sda2 ramdisk=16 quiet splash");
 	kb_scan_free(s);
 }
@@ -135,7 +75,7 @@ static void test_literal_keeps_only_boot_image(void **state)
 	tree("root=/dev/sda2\nread-only\nappend=\"quiet\"\n"
 	     "image=/boot/vmlinuz\n label=x\n literal=\"  init=/bin/sh   \"\n addappend=\"y\"\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x init=/bin/sh");
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x init=/bin/sh");
 	kb_scan_free(s);
 }
 
@@ -145,21 +85,19 @@ static void test_blanks_collapse(void **state)
 
 	tree("append=\"  a \t  b  \"\nimage=/boot/vmlinuz\n label=x\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x a b");
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x a b");
 	kb_scan_free(s);
 }
 
 static void test_root_current_without_ids(void **state)
 {
 	struct kb_scan *s = kb_scan_new();
-	char spec[256];
 
 	tree("root=current\nimage=/boot/vmlinuz\n label=x\n");
-	snprintf(spec, sizeof(spec), "%s/root:name=sda2", tmp);
-	assert_int_equal(kb_scan_add_source(s, spec, stderr), 0);
+	tu_add_source(s, "root:name=sda2");
 	assert_int_equal(kb_scan_run(s), 0);
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x");
-	assert_true(entry_warned(entry(s, "x"), "root=current"));
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x");
+	assert_true(entry_warned(tu_entry(s, "x"), "root=current"));
 	kb_scan_free(s);
 }
 
@@ -169,8 +107,8 @@ static void test_root_value_with_equals_is_glued(void **state)
 
 	tree("image=/boot/vmlinuz\n label=x\n root=UUID=abcd-ef\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x root=UUID=abcd-ef");
-	assert_true(warned(s, "wants quotes"));
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x root=UUID=abcd-ef");
+	assert_true(tu_warned(s, "wants quotes"));
 	kb_scan_free(s);
 }
 
@@ -223,10 +161,10 @@ static void test_label_rules(void **state)
 	tree("image=/boot/vmlinuz\n append=\"1\"\n"
 	     "image=/boot/vmlinuz\n label=\"My Linux\"\n append=\"2\"\n");
 	s = scan_root();
-	e = entry(s, "vmlinuz");
+	e = tu_entry(s, "vmlinuz");
 	assert_string_equal(e->cfg_id, "vmlinuz");
 	assert_string_equal(e->cmdline, "BOOT_IMAGE=vmlinuz 1");
-	e = entry(s, "My_Linux");
+	e = tu_entry(s, "My_Linux");
 	assert_string_equal(e->cfg_id, "My_Linux");
 	kb_scan_free(s);
 }
@@ -239,9 +177,9 @@ static void test_hotkeys(void **state)
 	     "image=/boot/vmlinuz\n label=r\n single-key\n append=\"b\"\n"
 	     "image=/boot/vmlinuz\n label=long\n alias=longer\n append=\"c\"\n");
 	s = scan_root();
-	assert_int_equal(entry(s, "Linux")->hotkey, '1');
-	assert_int_equal(entry(s, "r")->hotkey, 'r');
-	assert_int_equal(entry(s, "long")->hotkey, '\0');
+	assert_int_equal(tu_entry(s, "Linux")->hotkey, '1');
+	assert_int_equal(tu_entry(s, "r")->hotkey, 'r');
+	assert_int_equal(tu_entry(s, "long")->hotkey, '\0');
 	kb_scan_free(s);
 }
 
@@ -252,8 +190,8 @@ static void test_default_by_label_case_insensitive(void **state)
 	tree("default=SECOND\nimage=/boot/vmlinuz\n label=first\n append=\"a\"\n"
 	     "image=/boot/vmlinuz\n label=second\n append=\"b\"\n");
 	s = scan_root();
-	assert_false(entry(s, "first")->is_default);
-	assert_true(entry(s, "second")->is_default);
+	assert_false(tu_entry(s, "first")->is_default);
+	assert_true(tu_entry(s, "second")->is_default);
 	kb_scan_free(s);
 }
 
@@ -265,7 +203,7 @@ static void test_other_is_listed_unavailable(void **state)
 	tree("other=/dev/sda1\n label=dos\n table=/dev/sda\n loader=/boot/chain.b\n"
 	     "image=/boot/vmlinuz\n label=x\n");
 	s = scan_root();
-	e = entry(s, "dos");
+	e = tu_entry(s, "dos");
 	assert_false(e->available);
 	assert_non_null(strstr(e->reason, "kexec"));
 	assert_null(e->kernel.fs);
@@ -280,7 +218,7 @@ static void test_global_optional(void **state)
 	tree("optional\nimage=/boot/vmlinuz\n label=here\nimage=/boot/gone\n label=gone\n");
 	s = scan_root();
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, "here")->title, "here");
+	assert_string_equal(tu_entry(s, "here")->title, "here");
 	kb_scan_free(s);
 }
 
@@ -293,7 +231,7 @@ static void test_keywords_case_insensitive(void **state)
 	tree("PROMPT\nTIMEOUT=20\nIMAGE=/boot/vmlinuz\n LABEL=x\n READ-ONLY\n");
 	s = scan_root();
 	assert_int_equal(s->menu.timeout, 2);
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x ro");
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x ro");
 	assert_int_equal(s->menu.warnings.n, 0);
 	kb_scan_free(s);
 }
@@ -304,7 +242,7 @@ static void test_quoted_escapes(void **state)
 
 	tree("image=/boot/vmlinuz label=x append=\"a=\\\"b c\\\" d\\\\e\"\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x a=\"b c\" d\\e");
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x a=\"b c\" d\\e");
 	kb_scan_free(s);
 }
 
@@ -314,8 +252,8 @@ static void test_dollar_variable_warns(void **state)
 
 	tree("image=/boot/vmlinuz\n label=x\n append=\"root=$ROOT\"\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x root=$ROOT");
-	assert_true(warned(s, "$ variables"));
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x root=$ROOT");
+	assert_true(tu_warned(s, "$ variables"));
 	kb_scan_free(s);
 }
 
@@ -325,7 +263,7 @@ static void test_escaped_dollar_is_quiet(void **state)
 
 	tree("image=/boot/vmlinuz\n label=x\n append=\"a=\\$b\"\n");
 	s = scan_root();
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x a=$b");
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x a=$b");
 	assert_int_equal(s->menu.warnings.n, 0);
 	kb_scan_free(s);
 }
@@ -333,17 +271,11 @@ static void test_escaped_dollar_is_quiet(void **state)
 static void test_binary_file_is_refused(void **state)
 {
 	struct kb_scan *s;
-	char path[256];
-	FILE *f;
 
 	tree("");
-	snprintf(path, sizeof(path), "%s/root/etc/lilo.conf", tmp);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fwrite("image=/boot/vmlinuz\0label=x\n", 1, 28, f);
-	fclose(f);
+	tu_put_len("root/etc/lilo.conf", "image=/boot/vmlinuz\0label=x\n", 28);
 	s = scan_root();
-	assert_true(warned(s, "binary data"));
+	assert_true(tu_warned(s, "binary data"));
 	kb_scan_free(s);
 }
 
@@ -353,8 +285,8 @@ static void test_value_missing_at_eof(void **state)
 
 	tree("image=/boot/vmlinuz\n label=x\nappend=");
 	s = scan_root();
-	assert_true(warned(s, "value expected"));
-	assert_string_equal(entry(s, "x")->cmdline, "BOOT_IMAGE=x");
+	assert_true(tu_warned(s, "value expected"));
+	assert_string_equal(tu_entry(s, "x")->cmdline, "BOOT_IMAGE=x");
 	kb_scan_free(s);
 }
 
@@ -374,9 +306,9 @@ static void test_ten_thousand_images(void **state)
 	sb_release(&sb);
 	s = scan_root();
 	assert_int_equal(s->menu.entries.n, 10000);
-	assert_string_equal(entry(s, "L9999")->cmdline,
+	assert_string_equal(tu_entry(s, "L9999")->cmdline,
 			    "BOOT_IMAGE=L9999 ro root=/dev/sda2 n=9999");
-	assert_true(entry(s, "L0")->is_default);
+	assert_true(tu_entry(s, "L0")->is_default);
 	assert_int_equal(s->menu.warnings.n, 0);
 	kb_scan_free(s);
 }
@@ -396,7 +328,7 @@ static void test_ten_megabyte_file(void **state)
 	sb_release(&sb);
 	s = scan_root();
 	assert_int_equal(s->menu.entries.n, 2);
-	assert_string_equal(entry(s, "last")->cmdline, "BOOT_IMAGE=last b");
+	assert_string_equal(tu_entry(s, "last")->cmdline, "BOOT_IMAGE=last b");
 	assert_int_equal(s->menu.warnings.n, 0);
 	kb_scan_free(s);
 }
@@ -426,5 +358,5 @@ int main(void)
 		cmocka_unit_test(test_ten_megabyte_file),
 	};
 
-	return cmocka_run_group_tests_name("lilo", tests, make_tmp, remove_tmp);
+	return cmocka_run_group_tests_name("lilo", tests, tu_make_tmp, tu_remove_tmp);
 }

@@ -21,44 +21,15 @@
 
 #include "parser.h"
 #include "scan.h"
+#include "testutil.h"
 #include "version-compare.h"
-
-static char tmp[64];
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-scan.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
-static int remove_tmp(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-static void sh(const char *fmt, ...)
-{
-	char cmd[4096];
-	va_list ap;
-	int n;
-
-	n = snprintf(cmd, sizeof(cmd), "cd %s && ", tmp);
-	va_start(ap, fmt);
-	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
-	va_end(ap);
-	assert_int_equal(system(cmd), 0);
-}
 
 static void clear(void)
 {
-	sh("rm -rf a b && mkdir -p a b");
+	tu_sh("rm -rf a b && mkdir -p a b");
 }
 
-/* Scan tmp/a (and tmp/b when two) as filesystems "a" (label label_a) and "b". */
+/* Scan tu_tmp/a (and tu_tmp/b when two) as filesystems "a" (label label_a) and "b". */
 static struct kb_scan *scan(int n, const char *label_a)
 {
 	struct kb_fs ida = {
@@ -66,23 +37,13 @@ static struct kb_scan *scan(int n, const char *label_a)
 	};
 	struct kb_fs idb = { .name = "b", .uuid = "bbbb-bbbb", .disk = -1, .rootfd = -1 };
 	struct kb_scan *s = kb_scan_new();
-	char dir[128];
 
 	assert_non_null(s);
-	snprintf(dir, sizeof(dir), "%s/a", tmp);
-	assert_int_equal(kb_scan_add_dir(s, dir, &ida), 0);
-	if (n > 1) {
-		snprintf(dir, sizeof(dir), "%s/b", tmp);
-		assert_int_equal(kb_scan_add_dir(s, dir, &idb), 0);
-	}
+	tu_add_dir(s, "a", &ida);
+	if (n > 1)
+		tu_add_dir(s, "b", &idb);
 	assert_int_equal(kb_scan_run(s), 0);
 	return s;
-}
-
-static struct kb_entry *entry(struct kb_scan *s, size_t i)
-{
-	assert_true(i < s->menu.entries.n);
-	return s->menu.entries.v[i];
 }
 
 /* 400 kernels with random versions: newest first, each with its initrd. */
@@ -93,27 +54,27 @@ static void test_many_kernels_newest_first(void **state)
 	int k;
 
 	clear();
-	sh("mkdir -p a/etc a/boot");
+	tu_sh("mkdir -p a/etc a/boot");
 	srand(3);
 	for (k = 0; k < 400; k++) {
 		char v[48];
 
 		snprintf(v, sizeof(v), "%d.%d.%d-%d%s", rand() % 7, rand() % 30, rand() % 300, k,
 			 rand() % 5 ? "-amd64" : "~rc1");
-		sh("echo k > a/boot/vmlinuz-%s && echo i > a/boot/initrd.img-%s", v, v);
+		tu_sh("echo k > a/boot/vmlinuz-%s && echo i > a/boot/initrd.img-%s", v, v);
 	}
 	s = scan(1, NULL);
 	assert_int_equal(s->menu.entries.n, 400);
 	for (i = 0; i < s->menu.entries.n; i++) {
-		struct kb_entry *e = entry(s, i);
+		const struct kb_entry *e = tu_entry_at(s, i);
 		const char *v = strrchr(e->kernel.path, '/') + strlen("/vmlinuz-");
 
 		assert_int_equal(e->initrds.n, 1);
 		assert_non_null(strstr(((struct kb_file *)e->initrds.v[0])->path, v));
 		assert_string_equal(e->cmdline, "root=UUID=aaaa-aaaa ro");
 		if (i + 1 < s->menu.entries.n) {
-			const char *w =
-				strrchr(entry(s, i + 1)->kernel.path, '/') + strlen("/vmlinuz-");
+			const char *w = strrchr(tu_entry_at(s, i + 1)->kernel.path, '/') +
+					strlen("/vmlinuz-");
 
 			assert_true(kb_version_compare(v, w) >= 0);
 		}
@@ -128,16 +89,16 @@ static void test_symlink_loops(void **state)
 	int i;
 
 	clear();
-	sh("mkdir -p a/etc a/boot && echo k > a/boot/vmlinuz-1.0");
-	sh("ln -s vmlinuz-loop2 a/boot/vmlinuz-loop1 && ln -s vmlinuz-loop1 a/boot/vmlinuz-loop2");
-	sh("ln -s vmlinuz-1.0 a/boot/chain0");
+	tu_sh("mkdir -p a/etc a/boot && echo k > a/boot/vmlinuz-1.0");
+	tu_sh("ln -s vmlinuz-loop2 a/boot/vmlinuz-loop1 && ln -s vmlinuz-loop1 a/boot/vmlinuz-loop2");
+	tu_sh("ln -s vmlinuz-1.0 a/boot/chain0");
 	for (i = 1; i <= 45; i++)
-		sh("ln -s chain%d a/boot/chain%d", i - 1, i);
-	sh("ln -s chain45 a/boot/vmlinuz-long && ln -s chain30 a/boot/vmlinuz-short");
+		tu_sh("ln -s chain%d a/boot/chain%d", i - 1, i);
+	tu_sh("ln -s chain45 a/boot/vmlinuz-long && ln -s chain30 a/boot/vmlinuz-short");
 	s = scan(1, NULL);
 	/* vmlinuz-short is 31 links from the real file: it is vmlinuz-1.0. */
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->kernel.path, "/boot/vmlinuz-1.0");
+	assert_string_equal(tu_entry_at(s, 0)->kernel.path, "/boot/vmlinuz-1.0");
 	kb_scan_free(s);
 }
 
@@ -148,13 +109,13 @@ static void test_many_links_one_kernel(void **state)
 	int i;
 
 	clear();
-	sh("mkdir -p a/usr a/real && echo k > a/real/vmlinuz-6.1.0 && ln -s real a/boot");
+	tu_sh("mkdir -p a/usr a/real && echo k > a/real/vmlinuz-6.1.0 && ln -s real a/boot");
 	for (i = 0; i < 50; i++)
-		sh("ln -s boot/vmlinuz-6.1.0 a/vmlinuz-6.1.0-alias%d", i);
+		tu_sh("ln -s boot/vmlinuz-6.1.0 a/vmlinuz-6.1.0-alias%d", i);
 	s = scan(1, NULL);
 	assert_int_equal(s->menu.entries.n, 1);
-	assert_string_equal(entry(s, 0)->kernel.path, "/real/vmlinuz-6.1.0");
-	assert_string_equal(entry(s, 0)->title, "Linux 6.1.0 (a)");
+	assert_string_equal(tu_entry_at(s, 0)->kernel.path, "/real/vmlinuz-6.1.0");
+	assert_string_equal(tu_entry_at(s, 0)->title, "Linux 6.1.0 (a)");
 	kb_scan_free(s);
 }
 
@@ -165,15 +126,15 @@ static void test_boot_found_by_label(void **state)
 	size_t i;
 
 	clear();
-	sh("echo k > a/vmlinuz-5.10.0 && echo i > a/initrd.img-5.10.0");
-	sh("mkdir -p b/etc b/boot && printf 'LABEL=BOOT /boot ext2 defaults 0 2\\n' > b/etc/fstab");
+	tu_sh("echo k > a/vmlinuz-5.10.0 && echo i > a/initrd.img-5.10.0");
+	tu_sh("mkdir -p b/etc b/boot && printf 'LABEL=BOOT /boot ext2 defaults 0 2\\n' > b/etc/fstab");
 	s = scan(2, "BOOT");
 	/* a's fallback and b's fallback both offer a's kernel for root b: merged. */
 	assert_int_equal(s->menu.entries.n, 1);
 	for (i = 0; i < s->menu.entries.n; i++) {
-		assert_string_equal(entry(s, i)->kernel.fs->name, "a");
-		assert_string_equal(entry(s, i)->cmdline, "root=UUID=bbbb-bbbb ro");
-		assert_string_equal(entry(s, i)->title, "Linux 5.10.0 (b)");
+		assert_string_equal(tu_entry_at(s, i)->kernel.fs->name, "a");
+		assert_string_equal(tu_entry_at(s, i)->cmdline, "root=UUID=bbbb-bbbb ro");
+		assert_string_equal(tu_entry_at(s, i)->title, "Linux 5.10.0 (b)");
 	}
 	kb_scan_free(s);
 }
@@ -202,9 +163,9 @@ static void test_not_kernels(void **state)
 	size_t i;
 
 	clear();
-	sh("mkdir -p a/etc a/boot/vmlinuz-dir && mkfifo a/boot/vmlinuz-fifo");
+	tu_sh("mkdir -p a/etc a/boot/vmlinuz-dir && mkfifo a/boot/vmlinuz-fifo");
 	for (i = 0; names[i]; i++)
-		sh("echo k > 'a/boot/%s'", names[i]);
+		tu_sh("echo k > 'a/boot/%s'", names[i]);
 	s = scan(1, NULL);
 	assert_int_equal(s->menu.entries.n, 0);
 	kb_scan_free(s);
@@ -220,5 +181,5 @@ int main(void)
 		cmocka_unit_test(test_not_kernels),
 	};
 
-	return cmocka_run_group_tests(tests, make_tmp, remove_tmp);
+	return cmocka_run_group_tests(tests, tu_make_tmp, tu_remove_tmp);
 }

@@ -21,57 +21,36 @@
 #include "parser.h"
 #include "scan.h"
 #include "syslinux.h"
+#include "testutil.h"
 
 extern const struct kb_parser kb_parser_syslinux;
 
-static char tmp[64];
 static struct kb_scan *scan;
 
+/* Each test gets a fresh tu_tmp: the filesystem "t" its files are put in. */
 static int setup(void **state)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-syslinux.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
 	scan = NULL;
-	return 0;
+	return tu_make_tmp(state);
 }
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	kb_scan_free(scan);
 	scan = NULL;
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-/* Write a file under tmp/fs, making its directories. */
-static void put(const char *rel, const char *text)
-{
-	char path[512], cmd[600];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/fs/%s", tmp, rel);
-	snprintf(cmd, sizeof(cmd), "mkdir -p \"$(dirname '%s')\"", path);
-	assert_int_equal(system(cmd), 0);
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
+	return tu_remove_tmp(state);
 }
 
 static void new_scan(void)
 {
 	struct kb_fs id = { .name = "t", .disk = -1, .rootfd = -1 };
-	char dir[128];
 
 	scan = kb_scan_new();
 	assert_non_null(scan);
-	snprintf(dir, sizeof(dir), "%s/fs", tmp);
-	assert_int_equal(kb_scan_add_dir(scan, dir, &id), 0);
+	tu_add_dir(scan, NULL, &id);
 }
 
-/* Parse tmp/fs/<path> with the parser itself; the context lives in scan's arena. */
+/* Parse tu_tmp/<path> with the parser itself; the context lives in scan's arena. */
 static struct kb_pctx *parse(const char *path, const struct kb_syslinux_opts *o)
 {
 	struct kb_pctx *p;
@@ -92,7 +71,7 @@ static struct kb_pctx *parse(const char *path, const struct kb_syslinux_opts *o)
 	return p;
 }
 
-/* The whole scan over tmp/fs, as `kboot scan` does it. */
+/* The whole scan over tu_tmp, as `kboot scan` does it. */
 static struct kb_menu *scan_all(void)
 {
 	new_scan();
@@ -112,15 +91,15 @@ static void test_hotkeys_first_come_per_menu(void **state)
 {
 	struct kb_pctx *p;
 
-	put("syslinux/syslinux.cfg",
-	    "LABEL a\n MENU LABEL ^Install\n KERNEL k\n"
-	    "LABEL b\n MENU LABEL ^install again\n KERNEL k\n"	    /* 'i' is taken */
-	    "LABEL c\n MENU LABEL ^Hidden\n MENU HIDE\n KERNEL k\n" /* hidden: none */
-	    "LABEL d\n MENU LABEL Ex^pert ^x\n KERNEL k\n"	    /* the first '^' */
-	    "MENU BEGIN sub\n"
-	    "LABEL e\n MENU LABEL ^Install in a submenu\n KERNEL k\n" /* own menu */
-	    "MENU END\n"
-	    "LABEL f\n MENU LABEL No hotkey^\n KERNEL k\n");
+	tu_put("syslinux/syslinux.cfg",
+	       "LABEL a\n MENU LABEL ^Install\n KERNEL k\n"
+	       "LABEL b\n MENU LABEL ^install again\n KERNEL k\n"      /* 'i' is taken */
+	       "LABEL c\n MENU LABEL ^Hidden\n MENU HIDE\n KERNEL k\n" /* hidden: none */
+	       "LABEL d\n MENU LABEL Ex^pert ^x\n KERNEL k\n"	       /* the first '^' */
+	       "MENU BEGIN sub\n"
+	       "LABEL e\n MENU LABEL ^Install in a submenu\n KERNEL k\n" /* own menu */
+	       "MENU END\n"
+	       "LABEL f\n MENU LABEL No hotkey^\n KERNEL k\n");
 	p = parse("/syslinux/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 6);
 	assert_int_equal(entry(p, 0)->hotkey, 'i');
@@ -139,8 +118,8 @@ static void test_cfg_id_line_and_included_file(void **state)
 	struct kb_pctx *p;
 	struct kb_entry *e;
 
-	put("extlinux/extlinux.conf", "# top\nINCLUDE more.cfg\n\nLABEL top\n  KERNEL k\n");
-	put("extlinux/more.cfg", "\n\nlabel Inc-Label\n  menu label Included one\n  kernel k\n");
+	tu_put("extlinux/extlinux.conf", "# top\nINCLUDE more.cfg\n\nLABEL top\n  KERNEL k\n");
+	tu_put("extlinux/more.cfg", "\n\nlabel Inc-Label\n  menu label Included one\n  kernel k\n");
 	p = parse("/extlinux/extlinux.conf", NULL);
 	assert_int_equal(p->entries.n, 2);
 	e = entry(p, 0);
@@ -166,13 +145,13 @@ static void test_pxelinux_basedir_and_sysappend(void **state)
 	struct kb_pctx *p;
 
 	o.sysappend = &masks;
-	put("pxelinux.cfg/default",
-	    "IPAPPEND 1\n"
-	    "INCLUDE pxelinux.cfg/common\n"
-	    "LABEL a\n KERNEL images/vmlinuz\n APPEND initrd=images/initrd.gz\n"
-	    "LABEL b\n KERNEL ::/images/vmlinuz\n IPAPPEND 3\n"
-	    "LABEL c\n KERNEL images/vmlinuz\n SYSAPPEND 0x0\n");
-	put("pxelinux.cfg/common", "TIMEOUT 30\n");
+	tu_put("pxelinux.cfg/default",
+	       "IPAPPEND 1\n"
+	       "INCLUDE pxelinux.cfg/common\n"
+	       "LABEL a\n KERNEL images/vmlinuz\n APPEND initrd=images/initrd.gz\n"
+	       "LABEL b\n KERNEL ::/images/vmlinuz\n IPAPPEND 3\n"
+	       "LABEL c\n KERNEL images/vmlinuz\n SYSAPPEND 0x0\n");
+	tu_put("pxelinux.cfg/common", "TIMEOUT 30\n");
 	p = parse("/pxelinux.cfg/default", &o);
 	assert_int_equal(p->entries.n, 3);
 	assert_int_equal(p->timeout, 3);
@@ -199,7 +178,7 @@ static int timeout_of(const char *cfg)
 	struct kb_pctx *p;
 	int t;
 
-	put("syslinux.cfg", cfg);
+	tu_put("syslinux.cfg", cfg);
 	p = parse("/syslinux.cfg", NULL);
 	t = p->timeout;
 	kb_scan_free(scan);
@@ -233,9 +212,9 @@ static void test_default_label_with_options_and_menu_default(void **state)
 {
 	struct kb_pctx *p;
 
-	put("syslinux.cfg", "DEFAULT b quiet\n"
-			    "LABEL a\n MENU DEFAULT\n KERNEL k\n"
-			    "LABEL b\n KERNEL k\n APPEND x=1\n");
+	tu_put("syslinux.cfg", "DEFAULT b quiet\n"
+			       "LABEL a\n MENU DEFAULT\n KERNEL k\n"
+			       "LABEL b\n KERNEL k\n APPEND x=1\n");
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 2);
 	assert_false(entry(p, 0)->is_default);
@@ -250,8 +229,8 @@ static void test_menu_default_in_submenu_is_not_the_default(void **state)
 {
 	struct kb_pctx *p;
 
-	put("syslinux.cfg", "UI menu.c32\nLABEL a\n KERNEL k\n"
-			    "MENU BEGIN s\nLABEL b\n MENU DEFAULT\n KERNEL k\nMENU END\n");
+	tu_put("syslinux.cfg", "UI menu.c32\nLABEL a\n KERNEL k\n"
+			       "MENU BEGIN s\nLABEL b\n MENU DEFAULT\n KERNEL k\nMENU END\n");
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 2);
 	assert_false(entry(p, 0)->is_default);
@@ -262,7 +241,7 @@ static void test_ontimeout_command_line_is_an_entry(void **state)
 {
 	struct kb_pctx *p;
 
-	put("syslinux.cfg", "UI menu.c32\nONTIMEOUT chain.c32 hd0 0\nLABEL a\n KERNEL k\n");
+	tu_put("syslinux.cfg", "UI menu.c32\nONTIMEOUT chain.c32 hd0 0\nLABEL a\n KERNEL k\n");
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 2);
 	assert_string_equal(entry(p, 1)->title, "chain.c32 hd0 0");
@@ -288,8 +267,8 @@ static void test_ten_thousand_labels(void **state)
 			  "  APPEND n=%d\n%s",
 			  i, i, i, i % 100 == 0 ? "MENU SEPARATOR\n" : "");
 	assert_false(sb.oom);
-	put("vmlinuz", "k");
-	put("boot/syslinux/syslinux.cfg", sb_str(&sb));
+	tu_put("vmlinuz", "k");
+	tu_put("boot/syslinux/syslinux.cfg", sb_str(&sb));
 	sb_release(&sb);
 	m = scan_all();
 	assert_int_equal(m->entries.n, 10000);
@@ -321,7 +300,7 @@ static void test_ten_megabyte_config(void **state)
 		big[i + 1] = '\n';
 	}
 	strcpy(big + i, tail);
-	put("syslinux.cfg", big);
+	tu_put("syslinux.cfg", big);
 	free(big);
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 2);
@@ -337,7 +316,7 @@ static void test_runaway_menu_nesting_is_flattened(void **state)
 
 	for (i = 0; i < 5000; i++)
 		sb_printf(&sb, "MENU BEGIN m%d\nLABEL l%d\nKERNEL k\n", i, i);
-	put("syslinux.cfg", sb_str(&sb));
+	tu_put("syslinux.cfg", sb_str(&sb));
 	sb_release(&sb);
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 5000);
@@ -362,10 +341,10 @@ static void test_include_fan_out_is_bounded(void **state)
 		snprintf(text, sizeof(text),
 			 "INCLUDE %d.cfg\nINCLUDE %d.cfg\nINCLUDE %d.cfg\nINCLUDE %d.cfg\n", i + 1,
 			 i + 1, i + 1, i + 1);
-		put(name, text);
+		tu_put(name, text);
 	}
-	put("s/10.cfg", "TIMEOUT 10\n");
-	put("s/syslinux.cfg", "INCLUDE 0.cfg\nLABEL x\nKERNEL k\n");
+	tu_put("s/10.cfg", "TIMEOUT 10\n");
+	tu_put("s/syslinux.cfg", "INCLUDE 0.cfg\nLABEL x\nKERNEL k\n");
 	p = parse("/s/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 1);
 	assert_int_equal(p->timeout, 1);
@@ -383,7 +362,7 @@ static void test_warnings_are_capped(void **state)
 	for (i = 0; i < 1000; i++)
 		sb_adds(&sb, "bogus keyword\n");
 	sb_adds(&sb, "LABEL ok\nKERNEL k\n");
-	put("syslinux.cfg", sb_str(&sb));
+	tu_put("syslinux.cfg", sb_str(&sb));
 	sb_release(&sb);
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 1);
@@ -395,12 +374,12 @@ static void test_empty_and_whitespace_files(void **state)
 {
 	struct kb_pctx *p;
 
-	put("syslinux.cfg", "");
+	tu_put("syslinux.cfg", "");
 	p = parse("/syslinux.cfg", NULL);
 	assert_int_equal(p->entries.n, 0);
 	assert_int_equal(p->timeout, KB_TIMEOUT_UNSET);
 	kb_scan_free(scan);
-	put("syslinux.cfg", "\r\n \t\n\f\n#\n   # x\nLABEL\n");
+	tu_put("syslinux.cfg", "\r\n \t\n\f\n#\n   # x\nLABEL\n");
 	p = parse("/syslinux.cfg", NULL);
 	/* A nameless LABEL: warned, listed, and its kernel "" is none. */
 	assert_int_equal(p->entries.n, 1);

@@ -1,0 +1,595 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * client.c - the scriptable clients of a running `kboot daemon`:
+ * `kboot list [--json]`, `kboot boot …`, `kboot status`, `kboot cancel`,
+ * `kboot rescan` (docs/protocol.md).
+ *
+ * Each connects (--socket PATH, $KBOOT_SOCKET, or /run/kboot/kboot.sock),
+ * reads the daemon's state and/or sends one request, and waits at most
+ * --timeout seconds (10 by default) for what it needs.  Exit status: 0
+ * done, 1 the daemon is not there, refused the request or did not answer
+ * in time, 2 unusable arguments.
+ *
+ * Not here: the socket plumbing (core/client.c), anything interactive
+ * (`kboot ui`).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../core/client.h"
+#include "../core/jsonwrite.h"
+#include "../core/proto.h"
+#include "cmd.h"
+
+/* What every client command shares. */
+struct session {
+	const char *cmd;      /* "list", "boot"... for messages */
+	const char *socket;   /* --socket, or NULL */
+	int timeout_ms;	      /* --timeout */
+	struct kb_conn *conn; /* the connection */
+	struct arena *a;      /* holds every message read */
+	/* the state, as far as it has been read */
+	const struct kb_json *devices;	 /* the last "devices" array */
+	const struct kb_json *menu;	 /* the last "menu" object */
+	const struct kb_json *countdown; /* the last "countdown" message */
+	const struct kb_json *settings;	 /* the last "settings" message */
+	const struct kb_json *booting;	 /* a "booting" message, if one came */
+	struct ptrv status;		 /* every "status" message */
+	bool ready;			 /* "ready" was seen */
+};
+
+static const char common_help[] =
+	"  --socket PATH    the daemon's socket (default $KBOOT_SOCKET or " KB_SOCKET_PATH ")\n"
+	"  --timeout SECS   how long to wait for the daemon (default 10)\n";
+
+enum { OPT_SOCKET = 0x100, OPT_TIMEOUT, OPT_HELP };
+
+/* An option every client takes?  A bad value sets *status to 2. */
+static bool common_opt(struct session *s, int c, const char *arg, int *status)
+{
+	char *end;
+	long v;
+
+	switch (c) {
+	case OPT_SOCKET:
+		s->socket = arg;
+		return true;
+	case OPT_TIMEOUT:
+		v = strtol(arg, &end, 10);
+		if (*end || v <= 0 || v > 86400) {
+			fprintf(stderr, "kboot %s: --timeout wants seconds (1-86400)\n", s->cmd);
+			*status = 2;
+		} else {
+			s->timeout_ms = (int)v * 1000;
+		}
+		return true;
+	}
+	return false;
+}
+
+/* ---- talking to the daemon ---- */
+
+static int session_open(struct session *s)
+{
+	const char *path = kb_socket_path(s->socket);
+
+	s->a = arena_new();
+	if (!s->a) {
+		fprintf(stderr, "kboot %s: out of memory\n", s->cmd);
+		return 1;
+	}
+	s->conn = kb_conn_open(path, s->timeout_ms);
+	if (!s->conn) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			fprintf(stderr, "kboot: no daemon is running (%s: %s)\n", path,
+				strerror(errno));
+		else
+			fprintf(stderr, "kboot: cannot connect to the daemon (%s: %s)\n", path,
+				strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+static void session_close(struct session *s)
+{
+	kb_conn_close(s->conn);
+	arena_free(s->a);
+}
+
+static void say_error(struct session *s, int err)
+{
+	if (err == -ETIMEDOUT)
+		fprintf(stderr, "kboot %s: the daemon did not answer within %d s\n", s->cmd,
+			s->timeout_ms / 1000);
+	else if (err == -ECONNRESET)
+		fprintf(stderr, "kboot %s: the daemon closed the connection\n", s->cmd);
+	else if (err == -EPROTO)
+		fprintf(stderr, "kboot %s: the daemon sent something that is not protocol\n",
+			s->cmd);
+	else if (err == -EPROTONOSUPPORT)
+		fprintf(stderr,
+			"kboot %s: the daemon speaks another protocol version (this is %d)\n",
+			s->cmd, KB_PROTO_VERSION);
+	else
+		fprintf(stderr, "kboot %s: %s\n", s->cmd, strerror(-err));
+}
+
+/* Read one message within the deadline and remember the state it carries. */
+static int next_message(struct session *s, const struct kb_json **msg, int timeout_ms)
+{
+	const struct kb_json *m, *proto;
+	const char *type;
+	int ret = kb_conn_read(s->conn, s->a, &m, timeout_ms);
+
+	if (ret)
+		return ret;
+	type = kb_json_get_str(m, "type");
+	if (!type)
+		type = "";
+	if (!strcmp(type, "hello")) {
+		proto = kb_json_get(m, "protocol");
+		if (!proto || proto->type != KB_JNUM || proto->num != KB_PROTO_VERSION)
+			return -EPROTONOSUPPORT;
+	} else if (!strcmp(type, "devices")) {
+		s->devices = kb_json_get(m, "devices");
+	} else if (!strcmp(type, "menu")) {
+		s->menu = kb_json_get(m, "menu");
+	} else if (!strcmp(type, "countdown")) {
+		s->countdown = m;
+	} else if (!strcmp(type, "settings")) {
+		s->settings = m;
+	} else if (!strcmp(type, "status")) {
+		if (ptrv_push(s->a, &s->status, (void *)m))
+			return -ENOMEM;
+	} else if (!strcmp(type, "booting")) {
+		s->booting = m;
+	} else if (!strcmp(type, "ready")) {
+		s->ready = true;
+	}
+	*msg = m;
+	return 0;
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Milliseconds until deadline, at least 0. */
+static int remaining(long long deadline)
+{
+	long long n = deadline - now_ms();
+
+	return n > 0 ? (int)n : 0;
+}
+
+/* Read until "ready": the whole initial state. */
+static int read_state(struct session *s)
+{
+	long long deadline = now_ms() + s->timeout_ms;
+	const struct kb_json *m;
+	int ret;
+
+	while (!s->ready) {
+		ret = next_message(s, &m, remaining(deadline));
+		if (ret == -EAGAIN)
+			ret = -ETIMEDOUT;
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * Send a request and wait for its reply.  0 when ok; 1 with the daemon's
+ * error printed when it said no; -errno when the exchange failed.
+ */
+static int request(struct session *s, const char *type, const char *members,
+		   const struct kb_json **reply)
+{
+	long long deadline = now_ms() + s->timeout_ms;
+	const struct kb_json *m, *seq, *ok;
+	const char *t, *error;
+	int want, ret;
+
+	want = kb_conn_request(s->conn, type, members, s->timeout_ms);
+	if (want < 0)
+		return want;
+	for (;;) {
+		ret = next_message(s, &m, remaining(deadline));
+		if (ret == -EAGAIN)
+			ret = -ETIMEDOUT;
+		if (ret)
+			return ret;
+		t = kb_json_get_str(m, "type");
+		seq = kb_json_get(m, "seq");
+		if (!t || strcmp(t, "reply") || !seq || seq->type != KB_JNUM || seq->num != want)
+			continue;
+		*reply = m;
+		ok = kb_json_get(m, "ok");
+		if (ok && ok->type == KB_JBOOL && ok->b)
+			return 0;
+		error = kb_json_get_str(m, "error");
+		fprintf(stderr, "kboot %s: %s\n", s->cmd, error ? error : "the daemon refused");
+		return 1;
+	}
+}
+
+/* ---- kboot list ---- */
+
+static void list_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kboot list [--json] [--socket PATH] [--timeout SECS]\n"
+		"\n"
+		"Print the running daemon's menu: as `kboot scan` prints it, or with\n"
+		"--json in the shape of docs/scan-json.md.\n"
+		"\n"
+		"  --json           the menu as JSON\n"
+		"%s",
+		common_help);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session s = { .cmd = "list", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
+	bool json = false;
+	int c, status = 0, ret;
+
+	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
+		if (c == 'j') {
+			json = true;
+		} else if (c == OPT_HELP) {
+			list_usage(stdout);
+			return 0;
+		} else if (!common_opt(&s, c, optarg, &status) || status) {
+			if (!status)
+				list_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		list_usage(stderr);
+		return 2;
+	}
+	if (session_open(&s))
+		return 1;
+	ret = read_state(&s);
+	if (ret) {
+		say_error(&s, ret);
+		session_close(&s);
+		return 1;
+	}
+	if (!s.menu || s.menu->type != KB_JOBJ) {
+		fprintf(stderr, "kboot list: the daemon sent no menu\n");
+		session_close(&s);
+		return 1;
+	}
+	if (json)
+		kb_jmenu_write_json(stdout, s.menu);
+	else
+		kb_jmenu_write_text(stdout, s.menu, s.devices);
+	session_close(&s);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* ---- kboot boot ---- */
+
+static void boot_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kboot boot ID\n"
+		"       kboot boot --title TITLE\n"
+		"       kboot boot --kernel NAME:PATH [--initrd NAME:PATH]... [--dtb NAME:PATH]\n"
+		"                  [--append CMDLINE]\n"
+		"\n"
+		"Ask the running daemon to boot a menu entry (by id, or the first with\n"
+		"that title) or the given files, and wait until the boot starts.\n"
+		"\n"
+		"%s",
+		common_help);
+}
+
+static void print_booting(const struct kb_json *b)
+{
+	const struct kb_json *initrd = kb_json_get(b, "initrd");
+	const char *title = kb_json_get_str(b, "title"), *s;
+	size_t i;
+
+	printf("booting %s\n", title ? title : "(untitled)");
+	if ((s = kb_json_get_str(b, "kernel")))
+		printf("  kernel  %s\n", s);
+	for (i = 0; initrd && initrd->type == KB_JARR && i < initrd->n; i++)
+		if (initrd->item[i]->type == KB_JSTR)
+			printf("  initrd  %s\n", initrd->item[i]->str);
+	if ((s = kb_json_get_str(b, "dtb")))
+		printf("  dtb     %s\n", s);
+	if ((s = kb_json_get_str(b, "cmdline")))
+		printf("  cmdline %s\n", s);
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "title", required_argument, NULL, 't' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "dtb", required_argument, NULL, 'd' },
+		{ "append", required_argument, NULL, 'a' },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session s = { .cmd = "boot", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
+	const char *title = NULL, *kernel = NULL, *dtb = NULL, *append = NULL, *id = NULL;
+	struct strbuf members = STRBUF_INIT, initrds = STRBUF_INIT;
+	const struct kb_json *reply, *m;
+	int c, status = 0, ret, ninitrd = 0;
+	long long deadline;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			title = optarg;
+			break;
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'd':
+			dtb = optarg;
+			break;
+		case 'a':
+			append = optarg;
+			break;
+		case 'i':
+			sb_adds(&initrds, ninitrd++ ? "," : "");
+			kb_sb_json_string(&initrds, optarg);
+			break;
+		case OPT_HELP:
+			boot_usage(stdout);
+			sb_release(&initrds);
+			return 0;
+		default:
+			if (!common_opt(&s, c, optarg, &status) || status) {
+				if (!status)
+					boot_usage(stderr);
+				sb_release(&initrds);
+				return 2;
+			}
+		}
+	}
+	if (optind < argc)
+		id = argv[optind++];
+	if (optind < argc || (!!id + !!title + !!kernel) != 1 ||
+	    (!kernel && (ninitrd || dtb || append))) {
+		fprintf(stderr, "kboot boot: give one of ID, --title or --kernel "
+				"(--initrd, --dtb and --append go with --kernel)\n");
+		boot_usage(stderr);
+		sb_release(&initrds);
+		return 2;
+	}
+	if (id) {
+		sb_adds(&members, ",\"id\":");
+		kb_sb_json_string(&members, id);
+	} else if (title) {
+		sb_adds(&members, ",\"title\":");
+		kb_sb_json_string(&members, title);
+	} else {
+		sb_adds(&members, ",\"kernel\":");
+		kb_sb_json_string(&members, kernel);
+		sb_adds(&members, ",\"initrd\":[");
+		sb_adds(&members, sb_str(&initrds));
+		sb_adds(&members, "],\"dtb\":");
+		kb_sb_json_string(&members, dtb);
+		sb_adds(&members, ",\"cmdline\":");
+		kb_sb_json_string(&members, append ? append : "");
+	}
+	sb_release(&initrds);
+	if (members.oom) {
+		fprintf(stderr, "kboot boot: out of memory\n");
+		sb_release(&members);
+		return 1;
+	}
+	if (session_open(&s)) {
+		sb_release(&members);
+		return 1;
+	}
+	ret = request(&s, "boot", sb_str(&members), &reply);
+	sb_release(&members);
+	/* In --source mode the daemon may print the plan and exit right
+	 * after "booting", before its reply reaches us: that is a boot. */
+	if (ret < 0 && s.booting && ret != -EPROTONOSUPPORT)
+		ret = 0;
+	if (ret) {
+		if (ret < 0)
+			say_error(&s, ret);
+		session_close(&s);
+		return 1;
+	}
+	/* The daemon announces the boot to everyone; wait for it. */
+	deadline = now_ms() + s.timeout_ms;
+	while (!s.booting && next_message(&s, &m, remaining(deadline)) == 0)
+		;
+	if (s.booting)
+		print_booting(s.booting);
+	else
+		printf("boot requested\n");
+	session_close(&s);
+	return 0;
+}
+
+/* ---- kboot status ---- */
+
+static void status_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: kboot status [--socket PATH] [--timeout SECS]\n"
+		"\n"
+		"Print the running daemon's devices, countdown and status lines.\n"
+		"\n"
+		"%s",
+		common_help);
+}
+
+static const char *str_or(const struct kb_json *o, const char *key, const char *dflt)
+{
+	const char *s = kb_json_get_str(o, key);
+
+	return s ? s : dflt;
+}
+
+static void print_status(const struct session *s)
+{
+	const struct kb_json *rem;
+	size_t i;
+
+	printf("Devices:\n");
+	for (i = 0; s->devices && s->devices->type == KB_JARR && i < s->devices->n; i++) {
+		const struct kb_json *d = s->devices->item[i];
+		const char *reason = kb_json_get_str(d, "reason");
+		const char *where = kb_json_get_str(d, "mountpoint");
+
+		printf("  %-12s %-8s %-8s %s\n", str_or(d, "name", "?"), str_or(d, "fstype", "-"),
+		       str_or(d, "state", "?"),
+		       reason  ? reason
+		       : where ? where
+			       : "");
+	}
+	if (!s->devices || s->devices->n == 0)
+		printf("  (none)\n");
+
+	printf("Countdown: ");
+	if (!s->countdown) {
+		printf("unknown\n");
+	} else {
+		const char *state = str_or(s->countdown, "state", "?");
+
+		rem = kb_json_get(s->countdown, "remaining");
+		printf("%s", state);
+		if (kb_json_get_str(s->countdown, "entry"))
+			printf(", \"%s\" (%s)", str_or(s->countdown, "title", ""),
+			       kb_json_get_str(s->countdown, "entry"));
+		if (!strcmp(state, "running") && rem && rem->type == KB_JNUM)
+			printf(", boots in %.0f s", rem->num);
+		putchar('\n');
+	}
+
+	printf("Status:\n");
+	for (i = 0; i < s->status.n; i++) {
+		const struct kb_json *m = s->status.v[i], *t = kb_json_get(m, "time");
+		double ms = t && t->type == KB_JNUM ? t->num : 0;
+
+		printf("  [%8.3f] %-7s %s\n", ms / 1000, str_or(m, "level", "info"),
+		       str_or(m, "text", ""));
+	}
+	if (s->status.n == 0)
+		printf("  (none)\n");
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session s = { .cmd = "status", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
+	int c, status = 0, ret;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_HELP) {
+			status_usage(stdout);
+			return 0;
+		}
+		if (!common_opt(&s, c, optarg, &status) || status) {
+			if (!status)
+				status_usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc) {
+		status_usage(stderr);
+		return 2;
+	}
+	if (session_open(&s))
+		return 1;
+	ret = read_state(&s);
+	if (ret) {
+		say_error(&s, ret);
+		session_close(&s);
+		return 1;
+	}
+	print_status(&s);
+	session_close(&s);
+	return fflush(stdout) ? 1 : 0;
+}
+
+/* ---- kboot cancel, kboot rescan ---- */
+
+/* A request without members: send it, wait for the reply. */
+static int simple_request(const char *cmd, const char *what, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "help", no_argument, NULL, OPT_HELP },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct session s = { .cmd = cmd, .timeout_ms = KB_CLIENT_TIMEOUT_MS };
+	const struct kb_json *reply;
+	int c, status = 0, ret;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_HELP || !common_opt(&s, c, optarg, &status) || status) {
+			FILE *f = c == OPT_HELP ? stdout : stderr;
+
+			if (status)
+				return status;
+			fprintf(f, "usage: kboot %s [--socket PATH] [--timeout SECS]\n\n%s\n\n%s",
+				cmd, what, common_help);
+			return c == OPT_HELP ? 0 : 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "usage: kboot %s [--socket PATH] [--timeout SECS]\n", cmd);
+		return 2;
+	}
+	if (session_open(&s))
+		return 1;
+	ret = request(&s, cmd, "", &reply);
+	if (ret < 0)
+		say_error(&s, ret);
+	session_close(&s);
+	return ret ? 1 : 0;
+}
+
+int cmd_cancel(int argc, char **argv)
+{
+	return simple_request("cancel", "Stop the running daemon's countdown.", argc, argv);
+}
+
+int cmd_rescan(int argc, char **argv)
+{
+	return simple_request("rescan",
+			      "Make the running daemon forget every device and "
+			      "enumerate them again.",
+			      argc, argv);
+}

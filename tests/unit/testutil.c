@@ -1,0 +1,189 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * testutil.c - the plumbing of testutil.h.  Not a test program: the Makefile
+ * links it into every tests/unit/test_*.c.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "scan.h"
+#include "testutil.h"
+
+char tu_tmp[256];
+
+/* ---- The temporary directory ---- */
+
+int tu_make_tmp(void **state)
+{
+	int n;
+
+	/* The program's name tells whose directory a leftover one was. */
+	n = snprintf(tu_tmp, sizeof(tu_tmp), "/tmp/kboot-%s.XXXXXX", program_invocation_short_name);
+	assert_true(n > 0 && (size_t)n < sizeof(tu_tmp));
+	assert_non_null(mkdtemp(tu_tmp));
+	return 0;
+}
+
+int tu_remove_tmp(void **state)
+{
+	char cmd[sizeof(tu_tmp) + 16];
+	int ret;
+
+	if (!tu_tmp[0])
+		return 0;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tu_tmp);
+	ret = system(cmd);
+	tu_tmp[0] = '\0';
+	return ret;
+}
+
+/* ---- Files and commands in it ---- */
+
+void tu_put_len(const char *rel, const void *data, size_t len)
+{
+	char path[4096], *slash;
+	FILE *f;
+	int n;
+
+	assert_true(tu_tmp[0]);
+	n = snprintf(path, sizeof(path), "%s/%s", tu_tmp, rel);
+	assert_true(n > 0 && (size_t)n < sizeof(path));
+	/* Existing directories fail with EEXIST; a real failure shows at fopen(). */
+	for (slash = strchr(path + strlen(tu_tmp) + 1, '/'); slash;
+	     slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(path, 0755);
+		*slash = '/';
+	}
+	f = fopen(path, "wb");
+	if (!f)
+		fail_msg("%s: %s", path, strerror(errno));
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+void tu_put(const char *rel, const char *text)
+{
+	tu_put_len(rel, text, strlen(text));
+}
+
+void tu_sh(const char *fmt, ...)
+{
+	char *body, *cmd;
+	va_list ap;
+	int n;
+
+	assert_true(tu_tmp[0]);
+	va_start(ap, fmt);
+	n = vasprintf(&body, fmt, ap);
+	va_end(ap);
+	assert_true(n >= 0);
+	/* Not "cd && body": a body with ";" must not run elsewhere when cd fails. */
+	assert_true(asprintf(&cmd, "cd '%s' || exit 1\n%s", tu_tmp, body) >= 0);
+	free(body);
+	n = system(cmd);
+	if (n != 0)
+		fail_msg("shell command failed (status %d): %s", n, cmd);
+	free(cmd);
+}
+
+/* ---- Scans ---- */
+
+void tu_add_dir(struct kb_scan *s, const char *rel, const struct kb_fs *id)
+{
+	char dir[4096];
+
+	assert_true(tu_tmp[0]);
+	if (rel)
+		snprintf(dir, sizeof(dir), "%s/%s", tu_tmp, rel);
+	else
+		snprintf(dir, sizeof(dir), "%s", tu_tmp);
+	assert_int_equal(kb_scan_add_dir(s, dir, id), 0);
+}
+
+void tu_add_source(struct kb_scan *s, const char *spec)
+{
+	char path[4096];
+
+	assert_true(tu_tmp[0]);
+	snprintf(path, sizeof(path), "%s/%s", tu_tmp, spec);
+	assert_int_equal(kb_scan_add_source(s, path, stderr), 0);
+}
+
+struct kb_scan *tu_scan_dir(const char *rel, const struct kb_fs *id)
+{
+	struct kb_scan *s = kb_scan_new();
+
+	assert_non_null(s);
+	tu_add_dir(s, rel, id);
+	assert_int_equal(kb_scan_run(s), 0);
+	return s;
+}
+
+/* ---- Lookups in a scan ---- */
+
+const struct kb_entry *tu_entry(const struct kb_scan *s, const char *title)
+{
+	size_t i;
+
+	for (i = 0; i < s->menu.entries.n; i++) {
+		const struct kb_entry *e = s->menu.entries.v[i];
+
+		if (e->title && !strcmp(e->title, title))
+			return e;
+	}
+	fail_msg("no entry \"%s\"", title);
+	return NULL;
+}
+
+const struct kb_entry *tu_entry_at(const struct kb_scan *s, size_t i)
+{
+	assert_true(i < s->menu.entries.n);
+	return s->menu.entries.v[i];
+}
+
+size_t tu_count_source(const struct kb_scan *s, const char *source)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->menu.entries.n; i++) {
+		const struct kb_entry *e = s->menu.entries.v[i];
+
+		if (!strcmp(e->source, source))
+			n++;
+	}
+	return n;
+}
+
+bool tu_warned(const struct kb_scan *s, const char *part)
+{
+	size_t i;
+
+	for (i = 0; i < s->menu.warnings.n; i++)
+		if (strstr(strv_get(&s->menu.warnings, i), part))
+			return true;
+	return false;
+}
+
+const struct kb_fs *tu_fs_named(const struct kb_scan *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->fs.n; i++) {
+		const struct kb_fs *fs = s->fs.v[i];
+
+		if (!strcmp(fs->name, name))
+			return fs;
+	}
+	fail_msg("no filesystem %s", name);
+	return NULL;
+}
