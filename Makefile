@@ -107,7 +107,8 @@ FUZZ_BIN := $(addprefix $(B)/fuzz/fuzz_,$(PARSERS))
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' -O1 -g \
-		-fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+		-fsanitize=fuzzer-no-link,address,undefined -DKBOOT_FUZZ -MMD -MP \
+		-c -o $@ $<
 
 $(B)/fuzz/fuzz_%: tests/fuzz/fuzz_parser.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)

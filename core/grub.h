@@ -30,8 +30,14 @@
 #define G_MAX_CHAIN 8               /* menus shown by an entry's configfile, nested */
 #define G_MAX_CHAINED 64            /* ... and in all, per grub.cfg */
 #define G_MAX_LOOP 10000            /* iterations of one while/until loop */
-#define G_MAX_COMMANDS 10000000UL   /* commands executed by one parse */
+#ifdef KBOOT_FUZZ
+/* The fuzz build (ASan + coverage, ~100x slower) gets tighter limits. */
+#define G_MAX_COMMANDS 200000UL
+#define G_MAX_WORD (64u << 10)
+#else
+#define G_MAX_COMMANDS 2000000UL    /* commands executed by one parse (12x a 10,000-entry file) */
 #define G_MAX_WORD (1u << 20)       /* longest expanded word or variable value */
+#endif
 #define G_MAX_VARMEM (64u << 20)    /* bytes held by all variable values */
 #define G_MAX_ITEMS 100000          /* menu entries and submenus of one parse */
 #define G_MAX_PARSED (64u << 20)    /* bytes of script text parsed (includes, eval) */

@@ -42,7 +42,8 @@
  *     default and timeout are the ones that count); both limited to
  *     KB_MAX_INCLUDE_DEPTH levels, a file including itself is refused.  A
  *     configfile inside a menu entry (chaining to another grub.cfg) gives
- *     the other file's entries as a submenu named after that entry;
+ *     the other file's entries as a submenu named after that entry (such
+ *     chains nest at most G_MAX_CHAIN deep, G_MAX_CHAINED in all);
  *   - blscfg (see grub-bls.c);
  *   - default: a title, an --id or an index (tried in that order, as
  *     Fedora's GRUB does), or a ">"-joined path of those through submenus
@@ -83,7 +84,7 @@
  * smbios, nativedisk, normal, extract_entries_*, recordfail / load_video
  * (ordinary functions of the script).
  *
- * Limits (grub.h): 10,000 iterations per loop, 64 levels of calls, 10
+ * Limits (grub.h): 10,000 iterations per loop, 64 levels of calls, 2
  * million commands and 128 MiB of expanded words per parse, 100,000 menu
  * items, 1 MiB per word; past them kboot warns and stops that part.
  *
