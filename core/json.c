@@ -11,12 +11,13 @@
 
 #include "json.h"
 
-/* Length of the valid UTF-8 sequence at s, or 0 when it is not valid. */
-static size_t utf8_len(const unsigned char *s)
+size_t kb_utf8_len(const unsigned char *s, const unsigned char *end)
 {
 	uint32_t cp;
 	size_t n, i;
 
+	if (s >= end)
+		return 0;
 	if (s[0] < 0x80)
 		return 1;
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
@@ -26,6 +27,8 @@ static size_t utf8_len(const unsigned char *s)
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
 		n = 4, cp = s[0] & 0x07;
 	else
+		return 0;
+	if ((size_t)(end - s) < n)
 		return 0;
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
@@ -40,15 +43,16 @@ static size_t utf8_len(const unsigned char *s)
 
 void kb_json_string(FILE *f, const char *str)
 {
-	const unsigned char *s = (const unsigned char *)str;
+	const unsigned char *s = (const unsigned char *)str, *end;
 
 	if (!s) {
 		fputs("null", f);
 		return;
 	}
+	end = s + strlen(str);
 	putc('"', f);
 	while (*s) {
-		size_t n = utf8_len(s);
+		size_t n = kb_utf8_len(s, end);
 
 		if (n == 0) {
 			fputs("\xef\xbf\xbd", f);

@@ -5,10 +5,13 @@
 #ifndef KBOOT_JSON_H
 #define KBOOT_JSON_H
 
+#include <stddef.h>
 #include <stdio.h>
 
 #include "model.h"
 
+/* Bytes of the valid UTF-8 sequence at s (before end), or 0 when invalid. */
+size_t kb_utf8_len(const unsigned char *s, const unsigned char *end);
 /* Write a JSON string literal; invalid UTF-8 becomes U+FFFD. */
 void kb_json_string(FILE *f, const char *s);
 /* The menu in the documented shape, pretty-printed, with a final newline. */

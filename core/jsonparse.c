@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json.h"
 #include "jsonparse.h"
 
 #define MAX_DEPTH 64
@@ -59,33 +60,6 @@ static struct kb_json *node(struct parser *ps, enum kb_jtype type)
 }
 
 /* ---- strings ---- */
-
-/* Length of the valid UTF-8 sequence of at least 2 bytes at s, or 0. */
-static size_t utf8_seq(const unsigned char *s, const unsigned char *end)
-{
-	uint32_t cp;
-	size_t n, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if ((size_t)(end - s) < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
 
 static int hex4(const char *s, const char *end, uint32_t *out)
 {
@@ -156,7 +130,7 @@ static const char *string(struct parser *ps)
 		if (c < 0x20)
 			return fail(ps, "control character in string");
 		if (c >= 0x80) {
-			size_t n = utf8_seq((const unsigned char *)s, (const unsigned char *)q);
+			size_t n = kb_utf8_len((const unsigned char *)s, (const unsigned char *)q);
 
 			if (!n)
 				return fail(ps, "invalid UTF-8");
