@@ -268,17 +268,9 @@ static uint32_t entry_hash(const struct kb_entry *e)
 	return fnv(h, skip_boot_image(e->cmdline));
 }
 
-/* Copies merge across configs; one config's own entries all stay. */
 static bool entry_eq(const void *a, const void *b)
 {
-	const struct kb_entry *x = a, *y = b;
-
-	return x->origin != y->origin && same_entry(x, y);
-}
-
-static bool id_eq(const void *a, const void *b)
-{
-	return !strcmp(((const struct kb_entry *)a)->id, ((const struct kb_entry *)b)->id);
+	return same_entry(a, b);
 }
 
 /* ---- Missing files ---- */
@@ -346,6 +338,17 @@ static void check_files(struct kb_scan *s, struct pset *cache, struct kb_entry *
  * kernel, so they survive rescans and unrelated config edits; a clash (the
  * same title and kernel twice in one config) gets ".2", ".3"... in order.
  */
+/* Ids handed out for one base, so repeats number themselves in O(1). */
+struct idbase {
+	const char *base; /* "<fs>-<6 hex digits>" */
+	int count;        /* entries given this base so far */
+};
+
+static bool idbase_eq(const void *a, const void *b)
+{
+	return !strcmp(((const struct idbase *)a)->base, ((const struct idbase *)b)->base);
+}
+
 static int assign_ids(struct kb_scan *s)
 {
 	struct kb_menu *m = &s->menu;
@@ -359,10 +362,9 @@ static int assign_ids(struct kb_scan *s)
 		/* The fallback scan has no config: name its entries by the kernel's fs. */
 		const struct kb_fs *idfs = e->config.fs ? e->config.fs : e->kernel.fs;
 		const char *fsname = idfs ? idfs->name : "none";
-		const char *base;
+		struct idbase key, *rec;
 		uint32_t h = 2166136261u;
 		size_t slot;
-		int dup = 1;
 
 		h = fnv(h, e->source);
 		h = fnv(h, fsname);
@@ -371,17 +373,26 @@ static int assign_ids(struct kb_scan *s)
 			h = fnv(h, strv_get(&e->submenu, j));
 		h = fnv(h, e->title);
 		h = fnv(h, e->kernel.path);
-		base = e->id = arena_printf(s->arena, "%s-%06x", fsname, h & 0xffffff);
-		for (;;) {
+		key.base = arena_printf(s->arena, "%s-%06x", fsname, h & 0xffffff);
+		if (!key.base)
+			return -ENOMEM;
+		/* A base ends in hex digits, "base.N" in ".N": they never clash. */
+		h = fnv(2166136261u, key.base);
+		slot = pset_find(&ids, h, &key, idbase_eq);
+		rec = ids.slot[slot];
+		if (!rec) {
+			rec = arena_memdup(s->arena, &key, sizeof(key));
+			if (!rec)
+				return -ENOMEM;
+			rec->count = 1;
+			ids.slot[slot] = rec;
+			ids.key[slot] = h;
+			e->id = rec->base;
+		} else {
+			e->id = arena_printf(s->arena, "%s.%d", rec->base, ++rec->count);
 			if (!e->id)
 				return -ENOMEM;
-			slot = pset_find(&ids, fnv(2166136261u, e->id), e, id_eq);
-			if (!ids.slot[slot])
-				break;
-			e->id = arena_printf(s->arena, "%s.%d", base, ++dup);
 		}
-		ids.slot[slot] = e;
-		ids.key[slot] = fnv(2166136261u, e->id);
 	}
 	return 0;
 }
@@ -465,22 +476,24 @@ static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 		struct kb_entry *en = m->entries.v[i];
 		uint32_t h = entry_hash(en);
 		size_t slot = pset_find(&seen, h, en, entry_eq);
+		struct kb_entry *kept = seen.slot[slot];
 
-		if (seen.slot[slot]) {
-			struct kb_entry *kept = seen.slot[slot];
-
-			en->is_default |= kept->is_default;
+		if (!kept) {
+			seen.slot[slot] = en;
+			seen.key[slot] = h;
+			pos[slot] = n;
+		} else if (kept->origin != en->origin) {
+			/* A copy from another config: merged. */
 			kept->is_default |= en->is_default;
 			/* A bootable copy takes the place of one that cannot boot. */
 			if (!kept->available && en->available) {
+				en->is_default |= kept->is_default;
 				m->entries.v[pos[slot]] = en;
 				seen.slot[slot] = en;
 			}
 			continue;
 		}
-		seen.slot[slot] = en;
-		seen.key[slot] = h;
-		pos[slot] = n;
+		/* New, or one config listing the same thing twice: both stay. */
 		m->entries.v[n++] = en;
 	}
 	m->entries.n = n;
