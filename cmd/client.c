@@ -189,6 +189,22 @@ static int read_state(struct session *s)
 	return 0;
 }
 
+/* Connect and read the full state: 0, or -1 after saying why it failed. */
+static int open_with_state(struct session *s)
+{
+	int ret;
+
+	if (session_open(s))
+		return -1;
+	ret = read_state(s);
+	if (ret) {
+		say_error(s, ret);
+		session_close(s);
+		return -1;
+	}
+	return 0;
+}
+
 /*
  * Send a request and wait for its reply.  0 when ok; 1 with the daemon's
  * error printed when it said no; -errno when the exchange failed.
@@ -250,7 +266,7 @@ int cmd_list(int argc, char **argv)
 	};
 	struct session s = { .cmd = "list", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
 	bool json = false;
-	int c, status = 0, ret;
+	int c, status = 0;
 
 	while ((c = getopt_long(argc, argv, "j", opts, NULL)) != -1) {
 		if (c == 'j') {
@@ -268,14 +284,8 @@ int cmd_list(int argc, char **argv)
 		list_usage(stderr);
 		return 2;
 	}
-	if (session_open(&s))
+	if (open_with_state(&s))
 		return 1;
-	ret = read_state(&s);
-	if (ret) {
-		say_error(&s, ret);
-		session_close(&s);
-		return 1;
-	}
 	if (!s.menu || s.menu->type != KB_JOBJ) {
 		fprintf(stderr, "kboot list: the daemon sent no menu\n");
 		session_close(&s);
@@ -512,7 +522,7 @@ int cmd_status(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct session s = { .cmd = "status", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
-	int c, status = 0, ret;
+	int c, status = 0;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_HELP) {
@@ -529,14 +539,8 @@ int cmd_status(int argc, char **argv)
 		status_usage(stderr);
 		return 2;
 	}
-	if (session_open(&s))
+	if (open_with_state(&s))
 		return 1;
-	ret = read_state(&s);
-	if (ret) {
-		say_error(&s, ret);
-		session_close(&s);
-		return 1;
-	}
 	print_status(&s);
 	session_close(&s);
 	return fflush(stdout) ? 1 : 0;
