@@ -46,22 +46,6 @@ char *g_strdup(struct gstate *g, const char *s)
 	return arena_strdup(g->a, s ? s : "");
 }
 
-static bool grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	void *nv;
-	size_t nc;
-
-	if (n < *cap)
-		return true;
-	nc = *cap ? *cap * 2 : 8;
-	nv = realloc(*v, nc * size);
-	if (!nv)
-		return false;
-	*v = nv;
-	*cap = nc;
-	return true;
-}
-
 void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
 {
 	char msg[512], *key;
@@ -87,7 +71,7 @@ void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt,
 		return;
 	}
 	g->nwarnings++;
-	if (grow((void **)&g->warned, &g->capwarned, g->nwarned, sizeof(char *)))
+	if (g_grow((void **)&g->warned, &g->capwarned, g->nwarned, sizeof(char *)))
 		g->warned[g->nwarned++] = key;
 	if (src && src->fs)
 		kb_warn_at(g->p, src->fs, src->path, line, "%s", msg);
@@ -238,7 +222,7 @@ struct genv *g_env_new(struct gstate *g, struct genv *parent)
 {
 	struct genv *e;
 
-	if (!grow((void **)&g->envs, &g->capenvs, g->nenvs, sizeof(*g->envs)))
+	if (!g_grow((void **)&g->envs, &g->capenvs, g->nenvs, sizeof(*g->envs)))
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -858,7 +842,7 @@ struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *pat
 {
 	struct gsrc *src = arena_alloc(g->a, sizeof(*src));
 
-	if (!src || !grow((void **)&g->files, &g->capfiles, g->nfiles, sizeof(*g->files)))
+	if (!src || !g_grow((void **)&g->files, &g->capfiles, g->nfiles, sizeof(*g->files)))
 		return NULL;
 	src->fs = fs;
 	/* Entries point at their config's path: it lives in the scan's arena. */

@@ -48,6 +48,22 @@ struct gpool {
 	size_t used;       /* bytes used in it */
 };
 
+bool g_grow(void **v, size_t *cap, size_t n, size_t size)
+{
+	void *nv;
+	size_t nc;
+
+	if (n < *cap)
+		return true;
+	nc = *cap ? *cap * 2 : 8;
+	nv = realloc(*v, nc * size);
+	if (!nv)
+		return false;
+	*v = nv;
+	*cap = nc;
+	return true;
+}
+
 struct gpool *gp_new(void)
 {
 	return calloc(1, sizeof(struct gpool));
@@ -81,15 +97,8 @@ void *gp_alloc(struct gpool *p, size_t size)
 		size_t at = p->n ? p->cur + 1 : 0, sz = size > GP_CHUNK ? size : GP_CHUNK;
 		char *mem;
 
-		if (p->n == p->cap) {
-			size_t nc = p->cap ? p->cap * 2 : 8;
-			struct gpchunk *v = realloc(p->c, nc * sizeof(*v));
-
-			if (!v)
-				return NULL;
-			p->c = v;
-			p->cap = nc;
-		}
+		if (!g_grow((void **)&p->c, &p->cap, p->n, sizeof(*p->c)))
+			return NULL;
 		mem = malloc(sz);
 		if (!mem)
 			return NULL;
@@ -295,16 +304,9 @@ static void add_part(struct gparser *P, enum gpart_type type, const char *s, siz
 
 	if (P->skim)
 		return;
-	if (P->nparts == P->capparts) {
-		size_t cap = P->capparts ? P->capparts * 2 : 8;
-		struct gpart *v = realloc(P->parts, cap * sizeof(*v));
-
-		if (!v) {
-			P->oom = true;
-			return;
-		}
-		P->parts = v;
-		P->capparts = cap;
+	if (!g_grow((void **)&P->parts, &P->capparts, P->nparts, sizeof(*P->parts))) {
+		P->oom = true;
+		return;
 	}
 	copy = gp_strndup(P->a, s ? s : "", n);
 	if (!copy) {
@@ -708,16 +710,9 @@ struct nodev {
 
 static void nodev_push(struct gparser *P, struct nodev *nv, struct gnode *n)
 {
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 8;
-		struct gnode **v = realloc(nv->v, cap * sizeof(*v));
-
-		if (!v) {
-			P->oom = true;
-			return;
-		}
-		nv->v = v;
-		nv->cap = cap;
+	if (!g_grow((void **)&nv->v, &nv->cap, nv->n, sizeof(*nv->v))) {
+		P->oom = true;
+		return;
 	}
 	nv->v[nv->n++] = n;
 }
@@ -901,16 +896,9 @@ static void parse_words(struct gparser *P, struct gword **w, size_t *nw)
 	size_t n = 0, cap = 0;
 
 	while (!broken(P) && peek(P)->t == T_WORD) {
-		if (n == cap) {
-			size_t c = cap ? cap * 2 : 8;
-			struct gword *nv = realloc(v, c * sizeof(*nv));
-
-			if (!nv) {
-				P->oom = true;
-				break;
-			}
-			v = nv;
-			cap = c;
+		if (!g_grow((void **)&v, &cap, n, sizeof(*v))) {
+			P->oom = true;
+			break;
 		}
 		v[n++] = peek(P)->w;
 		next(P);

@@ -55,6 +55,9 @@ struct gpmark {
 	size_t chunk, used;
 };
 
+/* Make room for item n of an array of *cap items of size bytes (realloc, doubling). */
+bool g_grow(void **v, size_t *cap, size_t n, size_t size);
+
 struct gpool *gp_new(void);
 void gp_free(struct gpool *p);
 void *gp_alloc(struct gpool *p, size_t size);  /* NULL on OOM */

@@ -249,15 +249,8 @@ static void ld_reset(struct gload *ld, enum gload_kind kind)
 
 static bool ld_add_initrd(struct gload *ld, struct kb_file f)
 {
-	if (ld->ninitrds == ld->capinitrds) {
-		size_t nc = ld->capinitrds ? ld->capinitrds * 2 : 4;
-		struct kb_file *v = realloc(ld->initrds, nc * sizeof(*v));
-
-		if (!v)
-			return false;
-		ld->initrds = v;
-		ld->capinitrds = nc;
-	}
+	if (!g_grow((void **)&ld->initrds, &ld->capinitrds, ld->ninitrds, sizeof(*ld->initrds)))
+		return false;
 	ld->initrds[ld->ninitrds++] = f;
 	return true;
 }
@@ -932,15 +925,8 @@ struct build {
 
 static bool path_push(struct build *b, const char *title)
 {
-	if (b->npath == b->cappath) {
-		size_t nc = b->cappath ? b->cappath * 2 : 8;
-		const char **v = realloc(b->path, nc * sizeof(*v));
-
-		if (!v)
-			return false;
-		b->path = v;
-		b->cappath = nc;
-	}
+	if (!g_grow((void **)&b->path, &b->cappath, b->npath, sizeof(*b->path)))
+		return false;
 	b->path[b->npath++] = title;
 	return true;
 }
