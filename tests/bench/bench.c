@@ -148,34 +148,34 @@ static size_t run_corpus(void *arg)
 	return total;
 }
 
-static void write_file(const char *path, const char *text)
+/* dir/rel opened for writing, its directories made first; exits on failure. */
+static FILE *create(const char *dir, const char *rel)
 {
-	FILE *f = fopen(path, "w");
+	char path[PATH_MAX], *p;
+	FILE *f;
 
-	if (!f || fputs(text, f) < 0 || fclose(f))
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	for (p = path + 1; *p; p++) {
+		if (*p == '/') {
+			*p = '\0';
+			mkdir(path, 0755);
+			*p = '/';
+		}
+	}
+	f = fopen(path, "w");
+	if (!f)
 		exit(1);
+	return f;
 }
 
 static void gen_grub(const char *dir)
 {
-	char path[PATH_MAX];
 	FILE *f;
 	int i;
 
-	snprintf(path, sizeof(path), "%s/boot/grub", dir);
-	mkdir(dir, 0755);
-	snprintf(path, sizeof(path), "%s/boot", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/boot/grub", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/boot/vmlinuz-6.1.0-13-amd64", dir);
-	write_file(path, "");
-	snprintf(path, sizeof(path), "%s/boot/initrd.img-6.1.0-13-amd64", dir);
-	write_file(path, "");
-	snprintf(path, sizeof(path), "%s/boot/grub/grub.cfg", dir);
-	f = fopen(path, "w");
-	if (!f)
-		exit(1);
+	fclose(create(dir, "boot/vmlinuz-6.1.0-13-amd64"));
+	fclose(create(dir, "boot/initrd.img-6.1.0-13-amd64"));
+	f = create(dir, "boot/grub/grub.cfg");
 	fputs("set default=0\nset timeout=5\nfunction load_video {\n  insmod all_video\n}\n", f);
 	for (i = 0; i < 10000; i++)
 		fprintf(f,
@@ -195,21 +195,11 @@ static void gen_grub(const char *dir)
 
 static void gen_extlinux(const char *dir)
 {
-	char path[PATH_MAX];
 	FILE *f;
 	int i;
 
-	mkdir(dir, 0755);
-	snprintf(path, sizeof(path), "%s/boot", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/boot/extlinux", dir);
-	mkdir(path, 0755);
-	snprintf(path, sizeof(path), "%s/boot/vmlinuz", dir);
-	write_file(path, "");
-	snprintf(path, sizeof(path), "%s/boot/extlinux/extlinux.conf", dir);
-	f = fopen(path, "w");
-	if (!f)
-		exit(1);
+	fclose(create(dir, "boot/vmlinuz"));
+	f = create(dir, "boot/extlinux/extlinux.conf");
 	fputs("DEFAULT l0\nTIMEOUT 50\nAPPEND quiet\n", f);
 	for (i = 0; i < 10000; i++)
 		fprintf(f, "LABEL l%d\n  MENU LABEL Linux %d\n  LINUX /boot/vmlinuz\n"
