@@ -27,32 +27,15 @@
 
 static bool can_mount;
 
-#define BOOT_UUID "0b3c1d1e-0000-4000-8000-0000000000b0"
-#define ROOT_UUID "0b3c1d1e-0000-4000-8000-0000000000a0"
-#define ROOT_PARTUUID "6a1e2b3c-0000-4000-8000-0000000000a0"
-
+/* The disk image of tu_make_disk_image(), and sums of what must not change. */
 static int build_images(void **state)
 {
 	can_mount = geteuid() == 0 && access("/dev/loop-control", W_OK) == 0;
 	if (!can_mount)
 		return 0;
 	tu_make_tmp(state);
-	tu_sh("set -e; mkdir -p boot/grub root/etc\n"
-	      "echo 'set timeout=3' > boot/grub/grub.cfg\n"
-	      "echo 'UUID=" BOOT_UUID " /boot ext4 defaults 0 2' > root/etc/fstab\n"
-	      "mkfs.ext4 -q -U " BOOT_UUID " -L boot -d boot boot.img 4M\n"
-	      "mkfs.ext4 -q -U " ROOT_UUID " -L root -d root root.img 4M\n"
-	      /* The journal claims to need recovery: a mount that replays it writes. */
-	      "debugfs -w -R 'feature needs_recovery' root.img >/dev/null 2>&1\n"
-	      "truncate -s 4M swap.img; mkswap -q swap.img >/dev/null\n"
-	      "truncate -s 16M disk.img\n"
-	      "printf 'label: gpt\\nstart=2048, size=4M, type=linux\\n"
-	      "start=10240, size=4M, type=linux, uuid=" ROOT_PARTUUID ", name=rootpart\\n"
-	      "start=18432, size=4M, type=swap\\n' | sfdisk -q disk.img\n"
-	      "dd if=boot.img of=disk.img bs=512 seek=2048 conv=notrunc status=none\n"
-	      "dd if=root.img of=disk.img bs=512 seek=10240 conv=notrunc status=none\n"
-	      "dd if=swap.img of=disk.img bs=512 seek=18432 conv=notrunc status=none\n"
-	      "sha256sum disk.img root.img > sums\n");
+	tu_make_disk_image();
+	tu_sh("sha256sum disk.img root.img > sums");
 	return 0;
 }
 
@@ -73,10 +56,10 @@ static void test_gpt_image_partitions(void **state)
 	root = tu_fs_named(s, "disk.imgp2");
 	assert_non_null(boot);
 	assert_non_null(root);
-	assert_string_equal(boot->uuid, BOOT_UUID);
+	assert_string_equal(boot->uuid, TU_BOOT_UUID);
 	assert_string_equal(boot->label, "boot");
 	assert_string_equal(boot->fstype, "ext4");
-	assert_string_equal(root->partuuid, ROOT_PARTUUID);
+	assert_string_equal(root->partuuid, TU_ROOT_PARTUUID);
 	assert_string_equal(root->partlabel, "rootpart");
 	assert_string_equal(root->pttype, "gpt");
 	assert_int_equal(root->disk, 0);

@@ -29,11 +29,11 @@
 #include "loop.h"
 #include "proto.h"
 #include "server.h"
+#include "testutil.h"
 
 #define GOLDEN "tests/data/grub2/01-debian12/expected.json"
 #define KBOOT  "build/kboot"
 
-static char tmp[64];
 static char sock[128];
 
 /* ---- the fake daemon ---- */
@@ -128,28 +128,11 @@ static const struct kb_server_ops fake_ops = {
 	.request = fake_request,
 };
 
-static char *slurp(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	return buf;
-}
-
 /* The golden menu as the daemon would send it: one compact line. */
 static char *menu_message(void)
 {
 	struct arena *a = arena_new();
-	char *text = slurp(GOLDEN), *out = NULL;
+	char *text = tu_slurp(GOLDEN, NULL), *out = NULL;
 	struct kb_json *menu = kb_json_parse(a, text, strlen(text), NULL);
 	size_t len;
 	FILE *f = open_memstream(&out, &len);
@@ -166,29 +149,9 @@ static char *menu_message(void)
 
 static int setup(void **state)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-client.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	snprintf(sock, sizeof(sock), "%s/kboot.sock", tmp);
+	tu_make_tmp(state);
+	snprintf(sock, sizeof(sock), "%s/kboot.sock", tu_tmp);
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
-static void quit_cb(struct kb_loop *l, void *data)
-{
-	kb_loop_quit(l, 0);
-}
-
-static void pump(struct kb_loop *l, unsigned int ms)
-{
-	kb_loop_timer(l, ms, quit_cb, NULL);
-	kb_loop_run(l);
 }
 
 /* ---- core/client.c in-process ---- */
@@ -200,7 +163,7 @@ static const struct kb_json *read_msg(struct kb_loop *l, struct kb_conn *c, stru
 	int i, ret = -EAGAIN;
 
 	for (i = 0; i < 1000 && ret == -EAGAIN; i++) {
-		pump(l, 0);
+		tu_pump(l, 0);
 		ret = kb_conn_read(c, a, &m, 0);
 		if (ret == -EAGAIN)
 			usleep(1000);
@@ -264,7 +227,7 @@ static void test_conn_errors(void **state)
 {
 	char path[160];
 
-	snprintf(path, sizeof(path), "%s/none.sock", tmp);
+	snprintf(path, sizeof(path), "%s/none.sock", tu_tmp);
 	assert_null(kb_conn_open(path, 100));
 	assert_int_equal(errno, ENOENT);
 	setenv("KBOOT_SOCKET", "/x/y.sock", 1);
@@ -353,7 +316,7 @@ static int run_kboot(struct kb_loop *l, struct run *r, const char *const *args)
 	r->pipes_open = 2;
 	assert_int_equal(kb_loop_child(l, pid, run_child_cb, r), 0);
 	for (i = 0; i < 3000 && (!r->exited || r->pipes_open); i++)
-		pump(l, 5);
+		tu_pump(l, 5);
 	assert_true(r->exited);
 	assert_int_equal(r->pipes_open, 0);
 	assert_true(WIFEXITED(r->status));
@@ -392,7 +355,7 @@ static void test_list_json_is_the_scan_json(void **state)
 	struct fake f;
 	struct kb_loop *l;
 	struct run r;
-	char *want = slurp(GOLDEN);
+	char *want = tu_slurp(GOLDEN, NULL);
 
 	have_kboot(state);
 	l = start_fake(&f);
@@ -503,7 +466,7 @@ static void test_no_daemon_is_a_clear_message(void **state)
 	struct run r;
 
 	have_kboot(state);
-	snprintf(path, sizeof(path), "%s/nothing/kboot.sock", tmp);
+	snprintf(path, sizeof(path), "%s/nothing/kboot.sock", tu_tmp);
 	assert_int_equal(run_kboot(l, &r, args), 1);
 	snprintf(want, sizeof(want),
 		 "kboot: no daemon is running (%s: No such file or directory)\n", path);
@@ -544,5 +507,5 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_remove_tmp);
 }

@@ -34,6 +34,7 @@
 #include "blockdev.h"
 #include "devices.h"
 #include "loop.h"
+#include "testutil.h"
 #include "uevent.h"
 
 /* ---- Helpers: callbacks that record, a loop that runs until a condition ---- */
@@ -159,22 +160,11 @@ static void send_uevent(const char *path, const char *msg, size_t len)
 /* A literal message with its embedded NULs: sizeof includes the last NUL. */
 #define MSG(s) (s), sizeof(s)
 
-static char tmp[64]; /* a temporary directory for every test */
-
-static int make_tmp(void **state)
-{
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-devices.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
-	return 0;
-}
-
+/* The teardown of a group with a tu_tmp: forget the status log too. */
 static int remove_tmp(void **state)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
 	reset_log();
-	return system(cmd);
+	return tu_remove_tmp(state);
 }
 
 /* ---- uevent messages ---- */
@@ -342,7 +332,7 @@ static struct kb_devices *sources(struct kb_loop *l, const char *sock)
 
 static void mkdir_in_tmp(const char *name, char *path, size_t size)
 {
-	snprintf(path, size, "%s/%s", tmp, name);
+	snprintf(path, size, "%s/%s", tu_tmp, name);
 	assert_int_equal(mkdir(path, 0755), 0);
 }
 
@@ -407,9 +397,9 @@ static void test_source_errors_refused_with_status(void **state)
 	assert_int_equal(kb_devices_add_source(d, dir), -EEXIST);
 	assert_true(saw("there is already a device called dup"));
 
-	snprintf(spec, sizeof(spec), "%s/missing", tmp);
+	snprintf(spec, sizeof(spec), "%s/missing", tu_tmp);
 	assert_int_equal(kb_devices_add_source(d, spec), -ENOENT);
-	snprintf(spec, sizeof(spec), "%s/file", tmp);
+	snprintf(spec, sizeof(spec), "%s/file", tu_tmp);
 	f = fopen(spec, "w");
 	assert_non_null(f);
 	fclose(f);
@@ -462,7 +452,7 @@ static void test_source_hotplug_over_socket(void **state)
 	size_t want;
 	int n;
 
-	snprintf(sock, sizeof(sock), "%s/uevent.sock", tmp);
+	snprintf(sock, sizeof(sock), "%s/uevent.sock", tu_tmp);
 	d = sources(l, sock);
 	assert_non_null(d);
 	mkdir_in_tmp("first", a, sizeof(a));
@@ -504,15 +494,10 @@ static char *only_names[4];
 static char attached[MAX_ATTACHED][16]; /* loop devices the tests attached */
 
 #define FS_UUID "0b3c1d1e-0000-4000-8000-0000000000f5"
-#define BOOT_UUID "0b3c1d1e-0000-4000-8000-0000000000b0"
-#define ROOT_UUID "0b3c1d1e-0000-4000-8000-0000000000a0"
-#define ROOT_PARTUUID "6a1e2b3c-0000-4000-8000-0000000000a0"
 
 static int setup_real(void **state)
 {
-	char cmd[4096];
-
-	make_tmp(state);
+	tu_make_tmp(state);
 	can_mount = geteuid() == 0 && access("/dev/loop-control", W_OK) == 0 &&
 		    system("command -v mkfs.ext4 sfdisk losetup >/dev/null") == 0;
 	if (!can_mount) {
@@ -522,27 +507,12 @@ static int setup_real(void **state)
 	/* Our mounts stay in a mount namespace of our own. */
 	assert_int_equal(unshare(CLONE_NEWNS), 0);
 	assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
-	snprintf(cmd, sizeof(cmd),
-		 "set -e; cd %s; mkdir -p mnt boot/grub root/etc fs/boot\n"
-		 "echo 'set timeout=3' > boot/grub/grub.cfg\n"
-		 "echo 'UUID=" BOOT_UUID " /boot ext4 defaults 0 2' > root/etc/fstab\n"
-		 "echo 'hello from fs' > fs/boot/hello.txt\n"
-		 "mkfs.ext4 -q -U " FS_UUID " -L whole -d fs fs.img 4M\n"
-		 "mkfs.ext4 -q -U " BOOT_UUID " -L boot -d boot boot.img 4M\n"
-		 "mkfs.ext4 -q -U " ROOT_UUID " -L root -d root root.img 4M\n"
-		 /* The journal says it needs recovery: a replay would write. */
-		 "debugfs -w -R 'feature needs_recovery' root.img >/dev/null 2>&1\n"
-		 "truncate -s 4M swap.img; mkswap -q swap.img >/dev/null\n"
-		 "truncate -s 16M disk.img\n"
-		 "printf 'label: gpt\\nstart=2048, size=4M, type=linux\\n"
-		 "start=10240, size=4M, type=linux, uuid=" ROOT_PARTUUID ", name=rootpart\\n"
-		 "start=18432, size=4M, type=swap\\n' | sfdisk -q disk.img\n"
-		 "dd if=boot.img of=disk.img bs=512 seek=2048 conv=notrunc status=none\n"
-		 "dd if=root.img of=disk.img bs=512 seek=10240 conv=notrunc status=none\n"
-		 "dd if=swap.img of=disk.img bs=512 seek=18432 conv=notrunc status=none\n"
-		 "sha256sum disk.img fs.img > sums\n",
-		 tmp);
-	assert_int_equal(system(cmd), 0);
+	/* The partitioned disk.img, and a whole-disk filesystem of our own. */
+	tu_make_disk_image();
+	tu_sh("set -e; mkdir -p mnt fs/boot\n"
+	      "echo 'hello from fs' > fs/boot/hello.txt\n"
+	      "mkfs.ext4 -q -U " FS_UUID " -L whole -d fs fs.img 4M\n"
+	      "sha256sum disk.img fs.img > sums\n");
 	return 0;
 }
 
@@ -572,7 +542,7 @@ static struct kb_devices *real(struct kb_loop *l, const char *sock)
 	};
 	char root[128];
 
-	snprintf(root, sizeof(root), "%s/mnt", tmp);
+	snprintf(root, sizeof(root), "%s/mnt", tu_tmp);
 	cfg.mount_root = root;
 	reset_log();
 	return kb_devices_new(l, &cfg);
@@ -584,7 +554,8 @@ static char *attach(const char *image, const char *dev)
 	char cmd[256], name[64] = "";
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "losetup -r -P --show %s %s/%s", dev ? dev : "-f", tmp, image);
+	snprintf(cmd, sizeof(cmd), "losetup -r -P --show %s %s/%s", dev ? dev : "-f", tu_tmp,
+		 image);
 	p = popen(cmd, "r");
 	if (!p)
 		return NULL;
@@ -630,10 +601,7 @@ static bool mounted(const char *dir)
 
 static void images_unchanged(void)
 {
-	char cmd[256];
-
-	snprintf(cmd, sizeof(cmd), "cd %s && sha256sum --quiet -c sums", tmp);
-	assert_int_equal(system(cmd), 0);
+	tu_sh("sha256sum --quiet -c sums");
 }
 
 static void test_real_probe_mounts_whole_disk(void **state)
@@ -653,7 +621,7 @@ static void test_real_probe_mounts_whole_disk(void **state)
 	only_names[0] = name;
 	only_names[1] = NULL;
 	l = kb_loop_new();
-	snprintf(sock, sizeof(sock), "%s/uevent.sock", tmp);
+	snprintf(sock, sizeof(sock), "%s/uevent.sock", tu_tmp);
 	d = real(l, sock);
 	assert_non_null(d);
 	assert_int_equal(kb_devices_count(d), 0); /* enumerated once the loop runs */
@@ -672,7 +640,7 @@ static void test_real_probe_mounts_whole_disk(void **state)
 	assert_null(dev->partuuid);
 	assert_int_equal(dev->disk, 0);
 	assert_int_equal(dev->part, 0);
-	snprintf(path, sizeof(path), "%s/mnt/%s", tmp, name);
+	snprintf(path, sizeof(path), "%s/mnt/%s", tu_tmp, name);
 	assert_string_equal(dev->mnt, path);
 	assert_true(mounted(path));
 	snprintf(msg, sizeof(msg), "%s: ext4 \"whole\" mounted read-only", name);
@@ -692,14 +660,14 @@ static void test_real_probe_mounts_whole_disk(void **state)
 	send_uevent(sock, msg, (size_t)n + 1);
 	want = 0;
 	assert_true(run_until(l, d, count_is, &want, 5000));
-	snprintf(path, sizeof(path), "%s/mnt/%s", tmp, name);
+	snprintf(path, sizeof(path), "%s/mnt/%s", tu_tmp, name);
 	assert_false(mounted(path));
 	assert_int_equal(access(path, F_OK), -1);
 	snprintf(msg, sizeof(msg), "%s: removed", name);
 	assert_true(saw(msg));
 
 	/* In real mode KBOOT_SOURCE is ignored. */
-	n = snprintf(msg, sizeof(msg), "add@/kboot/x%cKBOOT_SOURCE=%s%cDEVNAME=x", 0, tmp, 0);
+	n = snprintf(msg, sizeof(msg), "add@/kboot/x%cKBOOT_SOURCE=%s%cDEVNAME=x", 0, tu_tmp, 0);
 	kb_uevent_handle(d, msg, (size_t)n + 1);
 	assert_int_equal(kb_devices_count(d), 0);
 
@@ -731,7 +699,7 @@ static void test_real_remove_while_probing_and_rescan(void **state)
 	assert_non_null(name);
 	only_names[0] = name;
 	only_names[1] = NULL;
-	snprintf(dir, sizeof(dir), "%s/mnt/%s", tmp, name);
+	snprintf(dir, sizeof(dir), "%s/mnt/%s", tu_tmp, name);
 	l = kb_loop_new();
 	d = real(l, NULL);
 	assert_non_null(d);
@@ -831,7 +799,7 @@ static void test_real_hotplug_from_netlink(void **state)
 	assert_string_equal(dev->uuid, FS_UUID);
 
 	/* Freeing the list detaches every mount and removes its directory. */
-	snprintf(dir, sizeof(dir), "%s/mnt/%s", tmp, loopname);
+	snprintf(dir, sizeof(dir), "%s/mnt/%s", tu_tmp, loopname);
 	assert_true(mounted(dir));
 	kb_devices_free(d);
 	assert_false(mounted(dir));
@@ -896,7 +864,7 @@ static void test_real_partitioned_disk(void **state)
 
 	if (boot->state != KB_DEV_READY)
 		fail_msg("%s: %s", p1, boot->reason);
-	assert_string_equal(boot->uuid, BOOT_UUID);
+	assert_string_equal(boot->uuid, TU_BOOT_UUID);
 	assert_string_equal(boot->label, "boot");
 	assert_string_equal(boot->pttype, "gpt");
 	assert_int_equal(boot->part, 1);
@@ -905,7 +873,7 @@ static void test_real_partitioned_disk(void **state)
 	/* Mounted although its journal needs recovery: noload. */
 	if (root->state != KB_DEV_READY)
 		fail_msg("%s: %s", p2, root->reason);
-	assert_string_equal(root->partuuid, ROOT_PARTUUID);
+	assert_string_equal(root->partuuid, TU_ROOT_PARTUUID);
 	assert_string_equal(root->partlabel, "rootpart");
 	assert_int_equal(root->part, 2);
 	snprintf(path, sizeof(path), "%s/etc/fstab", root->mnt);
@@ -954,7 +922,7 @@ int main(void)
 	int failed = 0;
 
 	failed |= cmocka_run_group_tests_name("uevent", parse, NULL, NULL);
-	failed |= cmocka_run_group_tests_name("sources", src, make_tmp, remove_tmp);
+	failed |= cmocka_run_group_tests_name("sources", src, tu_make_tmp, remove_tmp);
 	failed |= cmocka_run_group_tests_name("real", realdev, setup_real, teardown_real);
 	return failed ? 1 : 0;
 }

@@ -24,25 +24,7 @@
 #include "jsonparse.h"
 #include "jsonwrite.h"
 #include "scan.h"
-
-static char *slurp(const char *path, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	assert_non_null(f);
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
-	buf[n] = '\0';
-	fclose(f);
-	*len = (size_t)n;
-	return buf;
-}
+#include "testutil.h"
 
 /* The output of fn(f, arg) as a string (caller frees). */
 #define CAPTURE(out, call)                                                                         \
@@ -92,7 +74,7 @@ static void test_golden_files_reprint_identically(void **state)
 		const char *err = NULL;
 		struct kb_json *menu;
 		size_t len;
-		char *text = slurp(g.gl_pathv[i], &len), *out;
+		char *text = tu_slurp(g.gl_pathv[i], &len), *out;
 
 		menu = kb_json_parse(a, text, len, &err);
 		if (!menu)

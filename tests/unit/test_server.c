@@ -28,8 +28,8 @@
 #include "loop.h"
 #include "proto.h"
 #include "server.h"
+#include "testutil.h"
 
-static char tmp[64];
 static char sock[128];
 
 /* What the test's daemon callbacks saw. */
@@ -95,41 +95,20 @@ static const struct kb_server_ops ops = {
 
 static int setup(void **state)
 {
-	snprintf(tmp, sizeof(tmp), "/tmp/kboot-test-server.XXXXXX");
-	assert_non_null(mkdtemp(tmp));
+	tu_make_tmp(state);
 	/* a directory that does not exist yet: the server makes it */
-	snprintf(sock, sizeof(sock), "%s/run/kboot/kboot.sock", tmp);
+	snprintf(sock, sizeof(sock), "%s/run/kboot/kboot.sock", tu_tmp);
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", tmp);
-	return system(cmd);
-}
-
 /* ---- helpers: pumping the loop, playing clients ---- */
-
-static void quit_cb(struct kb_loop *l, void *data)
-{
-	kb_loop_quit(l, 0);
-}
-
-/* Run the loop for about ms milliseconds (0: one round of what is ready). */
-static void pump(struct kb_loop *l, unsigned int ms)
-{
-	kb_loop_timer(l, ms, quit_cb, NULL);
-	kb_loop_run(l);
-}
 
 /* Pump until cond holds, at most 5 s. */
 #define PUMP_UNTIL(l, cond)                                                                        \
 	do {                                                                                       \
 		int _i;                                                                            \
 		for (_i = 0; _i < 1000 && !(cond); _i++)                                           \
-			pump(l, 5);                                                                \
+			tu_pump(l, 5);                                                             \
 		assert_true(cond);                                                                 \
 	} while (0)
 
@@ -218,7 +197,7 @@ static void peer_send_all(struct kb_loop *l, struct peer *p, const char *buf, si
 			sent += (size_t)n;
 		else
 			assert_true(errno == EAGAIN || errno == EWOULDBLOCK);
-		pump(l, 0);
+		tu_pump(l, 0);
 	}
 }
 
@@ -237,7 +216,7 @@ static void test_socket_file_and_directory_modes(void **state)
 	assert_int_equal(stat(sock, &st), 0);
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 07777, 0600);
-	snprintf(dir, sizeof(dir), "%s/run/kboot", tmp);
+	snprintf(dir, sizeof(dir), "%s/run/kboot", tu_tmp);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 
@@ -262,7 +241,7 @@ static void test_stale_socket_is_replaced(void **state)
 	int fd;
 
 	/* a socket file nobody listens on: a daemon that died */
-	snprintf(path, sizeof(path), "%s/stale.sock", tmp);
+	snprintf(path, sizeof(path), "%s/stale.sock", tu_tmp);
 	strcpy(addr.sun_path, path);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(fd, (struct sockaddr *)&addr, sizeof(addr)), 0);
@@ -275,7 +254,7 @@ static void test_stale_socket_is_replaced(void **state)
 	kb_server_free(s);
 
 	/* a regular file is not a stale socket: left alone */
-	snprintf(path, sizeof(path), "%s/file.sock", tmp);
+	snprintf(path, sizeof(path), "%s/file.sock", tu_tmp);
 	fd = open(path, O_WRONLY | O_CREAT, 0600);
 	close(fd);
 	assert_null(kb_server_new(l, path, &ops, &t));
@@ -307,7 +286,7 @@ static void test_request_reaches_callback(void **state)
 	PUMP_UNTIL(l, t.requests == 3);
 	assert_string_equal(t.last_type, "rescan");
 	peer_send(&p, "{\"type\":\"can");
-	pump(l, 10);
+	tu_pump(l, 10);
 	assert_int_equal(t.requests, 3);
 	peer_send(&p, "cel\", \"seq\": 10}\r\n");
 	PUMP_UNTIL(l, t.requests == 4);
@@ -382,7 +361,7 @@ static void test_broadcast_skips_clients_not_ready(void **state)
 	peer_connect(&p);
 	PUMP_UNTIL(l, t.connected == 1);
 	kb_server_broadcast(s, msg, strlen(msg));
-	pump(l, 10);
+	tu_pump(l, 10);
 	peer_drain(&p);
 	assert_int_equal(peer_lines(&p), 1); /* only the hello */
 	peer_close(&p);
@@ -509,7 +488,7 @@ static void test_slow_reader_is_dropped_others_get_everything(void **state)
 		kb_server_broadcast(s, msg, (size_t)len);
 		expect_len += (size_t)len + 1;
 		if (k % 32 == 0) {
-			pump(l, 0);
+			tu_pump(l, 0);
 			peer_drain(&reader);
 		}
 	}
@@ -597,10 +576,10 @@ static void test_peer_credentials(void **state)
 
 	/* Another user, with the file modes opened up so that only the
 	 * credential check stands in the way: closed at once, unheard. */
-	snprintf(dir, sizeof(dir), "%s/run/kboot", tmp);
-	chmod(tmp, 0755);
+	snprintf(dir, sizeof(dir), "%s/run/kboot", tu_tmp);
+	chmod(tu_tmp, 0755);
 	chmod(dir, 0755);
-	snprintf(dir, sizeof(dir), "%s/run", tmp);
+	snprintf(dir, sizeof(dir), "%s/run", tu_tmp);
 	chmod(dir, 0755);
 	chmod(sock, 0666);
 	pid = fork();
@@ -646,5 +625,5 @@ int main(void)
 	};
 
 	signal(SIGPIPE, SIG_IGN);
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, setup, tu_remove_tmp);
 }

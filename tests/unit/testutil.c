@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "loop.h"
 #include "scan.h"
 #include "testutil.h"
 
@@ -94,6 +95,60 @@ void tu_sh(const char *fmt, ...)
 	if (n != 0)
 		fail_msg("shell command failed (status %d): %s", n, cmd);
 	free(cmd);
+}
+
+char *tu_slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	rewind(f);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+/* ---- A partitioned disk image ---- */
+
+void tu_make_disk_image(void)
+{
+	tu_sh("set -e; mkdir -p boot/grub root/etc\n"
+	      "echo 'set timeout=3' > boot/grub/grub.cfg\n"
+	      "echo 'UUID=" TU_BOOT_UUID " /boot ext4 defaults 0 2' > root/etc/fstab\n"
+	      "mkfs.ext4 -q -U " TU_BOOT_UUID " -L boot -d boot boot.img 4M\n"
+	      "mkfs.ext4 -q -U " TU_ROOT_UUID " -L root -d root root.img 4M\n"
+	      /* The journal claims to need recovery: a mount that replays it writes. */
+	      "debugfs -w -R 'feature needs_recovery' root.img >/dev/null 2>&1\n"
+	      "truncate -s 4M swap.img; mkswap -q swap.img >/dev/null\n"
+	      "truncate -s 16M disk.img\n"
+	      "printf 'label: gpt\\nstart=2048, size=4M, type=linux\\n"
+	      "start=10240, size=4M, type=linux, uuid=" TU_ROOT_PARTUUID ", name=rootpart\\n"
+	      "start=18432, size=4M, type=swap\\n' | sfdisk -q disk.img\n"
+	      "dd if=boot.img of=disk.img bs=512 seek=2048 conv=notrunc status=none\n"
+	      "dd if=root.img of=disk.img bs=512 seek=10240 conv=notrunc status=none\n"
+	      "dd if=swap.img of=disk.img bs=512 seek=18432 conv=notrunc status=none\n");
+}
+
+/* ---- The event loop ---- */
+
+static void tu_quit_cb(struct kb_loop *l, void *data)
+{
+	kb_loop_quit(l, 0);
+}
+
+void tu_pump(struct kb_loop *l, unsigned int ms)
+{
+	kb_loop_timer(l, ms, tu_quit_cb, NULL);
+	kb_loop_run(l);
 }
 
 /* ---- Scans ---- */

@@ -6,8 +6,8 @@
  *
  * Every helper checks its own work with cmocka assertions, so a test that
  * calls one fails at the helper when the plumbing breaks; none returns an
- * error code.  What it does not do: build disk images, or compare golden
- * files - those stay with the one test that needs them.
+ * error code.  What it does not do: compare golden files - that stays with
+ * the one test that needs it.
  *
  * Include after <cmocka.h> and "scan.h".
  */
@@ -19,6 +19,7 @@
 
 struct kb_entry;
 struct kb_fs;
+struct kb_loop;
 struct kb_scan;
 
 /* ---- The temporary directory ---- */
@@ -49,6 +50,41 @@ void tu_put_len(const char *rel, const void *data, size_t len);
 
 /* Run the printf-formatted shell command in tu_tmp; asserts it exits 0. */
 void tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Read all of the file at path into a NUL-terminated buffer the caller
+ * frees; its length (without the NUL) in *len unless len is NULL. */
+char *tu_slurp(const char *path, size_t *len);
+
+/* ---- A partitioned disk image ---- */
+
+/* The identities tu_make_disk_image() gives its filesystems. */
+#define TU_BOOT_UUID	 "0b3c1d1e-0000-4000-8000-0000000000b0"
+#define TU_ROOT_UUID	 "0b3c1d1e-0000-4000-8000-0000000000a0"
+#define TU_ROOT_PARTUUID "6a1e2b3c-0000-4000-8000-0000000000a0"
+
+/*
+ * Build, in tu_tmp, with mkfs.ext4 -d and sfdisk on plain files (no mounts,
+ * no loop devices):
+ *   boot.img  ext4, UUID TU_BOOT_UUID, label "boot", /grub/grub.cfg
+ *             holding "set timeout=3"
+ *   root.img  ext4, UUID TU_ROOT_UUID, label "root", /etc/fstab mounting
+ *             TU_BOOT_UUID on /boot; its journal says it needs recovery,
+ *             so a mount that replays it writes
+ *   swap.img  swap space
+ *   disk.img  16M, GPT: boot.img at sector 2048, root.img at 10240 (PARTUUID
+ *             TU_ROOT_PARTUUID, name "rootpart"), swap.img at 18432
+ * (and the directories boot/ and root/ they were made from).  The caller
+ * adds its own checksums of what it wants to stay unchanged.
+ */
+void tu_make_disk_image(void);
+
+/* ---- The event loop ---- */
+
+/*
+ * Run l for about ms milliseconds: a timer that quits it (0: one round of
+ * what is ready now).
+ */
+void tu_pump(struct kb_loop *l, unsigned int ms);
 
 /* ---- Scans ---- */
 
