@@ -12,16 +12,21 @@ WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wsha
 CFLAGS ?= -O2 -g
 KB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
 LDLIBS := -lblkid
+# ui/ (and only ui/) is linked with ncursesw; unit tests link everything.
+UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 CORE_SRC := $(sort $(wildcard core/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
+UI_SRC := $(sort $(wildcard ui/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 
 CORE_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(CORE_SRC))
 CMD_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(CMD_SRC))
+UI_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(UI_SRC))
 ASAN_CORE_OBJ := $(patsubst %.c,$(B)/asan/%.o,$(CORE_SRC))
+ASAN_UI_OBJ := $(patsubst %.c,$(B)/asan/%.o,$(UI_SRC))
 UNIT_BIN := $(addprefix $(B)/tests/,$(UNIT_NAMES))
 ASAN_UNIT_BIN := $(addprefix $(B)/asan/tests/,$(UNIT_NAMES))
 
@@ -30,8 +35,8 @@ ASAN_UNIT_BIN := $(addprefix $(B)/asan/tests/,$(UNIT_NAMES))
 .SECONDARY:
 all: $(B)/kboot
 
-$(B)/kboot: $(CORE_OBJ) $(CMD_OBJ)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/kboot: $(CORE_OBJ) $(UI_OBJ) $(CMD_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(UI_LIBS)
 
 $(B)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -48,13 +53,13 @@ TU_OBJ := $(B)/obj/tests/unit/testutil.o
 ASAN_TU_OBJ := $(B)/asan/tests/unit/testutil.o
 $(TU_OBJ) $(ASAN_TU_OBJ): KB_CFLAGS += -Icore
 
-$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(TU_OBJ)
+$(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ) $(TU_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
 
-$(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) $(ASAN_TU_OBJ)
+$(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(ASAN_TU_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
 
 deps:
 	@tools/install-deps build
@@ -75,7 +80,7 @@ lint:
 	@echo "lint: ok"
 
 format:
-	clang-format -i core/*.[ch] cmd/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i core/*.[ch] cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
 	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test
@@ -91,8 +96,8 @@ daemon-test: $(B)/kboot $(B)/asan/kboot
 	@python3 tests/daemon/test_daemon.py
 	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/daemon/test_daemon.py
 
-$(B)/asan/kboot: $(ASAN_CORE_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
-	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS)
+$(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
+	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
 
 # Rewrite tests/data/<format>/<case>/expected.json from the current build;
 # read the diff before committing it.
