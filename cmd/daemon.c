@@ -26,7 +26,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kboot daemon [--socket PATH] [--source SPEC]... [--uevent-socket PATH]\n"
 		"                    [--timeout N] [--default ID] [--cmdline TEXT]\n"
-		"                    [--mount-root DIR]\n"
+		"                    [--mount-root DIR] [--dry-run]\n"
 		"\n"
 		"Find every bootable system, keep the menu current as devices come and go,\n"
 		"count down to the default and serve the menu to clients (kboot list, ui...).\n"
@@ -35,7 +35,7 @@ static void usage(FILE *f)
 		"  --socket PATH         control socket (default %s, or $KBOOT_SOCKET)\n"
 		"  --source SPEC         a directory as a filesystem, as kboot scan takes it:\n"
 		"                        DIR[:name=NAME][:uuid=UUID][:label=LABEL]...;\n"
-		"                        booting then prints the plan and exits\n"
+		"                        (implies --dry-run)\n"
 		"  --uevent-socket PATH  also read uevent messages from this datagram socket\n"
 		"                        (tests: KBOOT_SOURCE=SPEC adds a source)\n"
 		"  --timeout N           seconds before the default boots (0 at once, -1 wait);\n"
@@ -43,7 +43,8 @@ static void usage(FILE *f)
 		"  --default ID          entry id or title to boot; overrides kboot.default=\n"
 		"  --cmdline TEXT        read kboot.timeout=/kboot.default= from TEXT instead of\n"
 		"                        /proc/cmdline\n"
-		"  --mount-root DIR      where devices are mounted (default /run/kboot/mnt)\n",
+		"  --mount-root DIR      where devices are mounted (default /run/kboot/mnt)\n"
+		"  --dry-run             booting prints the plan and exits instead of kexec\n",
 		KB_SOCKET_PATH);
 }
 
@@ -69,6 +70,7 @@ int cmd_daemon(int argc, char **argv)
 		{ "default", required_argument, NULL, 'd' },
 		{ "cmdline", required_argument, NULL, 'c' },
 		{ "mount-root", required_argument, NULL, 'm' },
+		{ "dry-run", no_argument, NULL, 'n' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -113,6 +115,9 @@ int cmd_daemon(int argc, char **argv)
 		case 'm':
 			cfg.mount_root = optarg;
 			break;
+		case 'n':
+			cfg.dry_run = true;
+			break;
 		case 'h':
 			usage(stdout);
 			free(sources);
@@ -138,6 +143,7 @@ int cmd_daemon(int argc, char **argv)
 		return 2;
 	}
 	cfg.sources = sources;
+	cfg.dry_run = cfg.dry_run || cfg.nsources > 0;
 	ret = kb_daemon_run(&cfg);
 	free(sources);
 	return ret;

@@ -128,6 +128,20 @@ fail:
 	return NULL;
 }
 
+struct kb_conn *kb_conn_adopt(int fd)
+{
+	struct kb_conn *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		free(c);
+		return NULL;
+	}
+	c->fd = fd;
+	return c;
+}
+
 void kb_conn_close(struct kb_conn *c)
 {
 	if (!c)

@@ -34,6 +34,9 @@ const char *kb_socket_path(const char *opt);
  */
 struct kb_conn *kb_conn_open(const char *path, int timeout_ms);
 void kb_conn_close(struct kb_conn *c);
+/* A connection over an already connected socket (a socketpair end); it
+ * owns fd once this succeeds.  NULL with errno set. */
+struct kb_conn *kb_conn_adopt(int fd);
 
 /* The connected socket, to poll for POLLIN alongside other input. */
 int kb_conn_fd(const struct kb_conn *c);

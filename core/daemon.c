@@ -35,6 +35,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "complete.h"
 #include "daemon.h"
 #include "devices.h"
 #include "json.h"
@@ -73,15 +74,13 @@ struct boot_plan {
 	const char *cmdline;   /* never NULL */
 };
 
-struct daemon {
+struct kb_daemon {
 	const struct kb_daemon_config *cfg;
 	struct kb_loop *loop;
 	struct kb_devices *devs;
 	struct kb_server *srv;
 	bool sources;             /* --source mode */
 	uint64_t start;           /* kb_loop_now() at start */
-	int sigpipe[2];           /* self-pipe for SIGTERM/SIGINT */
-	struct kb_watch *sigwatch;
 
 	/* The menu of the last rebuild and its messages. */
 	struct kb_scan *scan;     /* NULL before the first rebuild */
@@ -156,7 +155,7 @@ static void json_key_str(FILE *f, const char *key, const char *val)
 	kb_json_string(f, val);
 }
 
-static void broadcast(struct daemon *d, struct msg *m)
+static void broadcast(struct kb_daemon *d, struct msg *m)
 {
 	if (msg_close(m)) {
 		fprintf(stderr, "kboot daemon: out of memory building a message\n");
@@ -187,7 +186,7 @@ static void status_json(FILE *f, const struct status_line *s)
 	json_key_str(f, "text", s->text);
 }
 
-static void status_add(struct daemon *d, int level, const char *text)
+static void status_add(struct kb_daemon *d, int level, const char *text)
 {
 	struct status_line *s;
 	struct msg m;
@@ -213,9 +212,9 @@ static void status_add(struct daemon *d, int level, const char *text)
 	}
 }
 
-static void status(struct daemon *d, int level, const char *fmt, ...)
+static void status(struct kb_daemon *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
-static void status(struct daemon *d, int level, const char *fmt, ...)
+static void status(struct kb_daemon *d, int level, const char *fmt, ...)
 {
 	va_list ap;
 	char *text;
@@ -257,7 +256,7 @@ static int parse_timeout(const char *v, int *out)
  * quotes protect spaces (`kboot.default="Debian GNU/Linux"`) and are
  * removed.
  */
-static void read_cmdline(struct daemon *d, const char *text)
+static void read_cmdline(struct kb_daemon *d, const char *text)
 {
 	const char *p = text;
 	char *word = malloc(strlen(text) + 1);
@@ -297,7 +296,7 @@ static void read_cmdline(struct daemon *d, const char *text)
 	free(word);
 }
 
-static void settings_init(struct daemon *d)
+static void settings_init(struct kb_daemon *d)
 {
 	const struct kb_daemon_config *cfg = d->cfg;
 	char buf[4096];
@@ -332,7 +331,7 @@ static void settings_init(struct daemon *d)
 }
 
 /* The timeout in effect: the override, else the menu's. */
-static int effective_timeout(const struct daemon *d)
+static int effective_timeout(const struct kb_daemon *d)
 {
 	if (d->timeout != KB_TIMEOUT_UNSET)
 		return d->timeout;
@@ -341,7 +340,7 @@ static int effective_timeout(const struct daemon *d)
 	return KB_TIMEOUT_WAIT;
 }
 
-static int settings_build(struct daemon *d, struct msg *m)
+static int settings_build(struct kb_daemon *d, struct msg *m)
 {
 	int t = effective_timeout(d);
 
@@ -358,7 +357,7 @@ static int settings_build(struct daemon *d, struct msg *m)
 }
 
 /* Push "settings" when it differs from what clients have. */
-static void settings_update(struct daemon *d)
+static void settings_update(struct kb_daemon *d)
 {
 	struct msg m;
 
@@ -377,7 +376,7 @@ static void settings_update(struct daemon *d)
 
 /* ---- Entries and files ---- */
 
-static const struct kb_entry *entry_by_id(const struct daemon *d, const char *id)
+static const struct kb_entry *entry_by_id(const struct kb_daemon *d, const char *id)
 {
 	size_t i;
 
@@ -392,7 +391,7 @@ static const struct kb_entry *entry_by_id(const struct daemon *d, const char *id
 	return NULL;
 }
 
-static const struct kb_entry *entry_by_title(const struct daemon *d, const char *title)
+static const struct kb_entry *entry_by_title(const struct kb_daemon *d, const char *title)
 {
 	size_t i;
 
@@ -414,7 +413,7 @@ static const char *entry_name(const struct kb_entry *e)
 }
 
 /* kboot.default= names an id or a title; the id wins. */
-static const struct kb_entry *entry_by_id_or_title(const struct daemon *d, const char *s)
+static const struct kb_entry *entry_by_id_or_title(const struct kb_daemon *d, const char *s)
 {
 	const struct kb_entry *e = entry_by_id(d, s);
 
@@ -422,7 +421,7 @@ static const struct kb_entry *entry_by_id_or_title(const struct daemon *d, const
 }
 
 /* The entry the menu itself would boot (its default), or NULL. */
-static const struct kb_entry *menu_default(const struct daemon *d)
+static const struct kb_entry *menu_default(const struct kb_daemon *d)
 {
 	size_t i;
 
@@ -438,14 +437,14 @@ static const struct kb_entry *menu_default(const struct daemon *d)
 }
 
 /* What autoboot would pick from the current menu, or NULL. */
-static const struct kb_entry *autoboot_target(const struct daemon *d)
+static const struct kb_entry *autoboot_target(const struct kb_daemon *d)
 {
 	if (d->default_entry)
 		return entry_by_id_or_title(d, d->default_entry);
 	return menu_default(d);
 }
 
-static const struct kb_fs *fs_by_name(const struct daemon *d, const char *name, size_t n)
+static const struct kb_fs *fs_by_name(const struct kb_daemon *d, const char *name, size_t n)
 {
 	size_t i;
 
@@ -465,7 +464,7 @@ static const struct kb_fs *fs_by_name(const struct daemon *d, const char *name, 
  * path is normalised so it cannot leave its filesystem.  0, or -errno with
  * a sentence in *err (arena-owned).
  */
-static int resolve_ref(const struct daemon *d, struct arena *a, const char *ref,
+static int resolve_ref(const struct kb_daemon *d, struct arena *a, const char *ref,
 		       struct kb_file *out, const char **err)
 {
 	const char *colon = ref ? strchr(ref, ':') : NULL;
@@ -546,7 +545,7 @@ static int plan_from_entry(struct arena *a, const struct kb_entry *e, struct boo
 
 static const char *const cd_names[] = { "off", "running", "stopped", "fired" };
 
-static int countdown_build(struct daemon *d, struct msg *m)
+static int countdown_build(struct kb_daemon *d, struct msg *m)
 {
 	if (!msg_open(m, "countdown"))
 		return -ENOMEM;
@@ -562,7 +561,7 @@ static int countdown_build(struct daemon *d, struct msg *m)
 	return msg_close(m);
 }
 
-static void countdown_push(struct daemon *d)
+static void countdown_push(struct kb_daemon *d)
 {
 	struct msg m;
 
@@ -573,7 +572,7 @@ static void countdown_push(struct daemon *d)
 	free(m.buf);
 }
 
-static void countdown_stop(struct daemon *d)
+static void countdown_stop(struct kb_daemon *d)
 {
 	if (d->tick) {
 		kb_loop_cancel(d->loop, d->tick);
@@ -584,9 +583,9 @@ static void countdown_stop(struct daemon *d)
 	countdown_push(d);
 }
 
-static int boot(struct daemon *d, struct arena *a, const struct boot_plan *p, const char **err);
+static int boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err);
 
-static void countdown_fire(struct daemon *d)
+static void countdown_fire(struct kb_daemon *d)
 {
 	const struct kb_entry *e = entry_by_id(d, d->cd_id);
 	struct boot_plan p;
@@ -614,7 +613,7 @@ static void countdown_fire(struct daemon *d)
 
 static void countdown_tick(struct kb_loop *l, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 
 	d->tick = NULL;
 	if (d->cd != CD_RUNNING)
@@ -637,7 +636,7 @@ static void countdown_tick(struct kb_loop *l, void *data)
  * menu has a target.  While running: keep the target, say so when a newer
  * default appears, stop when the target is gone.
  */
-static void countdown_update(struct daemon *d)
+static void countdown_update(struct kb_daemon *d)
 {
 	const struct kb_entry *e, *now;
 	int t;
@@ -742,7 +741,7 @@ static void plan_write(FILE *f, struct arena *a, const struct boot_plan *p)
 
 static void quit_now(struct kb_loop *l, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 
 	d->quit = NULL;
 	kb_loop_quit(l, 0);
@@ -753,7 +752,7 @@ static void quit_now(struct kb_loop *l, void *data)
  * (sources mode) or say that kexec is not here yet (real devices).
  * 0 when the boot is under way, or -errno with *err.
  */
-static int boot(struct daemon *d, struct arena *a, const struct boot_plan *p, const char **err)
+static int boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err)
 {
 	struct msg m;
 	size_t i;
@@ -783,18 +782,23 @@ static int boot(struct daemon *d, struct arena *a, const struct boot_plan *p, co
 		broadcast(d, &m);
 	}
 	status(d, KB_STATUS_INFO, "booting '%s': %s", p->title, kb_file_str(a, &p->kernel));
-	plan_write(d->cfg->plan ? d->cfg->plan : stdout, a, p);
-	if (d->sources) {
+	if (d->cfg->dry_run) {
+		if (d->cfg->plan)
+			plan_write(d->cfg->plan, a, p);
+		d->booting = true;
+		if (d->cfg->stay_after_boot)
+			return 0; /* kboot menu: its UI ends the loop */
 		/*
 		 * Leave through the loop, so the clients' queues get one more
 		 * chance to be written before the sockets close.
 		 */
-		d->booting = true;
 		d->quit = kb_loop_timer(d->loop, 50, quit_now, d);
 		if (!d->quit)
 			kb_loop_quit(d->loop, 0);
 		return 0;
 	}
+	if (d->cfg->plan)
+		plan_write(d->cfg->plan, a, p);
 	status(d, KB_STATUS_ERROR, "kexec is not available in this build yet");
 	*err = "kexec is not available in this build yet";
 	return -ENOSYS;
@@ -804,7 +808,7 @@ static int boot(struct daemon *d, struct arena *a, const struct boot_plan *p, co
 
 static const char *const state_names[] = { "probing", "ready", "skipped", "failed" };
 
-static int devices_build(struct daemon *d, struct msg *m)
+static int devices_build(struct kb_daemon *d, struct msg *m)
 {
 	size_t i, n = kb_devices_count(d->devs);
 
@@ -834,7 +838,7 @@ static int devices_build(struct daemon *d, struct msg *m)
 	return msg_close(m);
 }
 
-static int menu_build(struct daemon *d, struct msg *m)
+static int menu_build(struct kb_daemon *d, struct msg *m)
 {
 	if (!msg_open(m, "menu"))
 		return -ENOMEM;
@@ -844,7 +848,7 @@ static int menu_build(struct daemon *d, struct msg *m)
 }
 
 /* Replace a cached message and push it, when it changed. */
-static void update_msg(struct daemon *d, char **cache, size_t *cache_len, struct msg *m)
+static void update_msg(struct kb_daemon *d, char **cache, size_t *cache_len, struct msg *m)
 {
 	if (*cache && *cache_len == m->len && !memcmp(*cache, m->buf, m->len)) {
 		free(m->buf);
@@ -868,7 +872,7 @@ static bool scan_has_fs(const struct kb_scan *s, const char *name)
 }
 
 /* Status lines for filesystems that are new in this menu. */
-static void report_new_fs(struct daemon *d, const struct kb_scan *old)
+static void report_new_fs(struct kb_daemon *d, const struct kb_scan *old)
 {
 	size_t i, j;
 
@@ -889,7 +893,7 @@ static void report_new_fs(struct daemon *d, const struct kb_scan *old)
 }
 
 /* Read the menu again from every ready device, push what changed. */
-static void rebuild(struct daemon *d)
+static void rebuild(struct kb_daemon *d)
 {
 	struct kb_scan *s = kb_scan_new(), *old;
 	size_t i, n = kb_devices_count(d->devs);
@@ -944,7 +948,7 @@ static void rebuild(struct daemon *d)
 
 static void rebuild_timer(struct kb_loop *l, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 
 	d->rebuild = NULL;
 	rebuild(d);
@@ -953,7 +957,7 @@ static void rebuild_timer(struct kb_loop *l, void *data)
 /* Devices changed: rebuild once the burst of changes is handled. */
 static void devices_changed(struct kb_devices *devs, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 
 	if (d->rebuild || d->booting)
 		return;
@@ -979,7 +983,7 @@ static int send_msg(struct kb_client *c, struct msg *m)
 /* The full state, in the order docs/protocol.md gives, then "ready". */
 static void client_connected(struct kb_server *s, struct kb_client *c, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 	struct msg m;
 	size_t i;
 
@@ -1017,6 +1021,19 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 
 /* ---- Requests ---- */
 
+/* A request's "seq", echoed as it came. */
+static void seq_write(FILE *f, const struct kb_json *seq)
+{
+	if (!seq)
+		fputs("null", f);
+	else if (seq->str)
+		fputs(seq->str, f); /* the number's own text, echoed exactly */
+	else if (seq->num == (double)(long long)seq->num && seq->num > -1e15 && seq->num < 1e15)
+		fprintf(f, "%lld", (long long)seq->num);
+	else
+		fprintf(f, "%.17g", seq->num);
+}
+
 /* The reply to a request; successes only when it carried "seq". */
 static void reply(struct kb_client *c, const struct kb_json *seq, const char *error)
 {
@@ -1027,14 +1044,7 @@ static void reply(struct kb_client *c, const struct kb_json *seq, const char *er
 	if (!msg_open(&m, "reply"))
 		return;
 	fputs(",\"seq\":", m.f);
-	if (!seq)
-		fputs("null", m.f);
-	else if (seq->str)
-		fputs(seq->str, m.f); /* the number's own text, echoed exactly */
-	else if (seq->num == (double)(long long)seq->num && seq->num > -1e15 && seq->num < 1e15)
-		fprintf(m.f, "%lld", (long long)seq->num);
-	else
-		fprintf(m.f, "%.17g", seq->num);
+	seq_write(m.f, seq);
 	fprintf(m.f, ",\"ok\":%s", error ? "false" : "true");
 	if (error)
 		json_key_str(m.f, "error", error);
@@ -1059,7 +1069,7 @@ static int opt_str(struct arena *a, const struct kb_json *req, const char *key,
 }
 
 /* A plan from "kernel", "initrd", "dtb", "cmdline" (an edited entry). */
-static int plan_from_files(struct daemon *d, const struct kb_json *req, struct arena *a,
+static int plan_from_files(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 			   struct boot_plan *p, const char **err)
 {
 	const struct kb_json *initrd = kb_json_get(req, "initrd");
@@ -1107,7 +1117,7 @@ static int plan_from_files(struct daemon *d, const struct kb_json *req, struct a
 	return plan_check(a, p, err);
 }
 
-static int req_boot(struct daemon *d, const struct kb_json *req, struct arena *a,
+static int req_boot(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 		    const char **err)
 {
 	const struct kb_entry *e;
@@ -1141,10 +1151,48 @@ static int req_boot(struct daemon *d, const struct kb_json *req, struct arena *a
 	return boot(d, a, &p, err);
 }
 
+/*
+ * "complete": the file names that can replace "word" (complete.h), in a
+ * successful reply's "matches".  Errors go through reply() as usual.
+ */
+static int req_complete(struct kb_daemon *d, struct kb_client *c, const struct kb_json *req,
+			const struct kb_json *seq, struct arena *a, const char **err)
+{
+	const char *word, *fs;
+	struct ptrv matches = { 0 };
+	struct msg m;
+	size_t i;
+	int ret;
+
+	if ((ret = opt_str(a, req, "word", &word, err)) || (ret = opt_str(a, req, "fs", &fs, err)))
+		return ret;
+	if (!word) {
+		*err = "complete needs \"word\"";
+		return -EINVAL;
+	}
+	if (d->scan && kb_complete(a, &d->scan->fs, word, fs, &matches)) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	if (!msg_open(&m, "reply"))
+		return 0;
+	fputs(",\"seq\":", m.f);
+	seq_write(m.f, seq);
+	fputs(",\"ok\":true,\"matches\":[", m.f);
+	for (i = 0; i < matches.n; i++) {
+		if (i)
+			putc(',', m.f);
+		kb_json_string(m.f, matches.v[i]);
+	}
+	putc(']', m.f);
+	send_msg(c, &m);
+	return 0;
+}
+
 static void client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
 			   struct arena *a, void *data)
 {
-	struct daemon *d = data;
+	struct kb_daemon *d = data;
 	const struct kb_json *seq = kb_json_get(req, "seq");
 	const char *type = kb_json_get_str(req, "type");
 	const char *err = NULL;
@@ -1163,6 +1211,9 @@ static void client_request(struct kb_server *s, struct kb_client *c, const struc
 			status(d, KB_STATUS_INFO, "countdown cancelled");
 			countdown_stop(d);
 		}
+	} else if (!strcmp(type, "complete")) {
+		if (!req_complete(d, c, req, seq, a, &err))
+			return;
 	} else if (!strcmp(type, "rescan")) {
 		status(d, KB_STATUS_INFO, "rescanning every device");
 		kb_devices_rescan(d->devs);
@@ -1179,10 +1230,11 @@ static const struct kb_server_ops server_ops = {
 	.request = client_request,
 };
 
-/* ---- Signals: SIGTERM/SIGINT end the loop cleanly (socket removed) ---- */
+/* ---- Signals: SIGTERM/SIGINT end `kboot daemon`'s loop cleanly ---- */
 
-static int sig_write_fd = -1;
+static int sig_pipe[2] = { -1, -1 }; /* self-pipe: the handler writes, the loop reads */
 static pid_t sig_pid;
+static struct kb_watch *sig_watch;
 
 static void on_signal(int sig)
 {
@@ -1193,7 +1245,7 @@ static void on_signal(int sig)
 	if (getpid() != sig_pid) {
 		signal(sig, SIG_DFL);
 		raise(sig);
-	} else if (write(sig_write_fd, &c, 1) < 0) {
+	} else if (write(sig_pipe[1], &c, 1) < 0) {
 		/* The pipe is full: a signal is already pending. */
 	}
 	errno = saved;
@@ -1201,26 +1253,24 @@ static void on_signal(int sig)
 
 static void signal_ready(struct kb_loop *l, int fd, uint32_t events, void *data)
 {
-	struct daemon *d = data;
 	char c = 0;
 
 	if (read(fd, &c, 1) == 1) {
-		status(d, KB_STATUS_INFO, "stopping: %s", strsignal(c));
+		fprintf(stderr, "kboot daemon: stopping: %s\n", strsignal(c));
 		kb_loop_quit(l, 0);
 	}
 }
 
-static int signals_init(struct daemon *d)
+static int signals_init(struct kb_loop *l)
 {
 	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 
 	signal(SIGPIPE, SIG_IGN);
-	if (pipe2(d->sigpipe, O_CLOEXEC | O_NONBLOCK))
+	if (pipe2(sig_pipe, O_CLOEXEC | O_NONBLOCK))
 		return -errno;
-	sig_write_fd = d->sigpipe[1];
 	sig_pid = getpid();
-	d->sigwatch = kb_loop_watch(d->loop, d->sigpipe[0], EPOLLIN, signal_ready, d);
-	if (!d->sigwatch)
+	sig_watch = kb_loop_watch(l, sig_pipe[0], EPOLLIN, signal_ready, NULL);
+	if (!sig_watch)
 		return -ENOMEM;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGTERM, &sa, NULL);
@@ -1228,38 +1278,40 @@ static int signals_init(struct daemon *d)
 	return 0;
 }
 
+static void signals_free(struct kb_loop *l)
+{
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	if (sig_watch)
+		kb_loop_unwatch(l, sig_watch);
+	sig_watch = NULL;
+	if (sig_pipe[0] >= 0) {
+		close(sig_pipe[0]);
+		close(sig_pipe[1]);
+	}
+	sig_pipe[0] = sig_pipe[1] = -1;
+}
+
 /* ---- Start and stop ---- */
 
-static void daemon_free(struct daemon *d)
+void kb_daemon_free(struct kb_daemon *d)
 {
 	size_t i;
 
+	if (!d)
+		return;
 	if (d->srv)
 		kb_server_free(d->srv);
 	d->srv = NULL;
 	if (d->devs)
 		kb_devices_free(d->devs);
 	d->devs = NULL;
-	if (d->loop) {
-		if (d->rebuild)
-			kb_loop_cancel(d->loop, d->rebuild);
-		if (d->tick)
-			kb_loop_cancel(d->loop, d->tick);
-		if (d->quit)
-			kb_loop_cancel(d->loop, d->quit);
-		if (d->sigwatch)
-			kb_loop_unwatch(d->loop, d->sigwatch);
-		kb_loop_free(d->loop);
-	}
-	if (sig_write_fd >= 0) {
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGINT, SIG_DFL);
-		sig_write_fd = -1;
-	}
-	if (d->sigpipe[0] >= 0) {
-		close(d->sigpipe[0]);
-		close(d->sigpipe[1]);
-	}
+	if (d->rebuild)
+		kb_loop_cancel(d->loop, d->rebuild);
+	if (d->tick)
+		kb_loop_cancel(d->loop, d->tick);
+	if (d->quit)
+		kb_loop_cancel(d->loop, d->quit);
 	kb_scan_free(d->scan);
 	for (i = 0; i < d->status_n; i++)
 		free(d->status[(d->status_first + i) % KB_STATUS_KEEP].text);
@@ -1273,7 +1325,7 @@ static void daemon_free(struct daemon *d)
 	free(d);
 }
 
-int kb_daemon_run(const struct kb_daemon_config *cfg)
+struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config *cfg)
 {
 	struct kb_devices_config dc = {
 		.mount_root = cfg->mount_root ? cfg->mount_root : KB_MOUNT_ROOT,
@@ -1283,45 +1335,31 @@ int kb_daemon_run(const struct kb_daemon_config *cfg)
 		.status = devices_status,
 	};
 	const char *path = cfg->socket_path ? cfg->socket_path : KB_SOCKET_PATH;
-	struct daemon *d = calloc(1, sizeof(*d));
+	struct kb_daemon *d = calloc(1, sizeof(*d));
 	size_t i;
 	int ret;
 
 	if (!d) {
 		fprintf(stderr, "kboot daemon: out of memory\n");
-		return 1;
+		return NULL;
 	}
 	d->cfg = cfg;
+	d->loop = l;
 	d->sources = cfg->nsources > 0;
-	d->sigpipe[0] = d->sigpipe[1] = -1;
-	d->loop = kb_loop_new();
-	if (!d->loop) {
-		fprintf(stderr, "kboot daemon: cannot start the event loop: %s\n", strerror(errno));
-		daemon_free(d);
-		return 1;
-	}
 	d->start = kb_loop_now(d->loop);
-	ret = signals_init(d);
-	if (ret) {
-		fprintf(stderr, "kboot daemon: cannot watch signals: %s\n", strerror(-ret));
-		daemon_free(d);
-		return 1;
-	}
 	settings_init(d);
 
 	dc.data = d;
 	d->devs = kb_devices_new(d->loop, &dc);
 	if (!d->devs) {
 		fprintf(stderr, "kboot daemon: cannot watch devices: %s\n", strerror(errno));
-		daemon_free(d);
-		return 1;
+		goto fail;
 	}
 	for (i = 0; i < cfg->nsources; i++) {
 		ret = kb_devices_add_source(d->devs, cfg->sources[i]);
 		if (ret) {
 			fprintf(stderr, "kboot daemon: %s: %s\n", cfg->sources[i], strerror(-ret));
-			daemon_free(d);
-			return 2;
+			goto fail;
 		}
 	}
 
@@ -1333,19 +1371,53 @@ int kb_daemon_run(const struct kb_daemon_config *cfg)
 	rebuild(d);
 	if (!d->menu_msg || !d->devices_msg || !d->settings_msg) {
 		fprintf(stderr, "kboot daemon: cannot build the first menu\n");
-		daemon_free(d);
-		return 1;
+		goto fail;
 	}
-	d->srv = kb_server_new(d->loop, path, &server_ops, d);
+	d->srv = kb_server_new(d->loop, cfg->no_listen ? NULL : path, &server_ops, d);
 	if (!d->srv) {
 		fprintf(stderr, "kboot daemon: cannot listen on %s: %s\n", path, strerror(errno));
-		daemon_free(d);
+		goto fail;
+	}
+	if (!cfg->no_listen)
+		status(d, KB_STATUS_INFO, "listening on %s (%s)", path,
+		       d->sources ? "sources" : "block devices");
+	return d;
+fail:
+	kb_daemon_free(d);
+	return NULL;
+}
+
+int kb_daemon_adopt(struct kb_daemon *d, int fd)
+{
+	return kb_server_adopt(d->srv, fd);
+}
+
+int kb_daemon_run(const struct kb_daemon_config *cfg)
+{
+	struct kb_loop *l = kb_loop_new();
+	struct kb_daemon *d;
+	int ret;
+
+	if (!l) {
+		fprintf(stderr, "kboot daemon: cannot start the event loop: %s\n", strerror(errno));
 		return 1;
 	}
-	status(d, KB_STATUS_INFO, "listening on %s (%s)", path,
-	       d->sources ? "sources" : "block devices");
-
-	ret = kb_loop_run(d->loop);
-	daemon_free(d);
+	ret = signals_init(l);
+	if (ret) {
+		fprintf(stderr, "kboot daemon: cannot watch signals: %s\n", strerror(-ret));
+		signals_free(l);
+		kb_loop_free(l);
+		return 1;
+	}
+	d = kb_daemon_new(l, cfg);
+	if (!d) {
+		signals_free(l);
+		kb_loop_free(l);
+		return cfg->nsources ? 2 : 1;
+	}
+	ret = kb_loop_run(l);
+	kb_daemon_free(d);
+	signals_free(l);
+	kb_loop_free(l);
 	return ret;
 }

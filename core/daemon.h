@@ -18,8 +18,12 @@
 #ifndef KBOOT_DAEMON_H
 #define KBOOT_DAEMON_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+
+struct kb_loop;
+struct kb_daemon;
 
 struct kb_daemon_config {
 	const char *socket_path;     /* KB_SOCKET_PATH unless set */
@@ -32,10 +36,34 @@ struct kb_daemon_config {
 				      * nothing with sources */
 	int timeout;                 /* --timeout; KB_TIMEOUT_UNSET when not given */
 	const char *default_entry;   /* --default id or title, or NULL */
-	FILE *plan;                  /* where a sources-mode boot prints its plan */
+	FILE *plan;                  /* where a boot prints its plan, or NULL */
+	bool dry_run;                /* a boot prints the plan instead of kexec'ing */
+	bool stay_after_boot;        /* dry run: keep running (kboot menu's UI ends
+				      * the loop); else leave the loop after it */
+	bool no_listen;              /* no socket: clients only by kb_daemon_adopt() */
 };
 
-/* Run until a boot happens or a fatal error; returns the exit status. */
+/*
+ * Start a daemon on l: devices watched, the first menu built, the socket
+ * listening.  It runs while l runs.  NULL (with the reason on stderr) when
+ * it could not start.  cfg must outlive it.  Free with kb_daemon_free(),
+ * before l.
+ */
+struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config *cfg);
+void kb_daemon_free(struct kb_daemon *d);
+
+/*
+ * Serve a connected socket (one end of a socketpair) as a client: how
+ * `kboot menu` connects its UI to a daemon in the same process.  0, or
+ * -errno (fd is then still the caller's).
+ */
+int kb_daemon_adopt(struct kb_daemon *d, int fd);
+
+/*
+ * `kboot daemon`: its own loop, SIGTERM/SIGINT handled, run until a boot
+ * (dry run) or a signal.  Returns the exit status (2: a --source spec is
+ * unusable, 1: could not start).
+ */
 int kb_daemon_run(const struct kb_daemon_config *cfg);
 
 #endif

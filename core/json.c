@@ -129,6 +129,14 @@ static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e, bool 
 	kb_json_string(f, kb_file_str(a, &e->dtb));
 	key(f, pretty, in, false, "cmdline");
 	kb_json_string(f, e->cmdline);
+	key(f, pretty, in, false, "hotkey");
+	if (e->hotkey) {
+		char k[2] = { e->hotkey, 0 };
+
+		kb_json_string(f, k);
+	} else {
+		fputs("null", f);
+	}
 	key(f, pretty, in, false, "default");
 	fputs(e->is_default ? "true" : "false", f);
 	key(f, pretty, in, false, "available");

@@ -348,7 +348,6 @@ static bool peer_allowed(int fd)
 static void accept_event(struct kb_loop *l, int lfd, uint32_t events, void *data)
 {
 	struct kb_server *s = data;
-	struct kb_client *c;
 	int fd, i;
 
 	for (i = 0; i < 16; i++) {
@@ -369,27 +368,36 @@ static void accept_event(struct kb_loop *l, int lfd, uint32_t events, void *data
 			close(fd);
 			continue;
 		}
-		c = calloc(1, sizeof(*c));
-		if (!c) {
+		if (kb_server_adopt(s, fd))
 			close(fd);
-			continue;
-		}
-		c->s = s;
-		c->fd = fd;
-		c->w = kb_loop_watch(l, fd, EPOLLIN, client_event, c);
-		if (!c->w) {
-			close(fd);
-			free(c);
-			continue;
-		}
-		c->next = s->clients;
-		if (c->next)
-			c->next->prev = c;
-		s->clients = c;
-		s->nclients++;
-		if (s->ops->connected)
-			s->ops->connected(s, c, s->data);
 	}
+}
+
+int kb_server_adopt(struct kb_server *s, int fd)
+{
+	struct kb_client *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0) {
+		free(c);
+		return -errno;
+	}
+	c->s = s;
+	c->fd = fd;
+	c->w = kb_loop_watch(s->l, fd, EPOLLIN, client_event, c);
+	if (!c->w) {
+		free(c);
+		return -ENOMEM;
+	}
+	c->next = s->clients;
+	if (c->next)
+		c->next->prev = c;
+	s->clients = c;
+	s->nclients++;
+	if (s->ops->connected)
+		s->ops->connected(s, c, s->data);
+	return 0;
 }
 
 /* ---- the listening socket ---- */
@@ -502,6 +510,8 @@ struct kb_server *kb_server_new(struct kb_loop *l, const char *path,
 	s->fd = -1;
 	s->ops = ops;
 	s->data = data;
+	if (!path)
+		return s; /* adopted clients only */
 	s->path = strdup(path);
 	if (!s->path) {
 		ret = -ENOMEM;
@@ -537,7 +547,8 @@ void kb_server_free(struct kb_server *s)
 	}
 	kb_loop_cancel(s->l, s->reap);
 	kb_loop_cancel(s->l, s->resume);
-	kb_loop_unwatch(s->l, s->w);
+	if (s->w)
+		kb_loop_unwatch(s->l, s->w);
 	if (s->fd >= 0) {
 		close(s->fd);
 		/* Only our own socket: a newer daemon may have replaced it. */

@@ -40,10 +40,17 @@ struct kb_server_ops {
 
 /*
  * Listen on path (its directory is created 0700 if missing; a stale socket
- * is replaced).  NULL with errno set on failure.
+ * is replaced); path NULL: no socket, clients only come through
+ * kb_server_adopt().  NULL with errno set on failure.
  */
 struct kb_server *kb_server_new(struct kb_loop *l, const char *path,
 				const struct kb_server_ops *ops, void *data);
+/*
+ * Serve a connected stream socket (one end of a socketpair, for a client
+ * in the same process) like an accepted client, without the credential
+ * check.  0: the server owns fd from now on; -errno: the caller still does.
+ */
+int kb_server_adopt(struct kb_server *s, int fd);
 /* Close every client and the socket, remove the socket file. */
 void kb_server_free(struct kb_server *s);
 
