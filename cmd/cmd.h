@@ -11,5 +11,11 @@ int cmd_status(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_rescan(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
+/* cmd/ui.c: the ncurses menu */
+int cmd_ui(int argc, char **argv);
+int cmd_menu(int argc, char **argv);
+
+/* --timeout N: seconds, 0 at once, -1 wait; 0 or -1 when not a number. */
+int cmd_parse_timeout(const char *v, int *out);
 
 #endif

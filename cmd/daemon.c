@@ -48,7 +48,7 @@ static void usage(FILE *f)
 		KB_SOCKET_PATH);
 }
 
-static int parse_timeout(const char *v, int *out)
+int cmd_parse_timeout(const char *v, int *out)
 {
 	char *end;
 	long n;
@@ -99,7 +99,7 @@ int cmd_daemon(int argc, char **argv)
 			cfg.uevent_socket = optarg;
 			break;
 		case 't':
-			if (parse_timeout(optarg, &cfg.timeout)) {
+			if (cmd_parse_timeout(optarg, &cfg.timeout)) {
 				fprintf(stderr, "kboot daemon: --timeout %s: expected seconds "
 					"(0 at once, -1 wait)\n", optarg);
 				free(sources);

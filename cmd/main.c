@@ -19,6 +19,8 @@ static const struct {
 	{ "status", cmd_status, "print the daemon's devices, countdown and status lines" },
 	{ "cancel", cmd_cancel, "stop the daemon's countdown" },
 	{ "rescan", cmd_rescan, "make the daemon enumerate the devices again" },
+	{ "ui", cmd_ui, "the menu on this terminal, as a client of the running daemon" },
+	{ "menu", cmd_menu, "try the menu over SOURCEs on this host (--dry-run: no boot)" },
 	{ "daemon", cmd_daemon, "find systems, count down, serve clients (foreground)" },
 };
 

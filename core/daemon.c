@@ -192,7 +192,8 @@ static void status_add(struct kb_daemon *d, int level, const char *text)
 	struct msg m;
 	char *copy = strdup(text);
 
-	fprintf(stderr, "kboot: %s: %s\n", level_name(level), text);
+	if (!d->cfg->quiet)
+		fprintf(stderr, "kboot: %s: %s\n", level_name(level), text);
 	if (!copy)
 		return;
 	if (d->status_n == KB_STATUS_KEEP) {

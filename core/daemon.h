@@ -41,6 +41,7 @@ struct kb_daemon_config {
 	bool stay_after_boot;        /* dry run: keep running (kboot menu's UI ends
 				      * the loop); else leave the loop after it */
 	bool no_listen;              /* no socket: clients only by kb_daemon_adopt() */
+	bool quiet;                  /* status lines only to clients, not to stderr */
 };
 
 /*

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * screen-edit.c - GRUB's `e`: edit an entry's files and command line, boot
+ * the result with Ctrl-X or F10, or throw it away with Esc.
+ *
+ * Four one-line fields (lineedit.h does the editing): the kernel, the
+ * initrds (separated by spaces, loaded in that order), the device tree
+ * (empty: none) and the command line, where the cursor starts, at its
+ * end.  Files are NAME:/path as the menu shows them; a bare /path is on
+ * the kernel's filesystem.  Tab asks the daemon which files could complete
+ * the word before the cursor (the UI never reads a disk itself); when
+ * several could, they are listed under the fields.  Edits are never saved:
+ * the boot request carries the edited files and command line.
+ */
+#include <curses.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/client.h"
+#include "../core/jsonparse.h"
+#include "ui.h"
+
+static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };
+
+#define LABEL_W 9 /* columns before a field */
+#define FIELD_Y 2 /* the first field's line */
+
+static void clear_matches(struct ui_edit *ed)
+{
+	size_t i;
+
+	for (i = 0; i < ed->nmatches; i++)
+		free(ed->matches[i]);
+	free(ed->matches);
+	ed->matches = NULL;
+	ed->nmatches = 0;
+}
+
+void edit_close(struct ui *u)
+{
+	struct ui_edit *ed = &u->edit;
+	int i;
+
+	for (i = 0; i < NFIELDS; i++)
+		kb_le_free(&ed->field[i]);
+	clear_matches(ed);
+	free(ed->title);
+	free(ed->fs);
+	memset(ed, 0, sizeof(*ed));
+	u->screen = SCR_MENU;
+}
+
+void edit_open(struct ui *u, const struct ui_entry *e)
+{
+	struct ui_edit *ed = &u->edit;
+	struct strbuf initrds = STRBUF_INIT;
+	const char *colon = e->kernel ? strchr(e->kernel, ':') : NULL;
+	size_t i;
+	int ret;
+
+	edit_close(u);
+	for (i = 0; i < e->ninitrd; i++) {
+		if (i)
+			sb_addc(&initrds, ' ');
+		sb_adds(&initrds, e->initrd[i]);
+	}
+	ed->title = strdup(e->title);
+	ed->fs = colon ? strndup(e->kernel, (size_t)(colon - e->kernel)) : NULL;
+	ret = initrds.oom || !ed->title;
+	ret = ret || kb_le_init(&ed->field[FIELD_KERNEL], e->kernel);
+	ret = ret || kb_le_init(&ed->field[FIELD_INITRD], sb_str(&initrds));
+	ret = ret || kb_le_init(&ed->field[FIELD_DTB], e->dtb);
+	ret = ret || kb_le_init(&ed->field[FIELD_CMDLINE], e->cmdline);
+	sb_release(&initrds);
+	if (ret) {
+		edit_close(u);
+		ui_say(u, 2, "Cannot edit: out of memory.");
+		return;
+	}
+	ed->cur = FIELD_CMDLINE;
+	u->screen = SCR_EDIT;
+}
+
+/* ---- Drawing ---- */
+
+static void draw_field(struct ui *u, int i, int y)
+{
+	struct kb_lineedit *le = &u->edit.field[i];
+	enum kb_role r = i == u->edit.cur ? KB_ROLE_FIELD_ACTIVE : KB_ROLE_FIELD;
+	int x = LABEL_W, width = u->cols - LABEL_W - 1;
+	struct kb_le_view v;
+	char *text;
+
+	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL, labels[i]);
+	if (width < 1)
+		return;
+	attrset(kb_theme_attr(r));
+	move(y, x);
+	hline(' ', width);
+	kb_le_view(le, width, &v);
+	if (v.more_left)
+		draw_str(u, y, x, 1, r, "<");
+	if (v.more_right)
+		draw_str(u, y, x + width - 1, 1, r, ">");
+	text = strndup(kb_le_text(le) + v.start, v.end - v.start);
+	if (text)
+		draw_str(u, y, x + (v.more_left ? 1 : 0), width, r, text);
+	free(text);
+}
+
+void edit_draw(struct ui *u)
+{
+	struct ui_edit *ed = &u->edit;
+	char buf[512];
+	int i, y = FIELD_Y + NFIELDS + 1;
+	size_t k;
+
+	snprintf(buf, sizeof(buf), "edit '%s'", ed->title);
+	draw_title(u, buf);
+	for (i = 0; i < NFIELDS; i++)
+		draw_field(u, i, FIELD_Y + i);
+	/* Several completions: as many as fit, in columns of one per line. */
+	for (k = 0; k < ed->nmatches && y < u->rows - 2; k++, y++)
+		draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, ed->matches[k]);
+	if (k < ed->nmatches && y > FIELD_Y + NFIELDS + 1) {
+		snprintf(buf, sizeof(buf), "... and %zu more", ed->nmatches - k);
+		draw_str(u, y - 1, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, buf);
+	}
+	if (u->message) {
+		static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING,
+						      KB_ROLE_ERROR };
+
+		draw_fill(u, u->rows - 2, KB_ROLE_STATUS);
+		draw_str(u, u->rows - 2, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+	}
+	draw_footer(u, "Ctrl-X boot  Esc discard  Tab complete  Up/Down field  F1 help");
+}
+
+/* Where the terminal cursor goes: in the active field. */
+void edit_cursor(struct ui *u)
+{
+	struct kb_le_view v;
+	int width = u->cols - LABEL_W - 1;
+
+	if (width < 1)
+		return;
+	kb_le_view(&u->edit.field[u->edit.cur], width, &v);
+	move(FIELD_Y + u->edit.cur, LABEL_W + v.cursor_col);
+}
+
+/* ---- Booting the edit ---- */
+
+static void edit_boot(struct ui *u)
+{
+	struct ui_edit *ed = &u->edit;
+	const char *kernel = kb_le_text(&ed->field[FIELD_KERNEL]);
+	const char *dtb = kb_le_text(&ed->field[FIELD_DTB]);
+	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
+	struct strbuf sb = STRBUF_INIT;
+	char *tok, *save = NULL, *title = NULL;
+	bool first = true;
+
+	if (!initrds)
+		return;
+	if (!*kernel) {
+		ui_say(u, 2, "The kernel field is empty.");
+		free(initrds);
+		return;
+	}
+	if (asprintf(&title, "%s (edited)", ed->title) < 0)
+		title = NULL;
+	sb_adds(&sb, ",\"title\":");
+	kb_sb_json_string(&sb, title ? title : ed->title);
+	sb_adds(&sb, ",\"kernel\":");
+	kb_sb_json_string(&sb, kernel);
+	sb_adds(&sb, ",\"initrd\":[");
+	for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (!first)
+			sb_addc(&sb, ',');
+		kb_sb_json_string(&sb, tok);
+		first = false;
+	}
+	sb_addc(&sb, ']');
+	if (*dtb) {
+		sb_adds(&sb, ",\"dtb\":");
+		kb_sb_json_string(&sb, dtb);
+	}
+	sb_adds(&sb, ",\"cmdline\":");
+	kb_sb_json_string(&sb, kb_le_text(&ed->field[FIELD_CMDLINE]));
+	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0) {
+		u->boot_seq = u->seq;
+		ui_say(u, 0, "Booting '%s'%s", title ? title : ed->title,
+		       draw_glyph(u, "\xe2\x80\xa6", "..."));
+	}
+	sb_release(&sb);
+	free(initrds);
+	free(title);
+}
+
+/* ---- Completion ---- */
+
+static void edit_complete(struct ui *u)
+{
+	struct kb_lineedit *le = &u->edit.field[u->edit.cur];
+	struct strbuf sb = STRBUF_INIT;
+	size_t start;
+	int len = kb_le_word(le, &start);
+	char *word = strndup(kb_le_text(le) + start, (size_t)len);
+
+	if (!word)
+		return;
+	sb_adds(&sb, ",\"word\":");
+	kb_sb_json_string(&sb, word);
+	sb_adds(&sb, ",\"fs\":");
+	kb_sb_json_string(&sb, u->edit.fs);
+	if (!sb.oom && ui_request(u, "complete", sb_str(&sb)) > 0)
+		u->edit.complete_seq = u->seq;
+	sb_release(&sb);
+	free(word);
+}
+
+void edit_completed(struct ui *u, const struct kb_json *reply)
+{
+	const struct kb_json *m = kb_json_get(reply, "matches");
+	struct ui_edit *ed = &u->edit;
+	const char **v;
+	bool ambiguous = false;
+	size_t i, n = 0;
+	int ret;
+
+	if (u->screen != SCR_EDIT && u->screen != SCR_HELP)
+		return;
+	if (!m || m->type != KB_JARR) {
+		const char *err = kb_json_get_str(reply, "error");
+
+		ui_say(u, 2, "Cannot complete: %s", err ? err : "no answer");
+		return;
+	}
+	v = calloc(m->n + 1, sizeof(*v));
+	if (!v)
+		return;
+	for (i = 0; i < m->n; i++)
+		if (m->item[i]->type == KB_JSTR)
+			v[n++] = m->item[i]->str;
+	clear_matches(ed);
+	ret = kb_le_complete(&ed->field[ed->cur], v, n, &ambiguous);
+	if (ret == -ENOENT)
+		ui_say(u, 1, "No file name matches.");
+	if (ambiguous) {
+		ed->matches = calloc(n, sizeof(*ed->matches));
+		for (i = 0; ed->matches && i < n; i++)
+			if ((ed->matches[ed->nmatches] = strdup(v[i])))
+				ed->nmatches++;
+	}
+	free(v);
+}
+
+/* ---- Keys ---- */
+
+/* cp as UTF-8 into buf (4 bytes at most); its length, 0 when not a character. */
+static size_t utf8_encode(char *buf, unsigned int cp)
+{
+	if (cp < 0x80) {
+		buf[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		buf[0] = (char)(0xc0 | cp >> 6);
+		buf[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		if (cp >= 0xd800 && cp < 0xe000)
+			return 0;
+		buf[0] = (char)(0xe0 | cp >> 12);
+		buf[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		buf[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	if (cp < 0x110000) {
+		buf[0] = (char)(0xf0 | cp >> 18);
+		buf[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+		buf[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+		buf[3] = (char)(0x80 | (cp & 0x3f));
+		return 4;
+	}
+	return 0;
+}
+
+static const enum kb_le_op le_ops[] = {
+	[ACT_LEFT] = KB_LE_LEFT,
+	[ACT_RIGHT] = KB_LE_RIGHT,
+	[ACT_LINE_START] = KB_LE_HOME,
+	[ACT_LINE_END] = KB_LE_END,
+	[ACT_WORD_LEFT] = KB_LE_WORD_LEFT,
+	[ACT_WORD_RIGHT] = KB_LE_WORD_RIGHT,
+	[ACT_BACKSPACE] = KB_LE_BACKSPACE,
+	[ACT_DELETE] = KB_LE_DELETE,
+	[ACT_KILL_END] = KB_LE_KILL_TO_END,
+	[ACT_KILL_START] = KB_LE_KILL_TO_START,
+	[ACT_KILL_WORD] = KB_LE_KILL_WORD_BACK,
+	[ACT_DELETE_WORD] = KB_LE_DELETE_WORD_FORWARD,
+};
+
+void edit_key(struct ui *u, enum ui_action a, int key)
+{
+	struct ui_edit *ed = &u->edit;
+	struct kb_lineedit *le = &ed->field[ed->cur];
+	char buf[8];
+	size_t n;
+
+	if (a != ACT_COMPLETE && a != ACT_HELP && a != ACT_REDRAW)
+		clear_matches(ed);
+	switch (a) {
+	case ACT_EDIT_BOOT:
+		edit_boot(u);
+		break;
+	case ACT_EDIT_CANCEL:
+		edit_close(u);
+		break;
+	case ACT_FIELD_NEXT:
+		ed->cur = (ed->cur + 1) % NFIELDS;
+		break;
+	case ACT_FIELD_PREV:
+		ed->cur = (ed->cur + NFIELDS - 1) % NFIELDS;
+		break;
+	case ACT_COMPLETE:
+		edit_complete(u);
+		break;
+	case ACT_HELP:
+		u->screen = SCR_HELP;
+		u->text_top = 0;
+		break;
+	case ACT_LEFT ... ACT_DELETE_WORD:
+		if (kb_le_do(le, le_ops[a]) == -EAGAIN)
+			beep();
+		break;
+	default:
+		/* Text: printable ASCII, or a character ui.c decoded. */
+		if (key >= 0x20 && key < 0x7f) {
+			buf[0] = (char)key;
+			n = 1;
+		} else if (key & KEY_UNICODE) {
+			n = utf8_encode(buf, (unsigned int)(key & ~KEY_UNICODE));
+		} else {
+			break;
+		}
+		if (!n || kb_le_insert(le, buf, n))
+			beep();
+		break;
+	}
+}

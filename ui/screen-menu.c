@@ -1,0 +1,486 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * screen-menu.c - the main menu: entries grouped under device headings.
+ *
+ * The menu shows one submenu level at a time (GRUB `submenu`, syslinux
+ * `MENU BEGIN`): entries of the level, and one line per submenu that opens
+ * with Enter or Right and closes with Esc or Left.  At the top level a last
+ * group offers the shell.  The selection follows an entry id, so a menu
+ * that changes under it (a disk appears) keeps the selected entry; until
+ * the user moves, the selection follows the countdown's entry.
+ *
+ * Layout, top to bottom: title bar; the submenu path (inside a submenu);
+ * the list; a separator; the countdown line or the selected entry's
+ * problem; the status line; key hints.  Below 8 lines the separator goes.
+ */
+#include <curses.h>
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/client.h"
+#include "ui.h"
+
+/* ---- Building the items of the current level ---- */
+
+static bool in_path(const struct ui *u, const struct ui_entry *e)
+{
+	size_t i;
+
+	if (e->nsubmenu < u->depth)
+		return false;
+	for (i = 0; i < u->depth; i++)
+		if (strcmp(e->submenu[i], u->path[i]))
+			return false;
+	return true;
+}
+
+static bool level_exists(const struct ui *u)
+{
+	size_t i;
+
+	for (i = 0; i < u->nentries; i++)
+		if (in_path(u, &u->entries[i]))
+			return true;
+	return false;
+}
+
+static void add_item(struct ui *u, int kind, const char *text, int entry)
+{
+	struct ui_item *it = &u->items[u->nitems++];
+
+	it->kind = kind;
+	it->text = text;
+	it->entry = entry;
+}
+
+/* The item that holds entry id at this level, or -1. */
+static int item_of_id(const struct ui *u, const char *id)
+{
+	size_t i, k;
+
+	for (i = 0; id && i < u->nitems; i++) {
+		const struct ui_item *it = &u->items[i];
+
+		if (it->kind == ITEM_ENTRY && !strcmp(u->entries[it->entry].id, id))
+			return (int)i;
+		if (it->kind != ITEM_SUBMENU)
+			continue;
+		for (k = 0; k < u->nentries; k++) {
+			const struct ui_entry *e = &u->entries[k];
+
+			if (!strcmp(e->id, id) && in_path(u, e) && e->nsubmenu > u->depth &&
+			    !strcmp(e->submenu[u->depth], it->text) &&
+			    (!e->fs || !u->entries[it->entry].fs ||
+			     !strcmp(e->fs, u->entries[it->entry].fs)))
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+static bool selectable(const struct ui *u, int i)
+{
+	return i >= 0 && (size_t)i < u->nitems && u->items[i].kind != ITEM_HEADING;
+}
+
+static void remember_selection(struct ui *u)
+{
+	const struct ui_item *it;
+
+	if (!selectable(u, u->sel))
+		return;
+	it = &u->items[u->sel];
+	if (it->kind == ITEM_SHELL)
+		return;
+	free(u->sel_id);
+	u->sel_id = strdup(u->entries[it->entry].id);
+}
+
+void menu_build(struct ui *u)
+{
+	const char *group = NULL;
+	size_t i, k;
+	int sel;
+
+	while (u->depth && !level_exists(u))
+		free(u->path[--u->depth]);
+	free(u->items);
+	u->nitems = 0;
+	u->items = calloc(2 * u->nentries + 2, sizeof(*u->items));
+	if (!u->items)
+		return;
+	for (i = 0; i < u->nentries; i++) {
+		const struct ui_entry *e = &u->entries[i];
+		bool seen = false;
+
+		if (!in_path(u, e))
+			continue;
+		if (!u->nitems || !group != !e->fs || (e->fs && strcmp(group, e->fs))) {
+			group = e->fs;
+			add_item(u, ITEM_HEADING, e->fs ? e->fs : "", (int)i);
+		}
+		if (e->nsubmenu == u->depth) {
+			add_item(u, ITEM_ENTRY, e->title, (int)i);
+			continue;
+		}
+		/* One line per submenu of this group. */
+		for (k = 0; k < u->nitems && !seen; k++)
+			seen = u->items[k].kind == ITEM_SUBMENU &&
+			       !strcmp(u->items[k].text, e->submenu[u->depth]) &&
+			       (!e->fs || !strcmp(u->entries[u->items[k].entry].fs, e->fs));
+		if (!seen)
+			add_item(u, ITEM_SUBMENU, e->submenu[u->depth], (int)i);
+	}
+	if (!u->depth) {
+		add_item(u, ITEM_HEADING, NULL, -1);
+		add_item(u, ITEM_SHELL, "Shell", -1);
+	}
+
+	/* Keep the selected entry; else the default; else the first. */
+	sel = item_of_id(u, u->sel_id);
+	for (i = 0; sel < 0 && i < u->nitems; i++)
+		if (u->items[i].kind == ITEM_ENTRY && u->entries[u->items[i].entry].is_default)
+			sel = (int)i;
+	for (i = 0; sel < 0 && i < u->nitems; i++)
+		if (selectable(u, (int)i))
+			sel = (int)i;
+	u->sel = sel;
+}
+
+/* ---- Drawing ---- */
+
+static int list_top(const struct ui *u)
+{
+	return u->depth ? 2 : 1;
+}
+
+/* Lines below the list: separator (when tall enough), info, status, keys. */
+static int list_rows(const struct ui *u)
+{
+	int n = u->rows - list_top(u) - (u->rows >= 8 ? 4 : 3);
+
+	return n > 1 ? n : 1;
+}
+
+static const char *heading_text(struct ui *u, const struct ui_item *it, char *buf, size_t size)
+{
+	const struct ui_device *d = ui_device(u, it->text);
+
+	if (!it->text)
+		return "kboot";
+	if (!d) {
+		snprintf(buf, size, "%s", it->text);
+		return buf;
+	}
+	snprintf(buf, size, "%s%s%s%s%s%s%s", d->name, d->label ? "  " : "",
+		 d->label ? d->label : "", d->fstype ? "  " : "", d->fstype ? d->fstype : "",
+		 d->dev ? "  " : "", d->dev ? d->dev : "");
+	return buf;
+}
+
+static bool is_default(const struct ui *u, const struct ui_entry *e)
+{
+	if (u->cd_id && u->cd != UI_CD_OFF)
+		return !strcmp(u->cd_id, e->id);
+	return e->is_default;
+}
+
+/* Does the submenu line it hold the entry that would boot by default? */
+static bool holds_default(const struct ui *u, const struct ui_item *it)
+{
+	size_t k;
+
+	for (k = 0; k < u->nentries; k++) {
+		const struct ui_entry *e = &u->entries[k];
+
+		if (in_path(u, e) && e->nsubmenu > u->depth &&
+		    !strcmp(e->submenu[u->depth], it->text) && is_default(u, e))
+			return true;
+	}
+	return false;
+}
+
+static void draw_item(struct ui *u, int y, int i)
+{
+	const struct ui_item *it = &u->items[i];
+	const struct ui_entry *e = it->entry >= 0 ? &u->entries[it->entry] : NULL;
+	bool sel = i == u->sel;
+	enum kb_role r = sel ? KB_ROLE_SELECTED : KB_ROLE_ENTRY;
+	char buf[512];
+	int x = 4;
+
+	if (it->kind == ITEM_HEADING) {
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_HEADING, heading_text(u, it, buf, sizeof(buf)));
+		return;
+	}
+	if (it->kind == ITEM_ENTRY && !e->available && !sel)
+		r = KB_ROLE_DISABLED;
+	if (sel)
+		draw_fill(u, y, KB_ROLE_SELECTED);
+	if ((it->kind == ITEM_ENTRY && is_default(u, e)) ||
+	    (it->kind == ITEM_SUBMENU && holds_default(u, it)))
+		draw_str(u, y, 1, 1, sel ? r : KB_ROLE_DEFAULT, "*");
+	if (it->kind == ITEM_ENTRY && e->nwarnings)
+		draw_str(u, y, 2, 1, sel ? r : KB_ROLE_WARNING, "!");
+	if (it->kind == ITEM_SUBMENU)
+		snprintf(buf, sizeof(buf), "%s %s", it->text, draw_glyph(u, "\xe2\x96\xb8", ">"));
+	else if (it->kind == ITEM_ENTRY && !e->available)
+		snprintf(buf, sizeof(buf), "%s (%s)", it->text,
+			 e->nwarnings ? e->warnings[0] : "cannot boot");
+	else
+		snprintf(buf, sizeof(buf), "%s", it->text);
+	draw_str(u, y, x, u->cols - x - 1, r, buf);
+}
+
+/* The line above the status: the countdown, or what is wrong with the selection. */
+static void draw_info(struct ui *u, int y)
+{
+	const struct ui_item *it = selectable(u, u->sel) ? &u->items[u->sel] : NULL;
+	const struct ui_entry *e = it && it->kind == ITEM_ENTRY ? &u->entries[it->entry] : NULL;
+	char buf[512];
+
+	if (u->cd == UI_CD_RUNNING) {
+		snprintf(buf, sizeof(buf), "Booting '%s' in %d s. Any key stops the countdown.",
+			 u->cd_title ? u->cd_title : "?", u->cd_remaining);
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+	} else if (u->cd == UI_CD_FIRED || u->booting) {
+		snprintf(buf, sizeof(buf), "Booting '%s'%s", u->cd_title ? u->cd_title : "",
+			 draw_glyph(u, "\xe2\x80\xa6", "..."));
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+	} else if (e && e->nwarnings) {
+		snprintf(buf, sizeof(buf), "%s %s", e->available ? "Warning:" : "Cannot boot:",
+			 e->warnings[0]);
+		draw_str(u, y, 1, u->cols - 2, e->available ? KB_ROLE_WARNING : KB_ROLE_ERROR, buf);
+	} else if (e) {
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, e->kernel ? e->kernel : "");
+	}
+}
+
+static void draw_status(struct ui *u, int y)
+{
+	static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING, KB_ROLE_ERROR };
+	const struct ui_status *s;
+
+	draw_fill(u, y, KB_ROLE_STATUS);
+	if (u->message) {
+		draw_str(u, y, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+	} else if (u->log_n) {
+		s = &u->log[(u->log_first + u->log_n - 1) % UI_LOG_KEEP];
+		draw_str(u, y, 1, u->cols - 2, roles[s->level % 3], s->text);
+	}
+}
+
+void menu_draw(struct ui *u)
+{
+	int rows = list_rows(u), top = list_top(u), i, y;
+	char buf[1024];
+	size_t k;
+
+	draw_title(u, NULL);
+	if (u->depth) {
+		size_t o = 0;
+
+		for (k = 0; k < u->depth && o < sizeof(buf) - 1; k++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " > " : "",
+					      u->path[k]);
+		draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, buf);
+	}
+	if (!u->ready) {
+		draw_str(u, top, 2, u->cols - 3, KB_ROLE_NORMAL, "Waiting for the daemon...");
+	} else if (!u->nentries && !u->depth) {
+		draw_str(u, top, 2, u->cols - 3, KB_ROLE_NORMAL,
+			 "No bootable system found yet. Devices may still appear; r rescans.");
+	}
+	/* Keep the selection on screen, with its heading when there is room. */
+	if (u->sel >= 0) {
+		if (u->sel < u->top)
+			u->top = u->sel > 0 && u->items[u->sel - 1].kind == ITEM_HEADING ? u->sel - 1
+											  : u->sel;
+		if (u->sel >= u->top + rows)
+			u->top = u->sel - rows + 1;
+	}
+	if (u->top > (int)u->nitems - rows)
+		u->top = (int)u->nitems - rows;
+	if (u->top < 0)
+		u->top = 0;
+	for (i = u->top, y = top; i < (int)u->nitems && y < top + rows; i++, y++)
+		draw_item(u, y, i);
+	if (u->top > 0)
+		draw_str(u, top, u->cols - 2, 1, KB_ROLE_FRAME, draw_glyph(u, "\xe2\x96\xb4", "^"));
+	if (u->top + rows < (int)u->nitems)
+		draw_str(u, top + rows - 1, u->cols - 2, 1, KB_ROLE_FRAME,
+			 draw_glyph(u, "\xe2\x96\xbe", "v"));
+
+	y = top + rows;
+	if (u->rows >= 8)
+		draw_hline(u, y++);
+	draw_info(u, y++);
+	draw_status(u, y++);
+	draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  c shell  "
+				 "h help"
+			       : "Up/Down select  Enter boot  e edit  c shell  h help");
+}
+
+/* ---- Keys ---- */
+
+static void move_sel(struct ui *u, int step, int count)
+{
+	int i = u->sel, last = u->sel;
+
+	while (count-- > 0) {
+		do
+			i += step;
+		while (i >= 0 && i < (int)u->nitems && !selectable(u, i));
+		if (!selectable(u, i))
+			break;
+		last = i;
+	}
+	u->sel = last;
+	u->sel_user = true;
+	remember_selection(u);
+}
+
+static void enter_submenu(struct ui *u, const struct ui_item *it)
+{
+	char **path = realloc(u->path, (u->depth + 1) * sizeof(*path));
+	char *name = strdup(it->text);
+
+	if (!path || !name) {
+		free(name);
+		if (path)
+			u->path = path;
+		return;
+	}
+	u->path = path;
+	u->path[u->depth++] = name;
+	u->top = 0;
+	menu_build(u);
+	if (u->sel < 0 || !selectable(u, u->sel) || item_of_id(u, u->sel_id) < 0)
+		move_sel(u, 1, 1);
+}
+
+static void leave_submenu(struct ui *u)
+{
+	if (!u->depth)
+		return;
+	free(u->path[--u->depth]);
+	u->top = 0;
+	menu_build(u);
+}
+
+static void boot_entry(struct ui *u, const struct ui_entry *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!e->available) {
+		ui_say(u, 2, "Cannot boot '%s': %s", e->title,
+		       e->nwarnings ? e->warnings[0] : "it is not available");
+		return;
+	}
+	sb_adds(&sb, ",\"id\":");
+	kb_sb_json_string(&sb, e->id);
+	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0) {
+		u->boot_seq = u->seq;
+		ui_say(u, 0, "Booting '%s'%s", e->title, draw_glyph(u, "\xe2\x80\xa6", "..."));
+	}
+	sb_release(&sb);
+}
+
+static bool hotkey(struct ui *u, int key)
+{
+	size_t i;
+
+	if (key <= 0 || key > 0x7f || !isgraph(key))
+		return false;
+	for (i = 0; i < u->nitems; i++) {
+		const struct ui_item *it = &u->items[i];
+
+		if (it->kind == ITEM_ENTRY && u->entries[it->entry].hotkey &&
+		    tolower((unsigned char)u->entries[it->entry].hotkey) == tolower(key)) {
+			u->sel = (int)i;
+			u->sel_user = true;
+			remember_selection(u);
+			boot_entry(u, &u->entries[it->entry]);
+			return true;
+		}
+	}
+	return false;
+}
+
+void menu_key(struct ui *u, enum ui_action a, int key)
+{
+	const struct ui_item *it = selectable(u, u->sel) ? &u->items[u->sel] : NULL;
+	int page = list_rows(u) - 1 > 0 ? list_rows(u) - 1 : 1;
+
+	switch (a) {
+	case ACT_UP:
+		move_sel(u, -1, 1);
+		break;
+	case ACT_DOWN:
+		move_sel(u, 1, 1);
+		break;
+	case ACT_PGUP:
+		move_sel(u, -1, page);
+		break;
+	case ACT_PGDN:
+		move_sel(u, 1, page);
+		break;
+	case ACT_HOME:
+		move_sel(u, -1, (int)u->nitems);
+		break;
+	case ACT_END:
+		move_sel(u, 1, (int)u->nitems);
+		break;
+	case ACT_BOOT:
+		if (!it)
+			break;
+		if (it->kind == ITEM_SUBMENU)
+			enter_submenu(u, it);
+		else if (it->kind == ITEM_SHELL)
+			ui_shell(u);
+		else
+			boot_entry(u, &u->entries[it->entry]);
+		break;
+	case ACT_OPEN:
+		if (it && it->kind == ITEM_SUBMENU)
+			enter_submenu(u, it);
+		break;
+	case ACT_BACK:
+		leave_submenu(u);
+		break;
+	case ACT_EDIT:
+		if (it && it->kind == ITEM_ENTRY)
+			edit_open(u, &u->entries[it->entry]);
+		else
+			ui_say(u, 1, "Select an entry to edit it.");
+		break;
+	case ACT_HELP:
+	case ACT_LOG:
+	case ACT_INFO:
+		u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
+		u->text_top = 0;
+		u->log_follow = a == ACT_LOG;
+		break;
+	case ACT_SHELL:
+		ui_shell(u);
+		break;
+	case ACT_RESCAN:
+		if (ui_request(u, "rescan", NULL) > 0)
+			ui_say(u, 0, "Rescanning every device%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+		break;
+	case ACT_NETWORK:
+		ui_say(u, 1, "Network boot is not in this version of kboot yet.");
+		break;
+	case ACT_QUIT:
+		if (u->cfg->can_quit)
+			ui_quit(u, 0);
+		else
+			ui_say(u, 1, "This console cannot quit kboot: boot an entry or open a shell (c).");
+		break;
+	default:
+		if (!hotkey(u, key) && key > 0 && key < 0x7f && isgraph(key))
+			ui_say(u, 1, "No action for '%c': press h for help.", key);
+		break;
+	}
+}

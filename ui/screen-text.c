@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * screen-text.c - the read-only pages: help, log and system information.
+ *
+ * Each page is built as lines (a role and a text) on every draw, from the
+ * keymap table (help), the status lines (log) or the system (info: uname,
+ * /proc/meminfo, the daemon's devices, /sys/class/net and getifaddrs()),
+ * then drawn from text_top.  The log follows its end until the user
+ * scrolls up.  Nothing here reads a disk: disks are what the daemon says.
+ */
+#include <arpa/inet.h>
+#include <curses.h>
+#include <dirent.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "ui.h"
+
+struct tline {
+	enum kb_role role;
+	char *text; /* malloc'd */
+};
+
+struct page {
+	struct tline *v;
+	size_t n, cap;
+};
+
+static void add(struct page *p, enum kb_role r, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void add(struct page *p, enum kb_role r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+		struct tline *v = realloc(p->v, cap * sizeof(*v));
+
+		if (!v)
+			return;
+		p->v = v;
+		p->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	if (!s)
+		return;
+	p->v[p->n].role = r;
+	p->v[p->n++].text = s;
+}
+
+static void page_free(struct page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->v[i].text);
+	free(p->v);
+}
+
+/* ---- Help: generated from the keymap ---- */
+
+/* One key line; on a narrow terminal the text goes on a line of its own. */
+static void help_line(struct ui *u, struct page *p, const char *keys, const char *help)
+{
+	if (u->cols >= 60) {
+		add(p, KB_ROLE_NORMAL, "  %-22s %s", keys, help);
+	} else {
+		add(p, KB_ROLE_HEADING, "  %s", keys);
+		add(p, KB_ROLE_NORMAL, "      %s", help);
+	}
+}
+
+static void help_section(struct ui *u, struct page *p, unsigned int screen, const char *title)
+{
+	size_t i;
+
+	add(p, KB_ROLE_HEADING, "%s", title);
+	for (i = 0; i < ui_keymap_len; i++)
+		if (ui_keymap[i].screens & screen)
+			help_line(u, p, ui_keymap[i].keys_help, ui_keymap[i].help);
+	add(p, KB_ROLE_NORMAL, "%s", "");
+}
+
+static void build_help(struct ui *u, struct page *p)
+{
+	help_section(u, p, KM_MENU, "Menu");
+	help_line(u, p, "any key", "stops the countdown (on every console)");
+	help_line(u, p, "other keys", "the entry's hotkey from its config boots it");
+	add(p, KB_ROLE_NORMAL, "%s", "");
+	help_section(u, p, KM_EDIT, "Edit (e)");
+	help_section(u, p, KM_TEXT, "Help, log and system information");
+	add(p, KB_ROLE_NORMAL, "Marks: * the default entry, ! the entry has warnings;");
+	add(p, KB_ROLE_NORMAL, "dimmed entries cannot boot, with the reason.");
+}
+
+/* ---- The log ---- */
+
+static void build_log(struct ui *u, struct page *p)
+{
+	static const enum kb_role roles[] = { KB_ROLE_NORMAL, KB_ROLE_WARNING, KB_ROLE_ERROR };
+	size_t i;
+
+	for (i = 0; i < u->log_n; i++) {
+		const struct ui_status *s = &u->log[(u->log_first + i) % UI_LOG_KEEP];
+
+		add(p, roles[s->level % 3], "[%5llu.%03llu] %s", (unsigned long long)(s->time / 1000),
+		    (unsigned long long)(s->time % 1000), s->text);
+	}
+	if (!u->log_n)
+		add(p, KB_ROLE_NORMAL, "No status lines yet.");
+}
+
+/* ---- System information ---- */
+
+static void info_memory(struct page *p)
+{
+	unsigned long long total = 0, avail = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		sscanf(line, "MemTotal: %llu kB", &total);
+		sscanf(line, "MemAvailable: %llu kB", &avail);
+	}
+	if (f)
+		fclose(f);
+	add(p, KB_ROLE_NORMAL, "  Memory     %llu MiB, %llu MiB available", total / 1024,
+	    avail / 1024);
+}
+
+static void info_devices(struct ui *u, struct page *p)
+{
+	size_t i;
+
+	add(p, KB_ROLE_HEADING, "Disks and filesystems");
+	for (i = 0; i < u->ndevs; i++) {
+		const struct ui_device *d = &u->devs[i];
+
+		add(p, KB_ROLE_NORMAL, "  %-10s %-8s %-16s %s", d->name, d->fstype ? d->fstype : "-",
+		    d->label ? d->label : "-", d->dev ? d->dev : d->source ? d->source : "");
+		if (d->uuid || d->partuuid)
+			add(p, KB_ROLE_NORMAL, "  %-10s UUID %s%s%s", "", d->uuid ? d->uuid : "-",
+			    d->partuuid ? "  PARTUUID " : "", d->partuuid ? d->partuuid : "");
+		if (d->state && strcmp(d->state, "ready"))
+			add(p, strcmp(d->state, "failed") ? KB_ROLE_NORMAL : KB_ROLE_WARNING,
+			    "  %-10s %s%s%s", "", d->state, d->reason ? ": " : "",
+			    d->reason ? d->reason : "");
+	}
+	if (!u->ndevs)
+		add(p, KB_ROLE_NORMAL, "  none found");
+}
+
+static void info_network(struct page *p)
+{
+	struct ifaddrs *ifa = NULL, *i;
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/net");
+	char path[300], mac[64], state[32], addr[INET6_ADDRSTRLEN];
+
+	add(p, KB_ROLE_HEADING, "Network interfaces");
+	if (getifaddrs(&ifa))
+		ifa = NULL;
+	while (dir && (de = readdir(dir))) {
+		FILE *f;
+
+		if (de->d_name[0] == '.')
+			continue;
+		mac[0] = state[0] = '\0';
+		snprintf(path, sizeof(path), "/sys/class/net/%s/address", de->d_name);
+		if ((f = fopen(path, "re"))) {
+			if (!fgets(mac, sizeof(mac), f))
+				mac[0] = '\0';
+			fclose(f);
+		}
+		snprintf(path, sizeof(path), "/sys/class/net/%s/operstate", de->d_name);
+		if ((f = fopen(path, "re"))) {
+			if (!fgets(state, sizeof(state), f))
+				state[0] = '\0';
+			fclose(f);
+		}
+		mac[strcspn(mac, "\n")] = state[strcspn(state, "\n")] = '\0';
+		add(p, KB_ROLE_NORMAL, "  %-10s %-8s %s", de->d_name, state, mac);
+		for (i = ifa; i; i = i->ifa_next) {
+			const void *a;
+			unsigned int prefix = 0;
+
+			if (!i->ifa_addr || strcmp(i->ifa_name, de->d_name))
+				continue;
+			if (i->ifa_addr->sa_family == AF_INET)
+				a = &((struct sockaddr_in *)i->ifa_addr)->sin_addr;
+			else if (i->ifa_addr->sa_family == AF_INET6)
+				a = &((struct sockaddr_in6 *)i->ifa_addr)->sin6_addr;
+			else
+				continue;
+			if (i->ifa_netmask) {
+				const unsigned char *m = i->ifa_addr->sa_family == AF_INET
+					? (const void *)&((struct sockaddr_in *)i->ifa_netmask)->sin_addr
+					: (const void *)&((struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr;
+				size_t k, len = i->ifa_addr->sa_family == AF_INET ? 4 : 16;
+
+				for (k = 0; k < len; k++)
+					prefix += (unsigned int)__builtin_popcount(m[k]);
+			}
+			if (inet_ntop(i->ifa_addr->sa_family, a, addr, sizeof(addr)))
+				add(p, KB_ROLE_NORMAL, "  %-10s %s/%u", "", addr, prefix);
+		}
+	}
+	if (dir)
+		closedir(dir);
+	if (ifa)
+		freeifaddrs(ifa);
+}
+
+static void build_info(struct ui *u, struct page *p)
+{
+	struct utsname un;
+
+	add(p, KB_ROLE_HEADING, "kboot");
+	add(p, KB_ROLE_NORMAL, "  Version    %s%s", KBOOT_VERSION,
+	    u->cfg->dry_run ? " (dry run: a boot prints its plan)" : "");
+	if (!uname(&un)) {
+		add(p, KB_ROLE_NORMAL, "  Kernel     %s %s %s", un.sysname, un.release, un.machine);
+		add(p, KB_ROLE_NORMAL, "             %s", un.version);
+	}
+	info_memory(p);
+	add(p, KB_ROLE_NORMAL, "  Terminal   %s, %dx%d, %s, %s", getenv("TERM") ? getenv("TERM") : "?",
+	    u->cols, u->rows, has_colors() ? "colours" : "monochrome",
+	    u->utf8 ? "UTF-8" : "ASCII");
+	add(p, KB_ROLE_NORMAL, "%s", "");
+	info_devices(u, p);
+	add(p, KB_ROLE_NORMAL, "%s", "");
+	info_network(p);
+}
+
+/* ---- Drawing and keys ---- */
+
+static int text_rows(const struct ui *u)
+{
+	return u->rows > 3 ? u->rows - 2 : 1;
+}
+
+void text_draw(struct ui *u)
+{
+	static const char *const titles[] = { [SCR_HELP] = "help", [SCR_LOG] = "log",
+					      [SCR_INFO] = "system information" };
+	struct page p = { 0 };
+	int rows = text_rows(u), i, y;
+
+	if (u->screen == SCR_HELP)
+		build_help(u, &p);
+	else if (u->screen == SCR_LOG)
+		build_log(u, &p);
+	else
+		build_info(u, &p);
+	if (u->log_follow && u->screen == SCR_LOG)
+		u->text_top = (int)p.n - rows;
+	if (u->text_top > (int)p.n - rows)
+		u->text_top = (int)p.n - rows;
+	if (u->text_top < 0)
+		u->text_top = 0;
+
+	draw_title(u, titles[u->screen]);
+	for (i = u->text_top, y = 1; i < (int)p.n && y <= rows; i++, y++)
+		draw_str(u, y, 1, u->cols - 2, p.v[i].role, p.v[i].text);
+	if (u->text_top + rows < (int)p.n)
+		draw_str(u, rows, u->cols - 2, 1, KB_ROLE_FRAME, draw_glyph(u, "\xe2\x96\xbe", "v"));
+	draw_footer(u, u->message ? u->message : "Esc back  Up/Down scroll  h help  l log  i info");
+	page_free(&p);
+}
+
+void text_key(struct ui *u, enum ui_action a, int key)
+{
+	int page = text_rows(u) - 1 > 0 ? text_rows(u) - 1 : 1;
+
+	u->log_follow = false;
+	switch (a) {
+	case ACT_UP:
+		u->text_top--;
+		break;
+	case ACT_DOWN:
+		u->text_top++;
+		break;
+	case ACT_PGUP:
+		u->text_top -= page;
+		break;
+	case ACT_PGDN:
+		u->text_top += page;
+		break;
+	case ACT_HOME:
+		u->text_top = 0;
+		break;
+	case ACT_END:
+		u->text_top = 1 << 20; /* text_draw() clamps it */
+		u->log_follow = u->screen == SCR_LOG;
+		break;
+	case ACT_HELP:
+	case ACT_LOG:
+	case ACT_INFO:
+		u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
+		u->text_top = 0;
+		u->log_follow = a == ACT_LOG;
+		break;
+	case ACT_TEXT_CLOSE:
+		u->screen = u->edit.title ? SCR_EDIT : SCR_MENU;
+		break;
+	default:
+		break;
+	}
+}

@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * state.c - the daemon's messages into the UI's model (ui.h).
+ *
+ * Each "menu" and "devices" message replaces its part of the model whole
+ * (a fresh arena each time); status lines go into a ring; the countdown
+ * and a boot are small values.  Nothing here draws: ui.c redraws after
+ * every message.  Messages of unknown types are ignored (docs/protocol.md:
+ * later versions may add some).
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/client.h"
+#include "../core/jsonparse.h"
+#include "ui.h"
+
+static const char *jstr(const struct kb_json *o, const char *key)
+{
+	return kb_json_get_str(o, key);
+}
+
+/* A JSON array of strings as an arena vector; non-strings are skipped. */
+static const char **jstrv(struct arena *a, const struct kb_json *arr, size_t *n)
+{
+	const char **v;
+	size_t i;
+
+	*n = 0;
+	if (!arr || arr->type != KB_JARR || !arr->n)
+		return NULL;
+	v = arena_alloc(a, arr->n * sizeof(*v));
+	if (!v)
+		return NULL;
+	for (i = 0; i < arr->n; i++)
+		if (arr->item[i]->type == KB_JSTR)
+			v[(*n)++] = arr->item[i]->str;
+	return v;
+}
+
+static bool jbool(const struct kb_json *o, const char *key)
+{
+	const struct kb_json *v = kb_json_get(o, key);
+
+	return v && v->type == KB_JBOOL && v->b;
+}
+
+/* "sda1" from "sda1:/boot/grub/grub.cfg" (arena-owned), or NULL. */
+static const char *fs_of(struct arena *a, const char *ref)
+{
+	const char *colon = ref ? strchr(ref, ':') : NULL;
+
+	return colon ? arena_strndup(a, ref, (size_t)(colon - ref)) : NULL;
+}
+
+static void take_menu(struct ui *u, struct arena *a, const struct kb_json *menu)
+{
+	const struct kb_json *entries = kb_json_get(menu, "entries");
+	size_t i, n = entries && entries->type == KB_JARR ? entries->n : 0;
+
+	arena_free(u->menu_arena);
+	u->menu_arena = a;
+	u->entries = n ? arena_alloc(a, n * sizeof(*u->entries)) : NULL;
+	u->nentries = 0;
+	for (i = 0; u->entries && i < n; i++) {
+		const struct kb_json *j = entries->item[i];
+		struct ui_entry *e = &u->entries[u->nentries];
+		const char *hotkey = jstr(j, "hotkey");
+
+		if (j->type != KB_JOBJ || !jstr(j, "id") || !jstr(j, "title"))
+			continue;
+		e->title = jstr(j, "title");
+		e->id = jstr(j, "id");
+		e->source = jstr(j, "source");
+		e->config = jstr(j, "config");
+		e->kernel = jstr(j, "kernel");
+		e->dtb = jstr(j, "dtb");
+		e->cmdline = jstr(j, "cmdline");
+		e->fs = fs_of(a, e->config ? e->config : e->kernel);
+		e->submenu = jstrv(a, kb_json_get(j, "submenu"), &e->nsubmenu);
+		e->initrd = jstrv(a, kb_json_get(j, "initrd"), &e->ninitrd);
+		e->warnings = jstrv(a, kb_json_get(j, "warnings"), &e->nwarnings);
+		e->hotkey = hotkey && hotkey[0] && !hotkey[1] ? hotkey[0] : '\0';
+		e->is_default = jbool(j, "default");
+		e->available = jbool(j, "available");
+		u->nentries++;
+	}
+	u->menu_warnings = jstrv(a, kb_json_get(menu, "warnings"), &u->nmenu_warnings);
+	menu_build(u);
+}
+
+static void take_devices(struct ui *u, struct arena *a, const struct kb_json *devs)
+{
+	size_t i, n = devs && devs->type == KB_JARR ? devs->n : 0;
+
+	arena_free(u->dev_arena);
+	u->dev_arena = a;
+	u->devs = n ? arena_alloc(a, n * sizeof(*u->devs)) : NULL;
+	u->ndevs = 0;
+	for (i = 0; u->devs && i < n; i++) {
+		const struct kb_json *j = devs->item[i];
+		struct ui_device *d = &u->devs[u->ndevs];
+
+		if (j->type != KB_JOBJ || !jstr(j, "name"))
+			continue;
+		d->name = jstr(j, "name");
+		d->dev = jstr(j, "dev");
+		d->source = jstr(j, "source");
+		d->fstype = jstr(j, "fstype");
+		d->label = jstr(j, "label");
+		d->uuid = jstr(j, "uuid");
+		d->partuuid = jstr(j, "partuuid");
+		d->state = jstr(j, "state");
+		d->reason = jstr(j, "reason");
+		d->mountpoint = jstr(j, "mountpoint");
+		u->ndevs++;
+	}
+}
+
+static void log_add(struct ui *u, uint64_t time, int level, const char *text)
+{
+	struct ui_status *s;
+	char *copy = strdup(text);
+
+	if (!copy)
+		return;
+	if (u->log_n == UI_LOG_KEEP) {
+		free(u->log[u->log_first].text);
+		u->log_first = (u->log_first + 1) % UI_LOG_KEEP;
+		u->log_n--;
+	}
+	s = &u->log[(u->log_first + u->log_n++) % UI_LOG_KEEP];
+	s->time = time;
+	s->level = level;
+	s->text = copy;
+}
+
+static void take_countdown(struct ui *u, const struct kb_json *m)
+{
+	const char *state = jstr(m, "state"), *id = jstr(m, "entry"), *title = jstr(m, "title");
+	const struct kb_json *rem = kb_json_get(m, "remaining");
+	enum ui_cd old = u->cd;
+
+	if (!state)
+		return;
+	u->cd = !strcmp(state, "running") ? UI_CD_RUNNING
+		: !strcmp(state, "stopped") ? UI_CD_STOPPED
+		: !strcmp(state, "fired")   ? UI_CD_FIRED
+					    : UI_CD_OFF;
+	if (u->cd == UI_CD_RUNNING && old != UI_CD_RUNNING)
+		u->cancel_sent = false;
+	free(u->cd_id);
+	free(u->cd_title);
+	u->cd_id = id ? strdup(id) : NULL;
+	u->cd_title = title ? strdup(title) : NULL;
+	u->cd_remaining = rem && rem->type == KB_JNUM ? (int)rem->num : 0;
+	/* The countdown's entry is the one to show selected, until the user moves. */
+	if (u->cd == UI_CD_RUNNING && !u->sel_user && id && (!u->sel_id || strcmp(u->sel_id, id))) {
+		free(u->sel_id);
+		u->sel_id = strdup(id);
+		menu_build(u);
+	}
+}
+
+/* "booting": remember the plan, to print it once curses is left. */
+static void take_booting(struct ui *u, const struct kb_json *m)
+{
+	const struct kb_json *initrd = kb_json_get(m, "initrd");
+	const char *title = jstr(m, "title"), *dtb = jstr(m, "dtb");
+	char *buf = NULL;
+	size_t len = 0, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	fprintf(f, "Booting '%s'\n", title ? title : "?");
+	fprintf(f, "  kernel  %s\n", jstr(m, "kernel") ? jstr(m, "kernel") : "?");
+	for (i = 0; initrd && initrd->type == KB_JARR && i < initrd->n; i++)
+		if (initrd->item[i]->type == KB_JSTR)
+			fprintf(f, "  initrd  %s\n", initrd->item[i]->str);
+	if (dtb)
+		fprintf(f, "  dtb     %s\n", dtb);
+	fprintf(f, "  cmdline %s\n", jstr(m, "cmdline") ? jstr(m, "cmdline") : "");
+	if (fclose(f)) {
+		free(buf);
+		return;
+	}
+	free(u->booting);
+	u->booting = buf;
+}
+
+static void take_reply(struct ui *u, const struct kb_json *m)
+{
+	const struct kb_json *seq = kb_json_get(m, "seq");
+	const struct kb_json *ok = kb_json_get(m, "ok");
+	const char *err = jstr(m, "error");
+	int n = seq && seq->type == KB_JNUM ? (int)seq->num : 0;
+
+	if (n && n == u->edit.complete_seq) {
+		u->edit.complete_seq = 0;
+		edit_completed(u, m);
+		return;
+	}
+	if (ok && ok->type == KB_JBOOL && ok->b)
+		return;
+	if (n && n == u->boot_seq)
+		u->boot_seq = 0;
+	/* A failed boot or rescan: the daemon's sentence, on screen. */
+	ui_say(u, 2, "%s", err ? err : "the daemon refused the request");
+}
+
+bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
+{
+	const char *type = jstr(msg, "type");
+
+	if (!type)
+		return false;
+	if (!strcmp(type, "menu")) {
+		take_menu(u, a, kb_json_get(msg, "menu"));
+		return true;
+	} else if (!strcmp(type, "devices")) {
+		take_devices(u, a, kb_json_get(msg, "devices"));
+		return true;
+	} else if (!strcmp(type, "status")) {
+		const struct kb_json *t = kb_json_get(msg, "time");
+		const char *level = jstr(msg, "level");
+
+		log_add(u, t && t->type == KB_JNUM && t->num > 0 ? (uint64_t)t->num : 0,
+			!level || !strcmp(level, "info") ? 0 : !strcmp(level, "warning") ? 1 : 2,
+			jstr(msg, "text") ? jstr(msg, "text") : "");
+	} else if (!strcmp(type, "countdown")) {
+		take_countdown(u, msg);
+	} else if (!strcmp(type, "ready")) {
+		u->ready = true;
+	} else if (!strcmp(type, "booting")) {
+		take_booting(u, msg);
+	} else if (!strcmp(type, "reply")) {
+		take_reply(u, msg);
+	}
+	return false;
+}
+
+void ui_state_free(struct ui *u)
+{
+	size_t i;
+
+	arena_free(u->menu_arena);
+	arena_free(u->dev_arena);
+	u->menu_arena = u->dev_arena = NULL;
+	for (i = 0; i < u->log_n; i++)
+		free(u->log[(u->log_first + i) % UI_LOG_KEEP].text);
+	u->log_n = 0;
+	free(u->cd_id);
+	free(u->cd_title);
+	free(u->booting);
+	free(u->sel_id);
+	free(u->message);
+	for (i = 0; i < u->depth; i++)
+		free(u->path[i]);
+	free(u->path);
+	free(u->items);
+}
+
+const struct ui_device *ui_device(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < u->ndevs; i++)
+		if (!strcmp(u->devs[i].name, name))
+			return &u->devs[i];
+	return NULL;
+}
+
+int ui_request(struct ui *u, const char *type, const char *members)
+{
+	int ret;
+
+	if (!u->conn) {
+		ui_say(u, 2, "not connected to the daemon");
+		return -ENOTCONN;
+	}
+	ret = kb_conn_request(u->conn, type, members ? members : "", 1000);
+	if (ret < 0)
+		ui_say(u, 2, "cannot reach the daemon: %s", strerror(-ret));
+	else
+		u->seq = ret;
+	return ret;
+}
+
+void ui_say(struct ui *u, int level, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(u->message);
+	u->message = s;
+	u->message_level = level;
+}

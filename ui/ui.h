@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ui.h - `kboot ui`: the ncurses client of the daemon.
+ *
+ * The UI draws the state the daemon pushes (devices, menu, status lines,
+ * countdown: docs/protocol.md) and sends requests (boot, cancel, rescan,
+ * complete).  It never mounts, opens a disk or calls kexec; `make lint`
+ * checks that.  Several UIs may run at once (one per console, one per SSH
+ * session); they stay in step because each only draws what the daemon says.
+ *
+ * Files: ui.c (terminal, event loop, shell, booting), state.c (messages
+ * into the model below), keymap.c (every key and action, and the help
+ * text), draw.c (drawing helpers), screen-*.c (one per screen: draw()
+ * reads the state, key() turns an action into a change), lineedit.c (the
+ * line editor), theme.c (colour roles).
+ */
+#ifndef KBOOT_UI_H
+#define KBOOT_UI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../core/arena.h"
+#include "keymap.h"
+#include "lineedit.h"
+#include "theme.h"
+
+struct kb_loop;
+struct kb_conn;
+struct kb_json;
+
+struct kb_ui_config {
+	const char *theme;    /* theme name or file; NULL: kboot.theme= or the default */
+	const char *cmdline;  /* kernel command line to read kboot.theme= from, or NULL */
+	bool dry_run;         /* say so in the title; a boot prints the plan */
+	bool can_quit;        /* `q` leaves (kboot menu, an SSH session); not on a console */
+	bool embedded;        /* the daemon runs in this process (kboot menu) */
+	const char *socket;   /* to reconnect to when the daemon goes away; NULL: don't */
+};
+
+/*
+ * Run the UI on this terminal (stdin/stdout) over conn until a boot starts
+ * or the user quits.  The UI owns conn from now on.  Returns the exit
+ * status: 0 after a boot (the plan is printed once curses is left) or a
+ * quit, 1 when the terminal or the daemon failed.
+ */
+int kb_ui_run(struct kb_loop *l, struct kb_conn *conn, const struct kb_ui_config *cfg);
+
+/* ---- Below: shared between the ui/ files only ---- */
+
+#define UI_LOG_KEEP 500 /* status lines kept, as the daemon keeps */
+
+struct ui_entry {
+	const char *title, *id, *source, *config; /* as in docs/scan-json.md */
+	const char *kernel, *dtb, *cmdline;       /* dtb NULL when none */
+	const char *fs;                           /* the filesystem it was found on */
+	const char **submenu;                     /* enclosing submenu titles */
+	size_t nsubmenu;
+	const char **initrd;
+	size_t ninitrd;
+	const char **warnings;                    /* an unavailable entry's reason first */
+	size_t nwarnings;
+	char hotkey;                              /* '\0' when none */
+	bool is_default, available;
+};
+
+struct ui_device {
+	const char *name, *dev, *source, *fstype, *label, *uuid, *partuuid;
+	const char *state, *reason, *mountpoint;
+};
+
+struct ui_status {
+	uint64_t time; /* ms since the daemon started */
+	int level;     /* 0 info, 1 warning, 2 error */
+	char *text;    /* malloc'd */
+};
+
+enum ui_cd { UI_CD_OFF, UI_CD_RUNNING, UI_CD_STOPPED, UI_CD_FIRED };
+
+/* One line of the menu screen at the current submenu level. */
+struct ui_item {
+	enum { ITEM_HEADING, ITEM_ENTRY, ITEM_SUBMENU, ITEM_SHELL } kind;
+	const char *text;  /* title, submenu name or heading */
+	int entry;         /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
+};
+
+enum ui_screen { SCR_MENU, SCR_EDIT, SCR_HELP, SCR_LOG, SCR_INFO };
+
+/* The edit screen: GRUB's `e`. */
+enum { FIELD_KERNEL, FIELD_INITRD, FIELD_DTB, FIELD_CMDLINE, NFIELDS };
+struct ui_edit {
+	struct kb_lineedit field[NFIELDS];
+	int cur;                /* the field being edited */
+	char *title;            /* of the entry being edited (malloc'd) */
+	char *fs;               /* its kernel's filesystem: bare /paths complete there */
+	char **matches;         /* the last ambiguous completion (malloc'd) */
+	size_t nmatches;
+	int complete_seq;       /* the pending "complete" request, 0 when none */
+};
+
+struct ui {
+	struct kb_loop *loop;
+	struct kb_conn *conn;               /* NULL while reconnecting */
+	const struct kb_ui_config *cfg;
+	struct kb_watch *conn_watch, *tty_watch, *winch_watch;
+	int winch_pipe[2];
+	int status;                         /* exit status once the loop ends */
+
+	/* The model: replaced whole by each "menu" / "devices" message. */
+	struct arena *menu_arena, *dev_arena;
+	struct ui_entry *entries;
+	size_t nentries;
+	const char **menu_warnings;
+	size_t nmenu_warnings;
+	struct ui_device *devs;
+	size_t ndevs;
+	struct ui_status log[UI_LOG_KEEP];  /* a ring */
+	size_t log_first, log_n;
+	enum ui_cd cd;
+	char *cd_id, *cd_title;             /* malloc'd */
+	int cd_remaining;
+	bool ready;                         /* the initial state arrived */
+	bool cancel_sent;                   /* one cancel per countdown is enough */
+	char *booting;                      /* the plan, once "booting" came (malloc'd) */
+	int seq;                            /* last request number */
+	int boot_seq;                       /* the boot request waiting for its reply */
+
+	/* The menu screen. */
+	char **path;                        /* the submenu titles entered (malloc'd) */
+	size_t depth;
+	struct ui_item *items;              /* at the current level (malloc'd) */
+	size_t nitems;
+	int sel;                            /* index in items; never a heading */
+	int top;                            /* first item shown */
+	char *sel_id;                       /* the selected entry's id, kept across menus */
+	bool sel_user;                      /* the user moved: keep their choice */
+
+	/* The other screens. */
+	enum ui_screen screen;
+	struct ui_edit edit;
+	int text_top;                       /* help, log, info: first line shown */
+	bool log_follow;                    /* the log shows its end */
+	char *message;                      /* a sentence for the user (malloc'd), or NULL */
+	int message_level;
+
+	/* The terminal. */
+	int rows, cols;
+	bool utf8;                          /* may draw "…", arrows and UTF-8 titles */
+	bool shell;                         /* a shell owns the terminal */
+	struct kb_theme theme;
+	int printk_level;                   /* console log level to restore, or -1 */
+};
+
+/* state.c */
+/* Apply one message, read into arena a; true when the model keeps a (the
+ * caller frees it otherwise). */
+bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a);
+void ui_state_free(struct ui *u);
+const struct ui_device *ui_device(const struct ui *u, const char *name);
+int ui_request(struct ui *u, const char *type, const char *members);
+void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* screen-menu.c */
+void menu_build(struct ui *u);
+void menu_draw(struct ui *u);
+void menu_key(struct ui *u, enum ui_action a, int key);
+
+/* screen-edit.c */
+void edit_open(struct ui *u, const struct ui_entry *e);
+void edit_close(struct ui *u);
+void edit_draw(struct ui *u);
+void edit_cursor(struct ui *u);
+void edit_key(struct ui *u, enum ui_action a, int key);
+void edit_completed(struct ui *u, const struct kb_json *reply);
+
+/* screen-text.c: help, log, system info */
+void text_draw(struct ui *u);
+void text_key(struct ui *u, enum ui_action a, int key);
+
+/* ui.c */
+void ui_draw(struct ui *u);
+void ui_shell(struct ui *u);
+void ui_quit(struct ui *u, int status);
+void ui_cancel_countdown(struct ui *u);
+
+/* draw.c */
+void draw_fill(struct ui *u, int y, enum kb_role r);
+int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s);
+void draw_title(struct ui *u, const char *what);
+void draw_hline(struct ui *u, int y);
+void draw_footer(struct ui *u, const char *hints);
+const char *draw_glyph(const struct ui *u, const char *utf8, const char *ascii);
+int text_width(const struct ui *u, const char *s);
+
+#endif
