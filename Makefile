@@ -83,7 +83,7 @@ format:
 	clang-format -i core/*.[ch] cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
-	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test
+	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test ui-test
 
 # The kboot binary's command line.
 cli: $(B)/kboot
@@ -95,6 +95,12 @@ cli: $(B)/kboot
 daemon-test: $(B)/kboot $(B)/asan/kboot
 	@python3 tests/daemon/test_daemon.py
 	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/daemon/test_daemon.py
+
+# The menu in real terminals (tmux), plain and under ASan + UBSan.
+.PHONY: ui-test
+ui-test: $(B)/kboot $(B)/asan/kboot
+	@python3 tests/ui/test_ui.py
+	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/ui/test_ui.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
@@ -142,6 +148,7 @@ $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
 bench: $(B)/bench $(B)/kboot
 	@$(B)/bench tests/data
 	@tools/bench-daemon
+	@tools/bench-ui
 
 clean:
 	rm -rf $(B)

@@ -75,9 +75,33 @@ const size_t ui_keymap_len = sizeof(ui_keymap) / sizeof(ui_keymap[0]);
 
 static int ctrl_left, ctrl_right; /* terminfo's codes for them, 0 when unknown */
 
+/*
+ * What terminals send for these keys whatever terminfo says: a serial
+ * console's TERM rarely names the terminal at the other end (TERM=vt100
+ * has no Home or End at all), so both the VT220 and the xterm forms work.
+ */
+static const struct {
+	const char *seq;
+	int key;
+} common_keys[] = {
+	{ "\033[A", KEY_UP },	  { "\033OA", KEY_UP },      { "\033[B", KEY_DOWN },
+	{ "\033OB", KEY_DOWN },  { "\033[C", KEY_RIGHT },   { "\033OC", KEY_RIGHT },
+	{ "\033[D", KEY_LEFT },  { "\033OD", KEY_LEFT },    { "\033[H", KEY_HOME },
+	{ "\033OH", KEY_HOME },  { "\033[1~", KEY_HOME },   { "\033[7~", KEY_HOME },
+	{ "\033[F", KEY_END },	  { "\033OF", KEY_END },     { "\033[4~", KEY_END },
+	{ "\033[8~", KEY_END },  { "\033[3~", KEY_DC },     { "\033[5~", KEY_PPAGE },
+	{ "\033[6~", KEY_NPAGE }, { "\033OP", KEY_F(1) },   { "\033[11~", KEY_F(1) },
+	{ "\033[[A", KEY_F(1) }, { "\033[21~", KEY_F(10) },
+};
+
 void ui_keymap_init(void)
 {
+	size_t i;
 	int k;
+
+	for (i = 0; i < sizeof(common_keys) / sizeof(common_keys[0]); i++)
+		if (key_defined(common_keys[i].seq) <= 0)
+			define_key(common_keys[i].seq, common_keys[i].key);
 
 	k = key_defined("\033[1;5D");
 	ctrl_left = k > 0 ? k : 0;

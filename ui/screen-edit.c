@@ -87,11 +87,18 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 
 static void draw_field(struct ui *u, int i, int y)
 {
-	struct kb_lineedit *le = &u->edit.field[i];
+	struct kb_lineedit *le = &u->edit.field[i], start;
 	enum kb_role r = i == u->edit.cur ? KB_ROLE_FIELD_ACTIVE : KB_ROLE_FIELD;
 	int x = LABEL_W, width = u->cols - LABEL_W - 1;
 	struct kb_le_view v;
 	char *text;
+
+	/* Fields not being edited show their start. */
+	if (i != u->edit.cur) {
+		start = *le;
+		start.cursor = start.scroll = 0;
+		le = &start;
+	}
 
 	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL, labels[i]);
 	if (width < 1)
@@ -152,22 +159,31 @@ void edit_cursor(struct ui *u)
 
 /* ---- Booting the edit ---- */
 
+/* A field's text without the blanks around it (malloc'd). */
+static char *trimmed(const struct kb_lineedit *le)
+{
+	const char *s = kb_le_text(le), *e;
+
+	s += strspn(s, " ");
+	for (e = s + strlen(s); e > s && e[-1] == ' '; e--)
+		;
+	return strndup(s, (size_t)(e - s));
+}
+
 static void edit_boot(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
-	const char *kernel = kb_le_text(&ed->field[FIELD_KERNEL]);
-	const char *dtb = kb_le_text(&ed->field[FIELD_DTB]);
+	char *kernel = trimmed(&ed->field[FIELD_KERNEL]);
+	char *dtb = trimmed(&ed->field[FIELD_DTB]);
 	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
 	struct strbuf sb = STRBUF_INIT;
 	char *tok, *save = NULL, *title = NULL;
 	bool first = true;
 
-	if (!initrds)
-		return;
-	if (!*kernel) {
-		ui_say(u, 2, "The kernel field is empty.");
-		free(initrds);
-		return;
+	if (!initrds || !kernel || !dtb || !*kernel) {
+		if (kernel && !*kernel)
+			ui_say(u, 2, "The kernel field is empty.");
+		goto out;
 	}
 	if (asprintf(&title, "%s (edited)", ed->title) < 0)
 		title = NULL;
@@ -195,8 +211,11 @@ static void edit_boot(struct ui *u)
 		       draw_glyph(u, "\xe2\x80\xa6", "..."));
 	}
 	sb_release(&sb);
-	free(initrds);
 	free(title);
+out:
+	free(initrds);
+	free(kernel);
+	free(dtb);
 }
 
 /* ---- Completion ---- */

@@ -23,6 +23,8 @@
 
 /* ---- Building the items of the current level ---- */
 
+static bool holds_default(const struct ui *u, const struct ui_item *it);
+
 static bool in_path(const struct ui *u, const struct ui_entry *e)
 {
 	size_t i;
@@ -140,7 +142,9 @@ void menu_build(struct ui *u)
 	/* Keep the selected entry; else the default; else the first. */
 	sel = item_of_id(u, u->sel_id);
 	for (i = 0; sel < 0 && i < u->nitems; i++)
-		if (u->items[i].kind == ITEM_ENTRY && u->entries[u->items[i].entry].is_default)
+		if ((u->items[i].kind == ITEM_ENTRY &&
+		     menu_is_default(u, &u->entries[u->items[i].entry])) ||
+		    (u->items[i].kind == ITEM_SUBMENU && holds_default(u, &u->items[i])))
 			sel = (int)i;
 	for (i = 0; sel < 0 && i < u->nitems; i++)
 		if (selectable(u, (int)i))
@@ -179,11 +183,26 @@ static const char *heading_text(struct ui *u, const struct ui_item *it, char *bu
 	return buf;
 }
 
-static bool is_default(const struct ui *u, const struct ui_entry *e)
+/*
+ * The entry autoboot is about: the countdown's, else the one kboot.default=
+ * names (by id, else the first with that title, as the daemon finds it),
+ * else the menu's default.
+ */
+bool menu_is_default(const struct ui *u, const struct ui_entry *e)
 {
+	size_t i;
+
 	if (u->cd_id && u->cd != UI_CD_OFF)
 		return !strcmp(u->cd_id, e->id);
-	return e->is_default;
+	if (!u->default_entry)
+		return e->is_default;
+	for (i = 0; i < u->nentries; i++)
+		if (!strcmp(u->entries[i].id, u->default_entry))
+			return &u->entries[i] == e;
+	for (i = 0; i < u->nentries; i++)
+		if (!strcmp(u->entries[i].title, u->default_entry))
+			return &u->entries[i] == e;
+	return false;
 }
 
 /* Does the submenu line it hold the entry that would boot by default? */
@@ -195,7 +214,7 @@ static bool holds_default(const struct ui *u, const struct ui_item *it)
 		const struct ui_entry *e = &u->entries[k];
 
 		if (in_path(u, e) && e->nsubmenu > u->depth &&
-		    !strcmp(e->submenu[u->depth], it->text) && is_default(u, e))
+		    !strcmp(e->submenu[u->depth], it->text) && menu_is_default(u, e))
 			return true;
 	}
 	return false;
@@ -218,7 +237,7 @@ static void draw_item(struct ui *u, int y, int i)
 		r = KB_ROLE_DISABLED;
 	if (sel)
 		draw_fill(u, y, KB_ROLE_SELECTED);
-	if ((it->kind == ITEM_ENTRY && is_default(u, e)) ||
+	if ((it->kind == ITEM_ENTRY && menu_is_default(u, e)) ||
 	    (it->kind == ITEM_SUBMENU && holds_default(u, it)))
 		draw_str(u, y, 1, 1, sel ? r : KB_ROLE_DEFAULT, "*");
 	if (it->kind == ITEM_ENTRY && e->nwarnings)
@@ -254,6 +273,11 @@ static void draw_info(struct ui *u, int y)
 		draw_str(u, y, 1, u->cols - 2, e->available ? KB_ROLE_WARNING : KB_ROLE_ERROR, buf);
 	} else if (e) {
 		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, e->kernel ? e->kernel : "");
+	} else if (it && it->kind == ITEM_SUBMENU) {
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, "A submenu: Enter opens it.");
+	} else if (it && it->kind == ITEM_SHELL) {
+		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL,
+			 "A shell on this terminal; exit returns to the menu.");
 	}
 }
 
@@ -317,9 +341,12 @@ void menu_draw(struct ui *u)
 		draw_hline(u, y++);
 	draw_info(u, y++);
 	draw_status(u, y++);
-	draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  c shell  "
-				 "h help"
-			       : "Up/Down select  Enter boot  e edit  c shell  h help");
+	if (u->cols < 60)
+		draw_footer(u, "Enter boot  e edit  h help");
+	else
+		draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  "
+					 "c shell  h help"
+				       : "Up/Down select  Enter boot  e edit  c shell  h help");
 }
 
 /* ---- Keys ---- */

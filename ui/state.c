@@ -233,6 +233,12 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 			jstr(msg, "text") ? jstr(msg, "text") : "");
 	} else if (!strcmp(type, "countdown")) {
 		take_countdown(u, msg);
+	} else if (!strcmp(type, "settings")) {
+		const char *def = jstr(msg, "default");
+
+		free(u->default_entry);
+		u->default_entry = def ? strdup(def) : NULL;
+		menu_build(u);
 	} else if (!strcmp(type, "ready")) {
 		u->ready = true;
 	} else if (!strcmp(type, "booting")) {
@@ -255,6 +261,7 @@ void ui_state_free(struct ui *u)
 	u->log_n = 0;
 	free(u->cd_id);
 	free(u->cd_title);
+	free(u->default_entry);
 	free(u->booting);
 	free(u->sel_id);
 	free(u->message);

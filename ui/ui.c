@@ -434,6 +434,8 @@ static int term_start(struct ui *u)
 	nonl();
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
+	/* Do not stop a redraw to look for keys: one redraw, one write. */
+	typeahead(-1);
 	ui_keymap_init();
 	if (!theme)
 		theme = param = theme_param(u->cfg->cmdline);

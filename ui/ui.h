@@ -120,6 +120,7 @@ struct ui {
 	enum ui_cd cd;
 	char *cd_id, *cd_title;             /* malloc'd */
 	int cd_remaining;
+	char *default_entry;                /* kboot.default= / --default: id or title */
 	bool ready;                         /* the initial state arrived */
 	bool cancel_sent;                   /* one cancel per countdown is enough */
 	char *booting;                      /* the plan, once "booting" came (malloc'd) */
@@ -163,6 +164,7 @@ void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format
 
 /* screen-menu.c */
 void menu_build(struct ui *u);
+bool menu_is_default(const struct ui *u, const struct ui_entry *e);
 void menu_draw(struct ui *u);
 void menu_key(struct ui *u, enum ui_action a, int key);
 
