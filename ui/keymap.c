@@ -21,8 +21,8 @@ const struct ui_binding ui_keymap[] = {
 	  "move down" },
 	{ ACT_PGUP, KM_MENU | KM_TEXT, { KEY_PPAGE }, "PgUp", "one page up" },
 	{ ACT_PGDN, KM_MENU | KM_TEXT, { KEY_NPAGE, ' ' }, "PgDn, Space", "one page down" },
-	{ ACT_HOME, KM_MENU | KM_TEXT, { KEY_HOME, 'g' }, "Home, g", "first entry (top)" },
-	{ ACT_END, KM_MENU | KM_TEXT, { KEY_END, 'G' }, "End, G", "last entry (bottom)" },
+	{ ACT_HOME, KM_MENU | KM_TEXT, { KEY_HOME, 'g', KEY_FIND }, "Home, g", "first entry (top)" },
+	{ ACT_END, KM_MENU | KM_TEXT, { KEY_END, 'G', KEY_SELECT }, "End, G", "last entry (bottom)" },
 	{ ACT_BOOT, KM_MENU, { '\n', '\r', KEY_ENTER }, "Enter",
 	  "boot the selected entry, or open its submenu" },
 	{ ACT_OPEN, KM_MENU, { KEY_RIGHT }, "Right", "open the selected submenu" },
@@ -51,8 +51,8 @@ const struct ui_binding ui_keymap[] = {
 	{ ACT_COMPLETE, KM_EDIT, { '\t' }, "Tab", "complete a file name on the entry's filesystem" },
 	{ ACT_LEFT, KM_EDIT, { KEY_LEFT, KEY_CTRL('b') }, "Left, Ctrl-B", "cursor left" },
 	{ ACT_RIGHT, KM_EDIT, { KEY_RIGHT, KEY_CTRL('f') }, "Right, Ctrl-F", "cursor right" },
-	{ ACT_LINE_START, KM_EDIT, { KEY_HOME, KEY_CTRL('a') }, "Home, Ctrl-A", "start of the line" },
-	{ ACT_LINE_END, KM_EDIT, { KEY_END, KEY_CTRL('e') }, "End, Ctrl-E", "end of the line" },
+	{ ACT_LINE_START, KM_EDIT, { KEY_HOME, KEY_CTRL('a'), KEY_FIND }, "Home, Ctrl-A", "start of the line" },
+	{ ACT_LINE_END, KM_EDIT, { KEY_END, KEY_CTRL('e'), KEY_SELECT }, "End, Ctrl-E", "end of the line" },
 	{ ACT_WORD_LEFT, KM_EDIT, { KEY_CTRL_LEFT, KEY_META('b') }, "Ctrl-Left, Alt-B",
 	  "one word left" },
 	{ ACT_WORD_RIGHT, KM_EDIT, { KEY_CTRL_RIGHT, KEY_META('f') }, "Ctrl-Right, Alt-F",
@@ -79,6 +79,8 @@ static int ctrl_left, ctrl_right; /* terminfo's codes for them, 0 when unknown *
  * What terminals send for these keys whatever terminfo says: a serial
  * console's TERM rarely names the terminal at the other end (TERM=vt100
  * has no Home or End at all), so both the VT220 and the xterm forms work.
+ * Where terminfo calls them Find and Select (vt220), the table above takes
+ * those as Home and End.
  */
 static const struct {
 	const char *seq;

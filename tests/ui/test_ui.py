@@ -385,6 +385,28 @@ class UiTest(unittest.TestCase):
         esc = t.screen(escapes=True)
         self.assertRegex(esc, r"\x1b\[[0-9;]*(3[0-7]|4[0-7]|38;5;\d+)[0-9;]*m")
 
+    def test_every_terminal_type_draws_and_moves(self):
+        for term in ("linux", "screen", "xterm-256color", "vt100", "vt220"):
+            with self.subTest(term=term):
+                t = self.start(["--timeout", "-1"], term=term,
+                               lang="C.UTF-8" if term != "vt100" else "C")
+                t.keys("Down")
+                t.wait_for(r"A submenu: Enter opens it")
+                t.keys("End")
+                t.wait_for(r"A shell on this terminal")
+                esc = t.screen(escapes=True)
+                if term in ("linux", "screen"):  # 8 colours
+                    self.assertRegex(esc, r"\x1b\[[0-9;]*(3[0-7]|4[0-7])[0-9;]*m")
+                t.close()
+
+    def test_theme_from_kboot_theme_on_the_command_line(self):
+        t = self.start(["--timeout", "-1", "--cmdline", "quiet kboot.theme=nope"], width=200)
+        t.wait_for(r"theme 'nope': not found")
+        t2 = self.start(["--timeout", "-1", "--cmdline", "kboot.theme=mono"])
+        esc = t2.screen(escapes=True)
+        codes = [p for c in re.findall(r"\x1b\[([0-9;]*)m", esc) for p in c.split(";") if p]
+        self.assertFalse([p for p in codes if 30 <= int(p) <= 38 or 40 <= int(p) <= 48])
+
     def test_theme_by_name_and_a_bad_theme_falls_back(self):
         t = self.start(["--timeout", "-1", "--theme", "classic"])
         self.assertNotIn("theme", t.screen())
