@@ -10,13 +10,17 @@ CLANG ?= clang
 PKG_CFLAGS := $(shell pkg-config --cflags blkid 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-KB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' $(PKG_CFLAGS) -MMD -MP
+# Headers are included by their path below core/ ("parser.h", "parsers/grub.h");
+# a file includes a header of its own folder by its bare name ("grub.h").
+KB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' -Icore $(PKG_CFLAGS) -MMD -MP
 LDLIBS := -lblkid
 # ui/ (and only ui/) is linked with ncursesw; unit tests link everything.
 UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-CORE_SRC := $(sort $(wildcard core/*.c))
+# core/ and its subfolders (core/parsers/: one file per config format).
+CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
+CORE_HDR := $(sort $(wildcard core/*.h core/*/*.h))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 UI_SRC := $(sort $(wildcard ui/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -51,15 +55,13 @@ $(B)/asan/%.o: %.c
 # and the shared helpers of tests/unit/testutil.h.
 TU_OBJ := $(B)/obj/tests/unit/testutil.o
 ASAN_TU_OBJ := $(B)/asan/tests/unit/testutil.o
-$(TU_OBJ) $(ASAN_TU_OBJ): KB_CFLAGS += -Icore
-
 $(B)/tests/%: tests/unit/%.c $(CORE_OBJ) $(UI_OBJ) $(TU_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) $(CFLAGS) -Icore -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) $(CFLAGS) -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
 
 $(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(ASAN_TU_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Icore -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
+	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
 
 deps:
 	@tools/install-deps build
@@ -73,14 +75,14 @@ unit-asan: $(ASAN_UNIT_BIN)
 
 # core/ must not know curses; ui/ must not mount, open disks or kexec.
 lint:
-	@! grep -nE '#include *[<"](n?curses|menu|form|panel)' core/*.c core/*.h || \
+	@! grep -nE '#include *[<"](n?curses|menu|form|panel)' $(CORE_SRC) $(CORE_HDR) || \
 		{ echo "lint: core/ includes curses"; exit 1; }
 	@! grep -nE '\b(mount|umount2?|kexec_file_load|kexec_load|blkid_[a-z_]+|reboot) *\(' \
 		ui/*.c ui/*.h 2>/dev/null || { echo "lint: ui/ touches disks or kexec"; exit 1; }
 	@echo "lint: ok"
 
 format:
-	clang-format -i core/*.[ch] cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i $(CORE_SRC) $(CORE_HDR) cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
 	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test ui-test
@@ -117,7 +119,7 @@ FUZZ_BIN := $(addprefix $(B)/fuzz/fuzz_,$(PARSERS))
 
 $(B)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' -O1 -g \
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' -Icore -O1 -g \
 		-fsanitize=fuzzer-no-link,address,undefined -DKBOOT_FUZZ -MMD -MP \
 		-c -o $@ $<
 
@@ -143,7 +145,7 @@ fuzz: fuzz-build
 # ---- benchmarks (numbers, never pass/fail) ----
 $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
-	$(CC) $(KB_CFLAGS) -O2 -g -Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+	$(CC) $(KB_CFLAGS) -O2 -g -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 bench: $(B)/bench $(B)/kboot
 	@$(B)/bench tests/data

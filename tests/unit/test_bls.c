@@ -22,7 +22,7 @@
 #include "parser.h"
 #include "scan.h"
 #include "testutil.h"
-#include "version-compare.h"
+#include "parsers/version-compare.h"
 
 /* The filesystem under test is tu_tmp/case; clear_case() empties it. */
 static void clear_case(void)

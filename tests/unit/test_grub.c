@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "grub.h"
+#include "parsers/grub.h"
 #include "scan.h"
 #include "testutil.h"
 

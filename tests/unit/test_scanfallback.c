@@ -22,7 +22,7 @@
 #include "parser.h"
 #include "scan.h"
 #include "testutil.h"
-#include "version-compare.h"
+#include "parsers/version-compare.h"
 
 static void clear(void)
 {

@@ -20,7 +20,7 @@
 
 #include "parser.h"
 #include "scan.h"
-#include "syslinux.h"
+#include "parsers/syslinux.h"
 #include "testutil.h"
 
 extern const struct kb_parser kb_parser_syslinux;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * syslinux.h - the syslinux-family parser (core/parse-syslinux.c) for callers
- * other than the disk scan: the network code parses a pxelinux.cfg/ file
- * fetched over TFTP/HTTP with it.
+ * syslinux.h - the syslinux-family parser (core/parsers/parse-syslinux.c)
+ * for callers other than the disk scan: the network code parses a
+ * pxelinux.cfg/ file fetched over TFTP/HTTP with it.
  *
  * Not provided here: fetching files, choosing which pxelinux.cfg/ name to
  * try, adding the IPAPPEND/SYSAPPEND strings (they need the lease) - the

@@ -2,12 +2,20 @@
 /*
  * grub.h - private interfaces of kboot's GRUB 2 script engine.
  *
- * The GRUB parser is three files:
- *   grub-lex.c    text -> syntax tree (lexer, parser, syntax-error recovery)
- *   grub-eval.c   the interpreter: variables, expansion, control flow, `test`
- *   parse-grub.c  GRUB's commands (menuentry, linux, search, load_env...),
- *                 menu building, default selection, the kb_parser descriptor
- *   grub-bls.c    the `blscfg` command (Fedora's BootLoaderSpec import)
+ * The GRUB parser is these files (all in core/parsers/):
+ *   grub-pool.c      scratch memory (gp_*) and g_grow()
+ *   grub-lex.c       text -> tokens, skimming { blocks } (grub-lex.h is its
+ *                    interface to grub-syntax.c, and private to the two)
+ *   grub-syntax.c    tokens -> syntax tree, syntax-error recovery
+ *   grub-env.c       variables and their contexts
+ *   grub-eval.c      the interpreter: expansion, control flow, functions,
+ *                    the interpreter state
+ *   grub-builtins.c  set, unset, export, test / [, eval and the other builtins
+ *   grub-cmds.c      GRUB's commands (menuentry, linux, search, load_env...)
+ *                    and the table of every command name
+ *   grub-bls.c       the `blscfg` command (Fedora's BootLoaderSpec import)
+ *   parse-grub.c     devices and file names, menu building, default
+ *                    selection, the kb_parser descriptor
  * Nothing outside these files includes this header (tests/unit/test_grub.c
  * does, to test the lexer and the interpreter on their own).
  *
@@ -44,7 +52,7 @@
 #define G_MAX_WARNINGS 200          /* warnings of one parse; then one summary */
 #define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
 
-/* ---- Scratch memory ----
+/* ---- Scratch memory (grub-pool.c) ----
  *
  * A bump allocator whose chunks are kept: gp_release() rewinds to a mark
  * taken earlier (LIFO), so the next body parsed or command expanded reuses
@@ -334,7 +342,7 @@ void g_state_free(struct gstate *g);
 void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Variables of the current context (g->env). */
+/* Variables of the current context (g->env); grub-env.c. */
 const char *g_get(struct gstate *g, const char *name);
 int g_set(struct gstate *g, const char *name, const char *val);
 void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src,
@@ -386,12 +394,12 @@ struct gcmd {
 	gcmd_fn fn;
 };
 
-/* GRUB's commands (parse-grub.c); NULL when name is not one. */
+/* GRUB's commands (grub-cmds.c); NULL when name is not one. */
 const struct gcmd *g_find_cmd(const char *name);
 /* The table is sorted (a unit test checks it: bsearch depends on it). */
 bool g_cmd_table_sorted(void);
 
-/* Script builtins (grub-eval.c). */
+/* Script builtins (grub-builtins.c). */
 int g_cmd_set(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_unset(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_export(struct gstate *g, const struct gnode *n, int argc, char **argv);

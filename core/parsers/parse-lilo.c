@@ -85,6 +85,10 @@
  * labels, at most 27 images, conflicting flags) are not enforced.  A global
  * option after the first image= is an error for lilo; kboot warns and
  * ignores it.
+ *
+ * This file reads the items (lilo's keyword table, its tokens) and keeps
+ * each section's settings; lilo-entry.c turns a finished section into an
+ * entry and works out the timeout (lilo-private.h is what the two share).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -94,44 +98,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "parser.h"
+#include "lilo-private.h"
 
 /* ---- Keywords ---- */
-
-enum {
-	SC_GLOBAL = 1, /* before the first image= or other= */
-	SC_IMAGE = 2,  /* in an image= section */
-	SC_OTHER = 4,  /* in an other= section */
-	SC_ANY = 7,
-};
-
-enum key_id {
-	K_IGNORED,
-	K_IMAGE,
-	K_OTHER,
-	K_LABEL,
-	K_ALIAS,
-	K_APPEND,
-	K_ADDAPPEND,
-	K_LITERAL,
-	K_ROOT,
-	K_INITRD,
-	K_RAMDISK,
-	K_READ_ONLY,
-	K_READ_WRITE,
-	K_VGA,
-	K_OPTIONAL,
-	K_PASSWORD,
-	K_SINGLE_KEY,
-	K_RANGE,
-	K_DEFAULT,
-	K_TIMEOUT,
-	K_DELAY,
-	K_PROMPT,
-	K_UNATTENDED,
-	K_SERIAL,
-	K_COUNT
-};
 
 struct key {
 	const char *name;
@@ -429,359 +398,6 @@ static const char *glue_equals(struct lexer *lx, const struct token *name, const
 	return value ? value : "";
 }
 
-/* ---- Sections ---- */
-
-struct setting {
-	const char *value; /* NULL for a flag */
-	int line;	   /* 0: not set */
-};
-
-struct section {
-	int scope;		     /* SC_GLOBAL, SC_IMAGE or SC_OTHER */
-	const char *path;	     /* image= or other= value */
-	int line;		     /* line of image= / other= */
-	struct setting set[K_COUNT]; /* what this section says */
-};
-
-struct lilo {
-	struct kb_pctx *p;
-	struct section global;
-	struct ptrv labels;	/* const char *: labels so far (duplicates) */
-	struct kb_entry *first; /* the first entry made */
-	struct kb_entry *dflt;	/* the entry default= names */
-};
-
-static bool is_set(const struct section *s, enum key_id id)
-{
-	return s->set[id].line > 0;
-}
-
-/* The image's value, else the global one. */
-static const char *get2(const struct lilo *l, const struct section *s, enum key_id id)
-{
-	if (is_set(s, id))
-		return s->set[id].value;
-	if (is_set(&l->global, id))
-		return l->global.set[id].value;
-	return NULL;
-}
-
-static bool flag2(const struct lilo *l, const struct section *s, enum key_id id)
-{
-	return is_set(s, id) || is_set(&l->global, id);
-}
-
-/* lilo's timer_number(): tenths, or a t/s/m/h suffix; -1 when invalid. */
-static long timer_tenths(const char *v)
-{
-	char *end;
-	long n;
-
-	errno = 0;
-	n = strtol(v, &end, 0);
-	if (errno || end == v)
-		return -1;
-	switch (*end) {
-	case '\0':
-	case 't':
-	case 'T':
-		break;
-	case 's':
-	case 'S':
-		n *= 10;
-		break;
-	case 'm':
-	case 'M':
-		n *= 600;
-		break;
-	case 'h':
-	case 'H':
-		n *= 36000;
-		break;
-	default:
-		return -1;
-	}
-	if (*end && end[1])
-		return -1;
-	if (n < 0 || n > 36000)
-		return -1;
-	return n;
-}
-
-/* The filesystem holding lilo.conf, as a root= the kernel will find. */
-static const char *root_current(struct kb_pctx *p, struct kb_entry *e, bool initrd)
-{
-	const struct kb_fs *fs = p->fs;
-	bool dev = fs->dev && !strncmp(fs->dev, "/dev/", 5);
-
-	if (initrd && fs->uuid)
-		return arena_printf(p->arena, "UUID=%s", fs->uuid);
-	if (fs->partuuid)
-		return arena_printf(p->arena, "PARTUUID=%s", fs->partuuid);
-	if (dev)
-		return fs->dev;
-	if (fs->uuid)
-		return arena_printf(p->arena, "UUID=%s", fs->uuid);
-	if (fs->label)
-		return arena_printf(p->arena, "LABEL=%s", fs->label);
-	kb_entry_warn(p, e,
-		      "root=current: %s has no UUID, PARTUUID, label or device name; "
-		      "no root= passed",
-		      fs->name);
-	return NULL;
-}
-
-static const char *root_arg(struct kb_pctx *p, struct kb_entry *e, const char *root, int line,
-			    bool initrd)
-{
-	if (!strcasecmp(root, "current"))
-		return root_current(p, e, initrd);
-	if (isdigit((unsigned char)root[0])) {
-		char *end;
-		long n = strtol(root, &end, 0);
-
-		if (*end == '\0' && n >= 0)
-			return arena_printf(p->arena, "%lx", n);
-	}
-	if (root[0] != '/' && !strchr(root, '='))
-		kb_warn(p, line, "root=%s: not a device, UUID= or LABEL=; passed as written", root);
-	return root;
-}
-
-/* Append s to sb as blank-separated words, collapsing runs of blanks. */
-static void add_words(struct strbuf *sb, const char *s)
-{
-	while (*s) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (!*s)
-			break;
-		if (sb->len)
-			sb_addc(sb, ' ');
-		while (*s && *s != ' ' && *s != '\t')
-			sb_addc(sb, *s++);
-	}
-}
-
-static const char *build_cmdline(struct lilo *l, const struct section *s, struct kb_entry *e,
-				 const char *label, bool initrd)
-{
-	struct kb_pctx *p = l->p;
-	struct strbuf sb = STRBUF_INIT;
-	const char *v;
-
-	sb_printf(&sb, "BOOT_IMAGE=%s", label);
-	if (is_set(s, K_LITERAL)) {
-		add_words(&sb, s->set[K_LITERAL].value);
-		return sb_finish(&sb, p->arena);
-	}
-	if (flag2(l, s, K_READ_ONLY))
-		add_words(&sb, "ro");
-	if (flag2(l, s, K_READ_WRITE))
-		add_words(&sb, "rw");
-	v = get2(l, s, K_ROOT);
-	if (v) {
-		int line = is_set(s, K_ROOT) ? s->set[K_ROOT].line : l->global.set[K_ROOT].line;
-		const char *r = root_arg(p, e, v, line, initrd);
-
-		if (r)
-			sb_printf(&sb, " root=%s", r);
-	}
-	v = get2(l, s, K_RAMDISK);
-	if (v) {
-		char *end;
-		long n = strtol(v, &end, 0);
-
-		if (*v && !*end && n >= 0)
-			sb_printf(&sb, " ramdisk=%ld", n);
-		else
-			kb_warn(p,
-				is_set(s, K_RAMDISK) ? s->set[K_RAMDISK].line
-						     : l->global.set[K_RAMDISK].line,
-				"ramdisk=%s: not a number; ignored", v);
-	}
-	v = get2(l, s, K_APPEND);
-	if (v)
-		add_words(&sb, v);
-	if (is_set(s, K_ADDAPPEND))
-		add_words(&sb, s->set[K_ADDAPPEND].value);
-	return sb_finish(&sb, p->arena);
-}
-
-/* lilo's label rule: the label with blanks as '_', else the image's basename. */
-static const char *section_label(struct lilo *l, const struct section *s)
-{
-	const char *label = is_set(s, K_LABEL) ? s->set[K_LABEL].value : NULL;
-	char *copy, *c;
-
-	if (!label) {
-		const char *slash = strrchr(s->path, '/');
-
-		return slash ? slash + 1 : s->path;
-	}
-	copy = arena_strdup(l->p->arena, label);
-	if (!copy)
-		return label;
-	for (c = copy; *c; c++)
-		if (*c == ' ')
-			*c = '_';
-	return copy;
-}
-
-static void note_default(struct lilo *l, const struct section *s, struct kb_entry *e,
-			 const char *label)
-{
-	const char *dflt = is_set(&l->global, K_DEFAULT) ? l->global.set[K_DEFAULT].value : NULL;
-	const char *alias = is_set(s, K_ALIAS) ? s->set[K_ALIAS].value : NULL;
-	const char *raw = is_set(s, K_LABEL) ? s->set[K_LABEL].value : NULL;
-
-	if (!l->first)
-		l->first = e;
-	if (!dflt || l->dflt)
-		return;
-	if (!strcasecmp(dflt, label) || (raw && !strcasecmp(dflt, raw)) ||
-	    (alias && !strcasecmp(dflt, alias)))
-		l->dflt = e;
-}
-
-static void check_label(struct lilo *l, const struct section *s, const char *label)
-{
-	size_t i;
-
-	for (i = 0; i < l->labels.n; i++) {
-		if (!strcasecmp(strv_get(&l->labels, i), label)) {
-			kb_warn(l->p, s->line, "duplicate label \"%s\"", label);
-			return;
-		}
-	}
-	ptrv_push(l->p->arena, &l->labels, (void *)label);
-}
-
-static char hotkey_of(const struct lilo *l, const struct section *s, const char *label)
-{
-	const char *alias = is_set(s, K_ALIAS) ? s->set[K_ALIAS].value : NULL;
-
-	if (alias && alias[0] && !alias[1])
-		return alias[0];
-	if (flag2(l, s, K_SINGLE_KEY) && label[0] && !label[1])
-		return label[0];
-	return '\0';
-}
-
-static void vga_note(struct lilo *l, const struct section *s, struct kb_entry *e)
-{
-	const char *vga = get2(l, s, K_VGA);
-
-	if (!vga || !strcasecmp(vga, "normal") || !strcasecmp(vga, "ext") ||
-	    !strcasecmp(vga, "extended"))
-		return;
-	kb_entry_warn(l->p, e,
-		      "vga=%s is not applied: after kexec the kernel keeps the "
-		      "current video mode",
-		      vga);
-}
-
-static void finish_image(struct lilo *l, const struct section *s)
-{
-	struct kb_pctx *p = l->p;
-	const char *label = section_label(l, s);
-	const char *initrd = get2(l, s, K_INITRD);
-	struct kb_file kernel, rd = { NULL, NULL };
-	struct kb_entry *e;
-
-	kernel = kb_view_resolve(p, p->fs, s->path);
-	if (initrd)
-		rd = kb_view_resolve(p, p->fs, initrd);
-	if (flag2(l, s, K_OPTIONAL) && !is_set(s, K_RANGE) &&
-	    (!kb_exists(kernel.fs, kernel.path) || (initrd && !kb_exists(rd.fs, rd.path))))
-		return; /* lilo skips it: "Skipping /boot/vmlinuz.old" */
-
-	e = kb_entry_new(p, s->line);
-	if (!e)
-		return;
-	check_label(l, s, label);
-	e->title = label;
-	e->cfg_id = label;
-	e->hotkey = hotkey_of(l, s, label);
-	e->kernel = kernel;
-	if (initrd)
-		kb_entry_add_initrd(p, e, rd);
-	e->cmdline = build_cmdline(l, s, e, label, initrd != NULL);
-	if (!e->cmdline)
-		e->cmdline = "";
-	if (is_set(s, K_RANGE))
-		kb_entry_unavailable(p, e,
-				     "the kernel is sectors %s of %s, not a file; kboot "
-				     "cannot load it",
-				     s->set[K_RANGE].value, s->path);
-	vga_note(l, s, e);
-	if (is_set(s, K_PASSWORD) || is_set(&l->global, K_PASSWORD))
-		kb_entry_warn(p, e, "lilo asks for a password before booting this; kboot does not");
-	note_default(l, s, e, label);
-}
-
-static void finish_other(struct lilo *l, const struct section *s)
-{
-	struct kb_pctx *p = l->p;
-	const char *label = section_label(l, s);
-	struct kb_entry *e = kb_entry_new(p, s->line);
-
-	if (!e)
-		return;
-	check_label(l, s, label);
-	e->title = label;
-	e->cfg_id = label;
-	e->hotkey = hotkey_of(l, s, label);
-	kb_entry_unavailable(p, e,
-			     "other=%s chain-loads another boot loader, which kexec "
-			     "cannot do",
-			     s->path);
-	note_default(l, s, e, label);
-}
-
-static void finish_section(struct lilo *l, struct section *s)
-{
-	if (s->scope == SC_IMAGE)
-		finish_image(l, s);
-	else if (s->scope == SC_OTHER)
-		finish_other(l, s);
-}
-
-static void set_timeout(struct lilo *l)
-{
-	const struct section *g = &l->global;
-	struct kb_pctx *p = l->p;
-	long t;
-
-	if (is_set(g, K_PROMPT)) {
-		if (!is_set(g, K_TIMEOUT)) {
-			p->timeout = is_set(g, K_UNATTENDED) ? 20 : KB_TIMEOUT_WAIT;
-			return;
-		}
-		t = timer_tenths(g->set[K_TIMEOUT].value);
-		if (t < 0) {
-			kb_warn(p, g->set[K_TIMEOUT].line, "timeout=%s: not a valid time; ignored",
-				g->set[K_TIMEOUT].value);
-			p->timeout = KB_TIMEOUT_WAIT;
-			return;
-		}
-		p->timeout = (int)((t + 9) / 10);
-		return;
-	}
-	t = 0;
-	if (is_set(g, K_DELAY)) {
-		t = timer_tenths(g->set[K_DELAY].value);
-		if (t < 0) {
-			kb_warn(p, g->set[K_DELAY].line, "delay=%s: not a valid time; ignored",
-				g->set[K_DELAY].value);
-			t = 0;
-		}
-	}
-	if (is_set(g, K_SERIAL) && t < 20)
-		t = 20;
-	p->timeout = (int)((t + 9) / 10);
-}
-
 /* ---- The parser ---- */
 
 static const char *scope_name(int scope)
@@ -846,7 +462,7 @@ static int lilo_parse(struct kb_pctx *p, const char *buf, size_t len)
 		}
 		if (k->id == K_IMAGE || k->id == K_OTHER) {
 			if (cur != &l.global)
-				finish_section(&l, cur);
+				lilo_finish_section(&l, cur);
 			if (!sect)
 				sect = arena_alloc(p->arena, sizeof(*sect));
 			if (!sect)
@@ -877,11 +493,11 @@ static int lilo_parse(struct kb_pctx *p, const char *buf, size_t len)
 		cur->set[k->id].line = t.line;
 	}
 	if (cur != &l.global)
-		finish_section(&l, cur);
-	set_timeout(&l);
+		lilo_finish_section(&l, cur);
+	lilo_set_timeout(&l);
 	sb_release(&lx.sb);
 
-	if (is_set(&l.global, K_DEFAULT) && !l.dflt)
+	if (lilo_is_set(&l.global, K_DEFAULT) && !l.dflt)
 		kb_warn(p, l.global.set[K_DEFAULT].line,
 			"default=%s names no image; the first one is the default",
 			l.global.set[K_DEFAULT].value);

@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * devices-private.h - what the three files of the daemon's device list
+ * share: the device and probe records, the list itself, and the calls
+ * between devices.c (the list, sources, uevents), devices-real.c (sysfs,
+ * adding real devices) and devices-probe.c (the probe children).
+ *
+ * Private to those three files; everyone else uses devices.h.
+ */
+#ifndef KBOOT_DEVICES_PRIVATE_H
+#define KBOOT_DEVICES_PRIVATE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "devices.h"
+
+#define MAX_PROBES 16          /* children at once; more devices wait their turn */
+
+/* One device: the public part first, so a kb_device * is a struct dev *. */
+struct dev {
+	struct kb_device pub;  /* what callers see; pub.arena owns this struct */
+	const char *disk_name; /* real: kernel name of its disk (itself for a disk) */
+	const char *dir;       /* real: its mount point, mount_root/NAME */
+	struct probe *probe;   /* the child probing it, NULL when none */
+	bool queued;           /* PROBING, waiting for a free probe slot */
+	bool mounted;          /* dir holds our mount */
+};
+
+/*
+ * A probe child, from fork until the loop reaps it.  A probe outlives its
+ * device when the device is removed (or times out) first: it is then
+ * "abandoned" (dev == NULL) and, once reaped, undoes whatever mount it
+ * may still have made.
+ */
+struct probe {
+	pid_t pid;               /* the child */
+	int fd;                  /* read end of its result pipe */
+	struct dev *dev;         /* the device it probes; NULL when abandoned */
+	struct kb_devices *d;    /* its list; NULL once that was freed */
+	struct kb_timer *timer;  /* the timeout; NULL once fired or cancelled */
+	char *dir;               /* heap copy of the mount point */
+	struct probe *next;      /* in `dev_probes` */
+};
+
+/* Every probe child not reaped yet, of every list; found by pid (devices-probe.c). */
+extern struct probe *dev_probes;
+
+struct kb_devices {
+	struct kb_loop *l;                /* the loop everything runs in */
+	struct kb_devices_config cfg;     /* as given; strings below are copies */
+	char *mount_root;                 /* real: where devices are mounted */
+	char *uevent_path;                /* the test socket's path, or NULL */
+	int nlfd;                         /* netlink uevent socket, -1 none */
+	int ufd;                          /* test uevent socket, -1 none */
+	struct kb_watch *nlw;             /* on nlfd */
+	struct kb_watch *uw;              /* on ufd */
+	struct kb_timer *start;           /* the first enumeration, until it ran */
+	struct dev **v;                   /* devices in order of appearance */
+	size_t n, cap;                    /* used and allocated slots of v */
+	unsigned long seq;                /* the next device's seq */
+	char **disks;                     /* disk names in order first seen (hdN) */
+	size_t ndisks;                    /* entries of disks */
+	unsigned int nprobes;             /* live (not abandoned) probe children */
+};
+
+/* ---- The list (devices.c) ---- */
+
+/* A status line through the list's callback. */
+void dev_status(struct kb_devices *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Tell the list's owner that it changed. */
+void dev_changed(struct kb_devices *d);
+/* The device called name, or NULL. */
+struct dev *dev_find(const struct kb_devices *d, const char *name);
+/* Append dev, giving it the next seq.  0 or -ENOMEM. */
+int dev_push(struct kb_devices *d, struct dev *dev);
+/* Forget dev: stop its probe, detach its mount, free it.  No callbacks. */
+void dev_drop(struct kb_devices *d, struct dev *dev);
+/* Remove the device called name (and, for a disk, its partitions); true if any. */
+bool dev_remove_named(struct kb_devices *d, const char *name);
+
+/* ---- Real devices (devices-real.c) ---- */
+
+/* Add block device name if kboot probes it and it is not listed yet; true when the list changed. */
+bool real_add(struct kb_devices *d, const char *name);
+/* A disk's "change" event; true when the list changed. */
+bool real_change(struct kb_devices *d, const char *name, bool media_change);
+/* Bring the list in line with sysfs; true when the list changed. */
+bool real_enumerate(struct kb_devices *d);
+
+/* ---- Probe children (devices-probe.c) ---- */
+
+/* Fork dev's probe child.  0, or -errno with dev FAILED. */
+int probe_start(struct kb_devices *d, struct dev *dev);
+/* Start waiting probes, in order of appearance, while slots are free. */
+void probe_start_queued(struct kb_devices *d);
+/* Abandon dev's probe: kill the child; it is cleaned up when reaped. */
+void probe_abandon(struct kb_devices *d, struct dev *dev);
+/* Free a probe record (closing its pipe). */
+void probe_free(struct probe *p);
+/* Undo a mount at dir, if there is one, and remove dir (if empty). */
+void dev_detach(const char *dir);
+
+#endif

@@ -1,0 +1,423 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * devices-probe.c - the probe children of the daemon's device list.
+ *
+ * A device is probed in a child process, at most MAX_PROBES at once (the
+ * others wait, queued, in order of appearance): the child probes it with
+ * libblkid, mounts a filesystem kboot reads with kb_mount_ro() under
+ * mount_root/NAME, writes one KEY=value record (shorter than PIPE_BUF) to
+ * a pipe and exits.  The loop reaps it through a pidfd, and the record
+ * moves the device from PROBING to READY, SKIPPED or FAILED.  A probe
+ * taking longer than PROBE_TIMEOUT_MS is killed.  A probe that outlives
+ * its device (removed, or timed out) is abandoned: once reaped, it undoes
+ * the mount it may have made.
+ *
+ * Not here: which devices are probed (devices-real.c), the list, sources
+ * and uevents (devices.c).
+ */
+#include <blkid/blkid.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "blockdev.h"
+#include "devices-private.h"
+#include "loop.h"
+
+#define PROBE_TIMEOUT_MS 30000 /* a probe taking longer is killed */
+#define RECORD_MAX 3072        /* the child's result; below PIPE_BUF (4096) */
+#define VALUE_MAX 255          /* longest value in a record */
+
+/* Every probe child not reaped yet, of every list; found by pid. */
+struct probe *dev_probes;
+
+/* ---- Probe children ---- */
+
+static struct probe *probe_by_pid(pid_t pid)
+{
+	struct probe *p;
+
+	for (p = dev_probes; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+static void probe_unlink(struct probe *p)
+{
+	struct probe **pp;
+
+	for (pp = &dev_probes; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			return;
+		}
+	}
+}
+
+void probe_free(struct probe *p)
+{
+	if (p->fd >= 0)
+		close(p->fd);
+	free(p->dir);
+	free(p);
+}
+
+/* Undo a mount at dir, if there is one, and remove dir (if empty). */
+void dev_detach(const char *dir)
+{
+	umount2(dir, MNT_DETACH);
+	rmdir(dir);
+}
+
+/* Append "KEY=value\n" to a record, value cut and kept on one line. */
+static void rec_add(char *rec, size_t *len, const char *key, const char *value)
+{
+	size_t i;
+	int n;
+
+	if (!value)
+		return;
+	n = snprintf(rec + *len, RECORD_MAX - *len, "%s=", key);
+	if (n < 0 || (size_t)n >= RECORD_MAX - *len)
+		return;
+	*len += (size_t)n;
+	for (i = 0; value[i] && i < VALUE_MAX && *len < RECORD_MAX - 1; i++)
+		rec[(*len)++] = (unsigned char)value[i] < 0x20 ? '?' : value[i];
+	if (*len < RECORD_MAX - 1)
+		rec[(*len)++] = '\n';
+}
+
+static const char *blkid_value(blkid_probe pr, const char *name)
+{
+	const char *v = NULL;
+
+	if (blkid_probe_lookup_value(pr, name, &v, NULL) || !v || !*v)
+		return NULL;
+	return v;
+}
+
+/*
+ * The child: probe dev, mount it on dir if it is a filesystem kboot reads,
+ * write the record to wfd, and _exit.  Runs nothing but syscalls and
+ * libblkid; never returns.
+ */
+static void __attribute__((noreturn)) probe_child(const char *devpath, const char *dir, int wfd)
+{
+	char rec[RECORD_MAX], why[512], type[64] = "", pttype[32] = "";
+	const char *skip, *v;
+	blkid_probe pr = NULL;
+	size_t len = 0;
+	int fd, rc, ret;
+
+	/* Keep no client socket or other descriptor of the daemon alive. */
+	if (wfd != 3) {
+		if (dup2(wfd, 3) < 0)
+			_exit(1);
+		wfd = 3;
+	}
+	close_range(4, ~0U, 0);
+
+	fd = open(devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		if (errno == ENOMEDIUM) {
+			rec_add(rec, &len, "STATE", "skipped");
+			rec_add(rec, &len, "REASON", "no medium");
+		} else {
+			snprintf(why, sizeof(why), "cannot open %s: %s", devpath, strerror(errno));
+			rec_add(rec, &len, "STATE", "failed");
+			rec_add(rec, &len, "REASON", why);
+		}
+		goto out;
+	}
+	pr = blkid_new_probe();
+	if (!pr || blkid_probe_set_device(pr, fd, 0, 0)) {
+		rec_add(rec, &len, "STATE", "failed");
+		rec_add(rec, &len, "REASON", "cannot probe it");
+		goto out;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
+						      BLKID_SUBLKS_LABEL);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	rc = blkid_do_safeprobe(pr);
+	v = rc == 0 ? blkid_value(pr, "TYPE") : NULL;
+	if (v)
+		snprintf(type, sizeof(type), "%s", v);
+	rec_add(rec, &len, "TYPE", v);
+	if (v) {
+		rec_add(rec, &len, "UUID", blkid_value(pr, "UUID"));
+		rec_add(rec, &len, "LABEL", blkid_value(pr, "LABEL"));
+	}
+	if (rc == 0) {
+		rec_add(rec, &len, "PARTUUID", blkid_value(pr, "PART_ENTRY_UUID"));
+		rec_add(rec, &len, "PARTLABEL", blkid_value(pr, "PART_ENTRY_NAME"));
+		/* A partition's table is its disk's; a whole disk may have one too. */
+		v = blkid_value(pr, "PART_ENTRY_SCHEME");
+		if (!v)
+			v = blkid_value(pr, "PTTYPE");
+		if (v)
+			snprintf(pttype, sizeof(pttype), "%s", v);
+		rec_add(rec, &len, "PTTYPE", v);
+	}
+	blkid_free_probe(pr);
+	pr = NULL;
+	close(fd);
+
+	if (rc == -2) {
+		rec_add(rec, &len, "STATE", "skipped");
+		rec_add(rec, &len, "REASON", "several filesystem signatures found; not opened");
+		goto out;
+	}
+	if (!*type) {
+		rec_add(rec, &len, "STATE", "skipped");
+		if (*pttype)
+			snprintf(why, sizeof(why), "no filesystem found: a %s partition table, "
+				 "but the kernel lists no partitions", pttype);
+		rec_add(rec, &len, "REASON", *pttype ? why : rc < 0 ? "cannot read it"
+							       : "no filesystem found");
+		goto out;
+	}
+	skip = kb_fstype_skip_reason(type);
+	if (skip) {
+		rec_add(rec, &len, "STATE", "skipped");
+		rec_add(rec, &len, "REASON", skip);
+		goto out;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(why, sizeof(why), "cannot create the mount point %s: %s", dir,
+			 strerror(errno));
+		rec_add(rec, &len, "STATE", "failed");
+		rec_add(rec, &len, "REASON", why);
+		goto out;
+	}
+	ret = kb_mount_ro(devpath, dir, type);
+	if (ret) {
+		rmdir(dir);
+		snprintf(why, sizeof(why), "cannot mount %s read-only: %s", type,
+			 kb_mount_strerror(ret));
+		rec_add(rec, &len, "STATE", "failed");
+		rec_add(rec, &len, "REASON", why);
+		goto out;
+	}
+	rec_add(rec, &len, "STATE", "ready");
+out:
+	if (pr)
+		blkid_free_probe(pr);
+	/* One write below PIPE_BUF: atomic, and the empty pipe takes it whole. */
+	if (write(wfd, rec, len) < 0)
+		_exit(1);
+	_exit(0);
+}
+
+/* The record's value for key, copied into a; NULL when absent. */
+static const char *rec_get(struct arena *a, const char *rec, const char *key)
+{
+	size_t kl = strlen(key);
+	const char *p = rec;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
+
+		if (ll > kl && !strncmp(p, key, kl) && p[kl] == '=')
+			return arena_strndup(a, p + kl + 1, ll - kl - 1);
+		p += ll + (nl ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* Apply a reaped probe's record to its device. */
+static void probe_result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus)
+{
+	struct arena *a = dev->pub.arena;
+	struct kb_device *pub = &dev->pub;
+	const char *state = rec_get(a, rec, "STATE");
+
+	pub->fstype = rec_get(a, rec, "TYPE");
+	pub->uuid = rec_get(a, rec, "UUID");
+	pub->label = rec_get(a, rec, "LABEL");
+	pub->partuuid = rec_get(a, rec, "PARTUUID");
+	pub->partlabel = rec_get(a, rec, "PARTLABEL");
+	pub->pttype = rec_get(a, rec, "PTTYPE");
+	pub->reason = rec_get(a, rec, "REASON");
+	if (state && !strcmp(state, "ready")) {
+		pub->state = KB_DEV_READY;
+		pub->mnt = dev->dir;
+		dev->mounted = true;
+		dev_status(d, KB_STATUS_INFO, "%s: %s%s%s%s mounted read-only at %s", pub->name,
+			   pub->fstype, pub->label ? " \"" : "", pub->label ? pub->label : "",
+			   pub->label ? "\"" : "", pub->mnt);
+	} else if (state && !strcmp(state, "skipped")) {
+		pub->state = KB_DEV_SKIPPED;
+		dev_status(d, KB_STATUS_INFO, "%s: %s%s", pub->name,
+			   pub->fstype && kb_fstype_skip_reason(pub->fstype) ? "not opened: " : "",
+			   pub->reason ? pub->reason : "skipped");
+	} else {
+		pub->state = KB_DEV_FAILED;
+		if (!state || !pub->reason) {
+			if (WIFSIGNALED(wstatus))
+				pub->reason = arena_printf(a, "the probe was killed by signal %d",
+							   WTERMSIG(wstatus));
+			else
+				pub->reason = "the probe failed";
+		}
+		dev_status(d, KB_STATUS_WARNING, "%s: %s", pub->name, pub->reason);
+	}
+}
+
+/* The loop reaped a child: finish its probe. */
+static void probe_done(struct kb_loop *l, pid_t pid, int wstatus, void *unused)
+{
+	struct probe *p = probe_by_pid(pid);
+	struct kb_devices *d;
+	char rec[RECORD_MAX + 1];
+	ssize_t n = 0;
+
+	if (!p)
+		return; /* its list was freed and forgot it */
+	probe_unlink(p);
+	d = p->d;
+	if (p->timer && d)
+		kb_loop_cancel(d->l, p->timer);
+	if (p->fd >= 0) {
+		do
+			n = read(p->fd, rec, RECORD_MAX);
+		while (n < 0 && errno == EINTR);
+	}
+	rec[n > 0 ? n : 0] = '\0';
+
+	if (!p->dev) {
+		/*
+		 * Abandoned: undo a mount it may have made - unless the same
+		 * directory belongs to a newer device of that name by now.
+		 */
+		bool in_use = false;
+		size_t i;
+
+		for (i = 0; d && i < d->n; i++) {
+			struct dev *o = d->v[i];
+
+			if (o->dir && !strcmp(o->dir, p->dir) && (o->probe || o->mounted || o->queued))
+				in_use = true;
+		}
+		if (!in_use)
+			dev_detach(p->dir);
+		probe_free(p);
+		return;
+	}
+	d->nprobes--;
+	p->dev->probe = NULL;
+	probe_result(d, p->dev, rec, wstatus);
+	probe_free(p);
+	probe_start_queued(d);
+	dev_changed(d);
+}
+
+/* Abandon dev's probe: kill the child; it is cleaned up when reaped. */
+void probe_abandon(struct kb_devices *d, struct dev *dev)
+{
+	struct probe *p = dev->probe;
+
+	if (!p)
+		return;
+	kill(p->pid, SIGKILL);
+	if (p->timer)
+		kb_loop_cancel(d->l, p->timer);
+	p->timer = NULL;
+	p->dev = NULL;
+	dev->probe = NULL;
+	d->nprobes--;
+}
+
+static void probe_timeout(struct kb_loop *l, void *data)
+{
+	struct probe *p = data;
+	struct dev *dev = p->dev;
+	struct kb_devices *d = p->d;
+
+	p->timer = NULL; /* the loop frees a timer that fired */
+	if (!dev || !d)
+		return;
+	probe_abandon(d, dev);
+	dev->pub.state = KB_DEV_FAILED;
+	dev->pub.reason = "probe timed out";
+	dev_status(d, KB_STATUS_WARNING, "%s: probe timed out after %d s; the device is ignored",
+		   dev->pub.name, PROBE_TIMEOUT_MS / 1000);
+	probe_start_queued(d);
+	dev_changed(d);
+}
+
+/* Fork dev's probe child.  0, or -errno with dev FAILED. */
+int probe_start(struct kb_devices *d, struct dev *dev)
+{
+	struct probe *p = calloc(1, sizeof(*p));
+	int fds[2] = { -1, -1 }, ret;
+	pid_t pid;
+
+	dev->queued = false;
+	if (!p || !(p->dir = strdup(dev->dir))) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		ret = -errno;
+		goto fail;
+	}
+	pid = fork();
+	if (pid < 0) {
+		ret = -errno;
+		goto fail;
+	}
+	if (pid == 0)
+		probe_child(dev->pub.dev, dev->dir, fds[1]);
+	close(fds[1]);
+	fds[1] = -1;
+	p->pid = pid;
+	p->fd = fds[0];
+	p->dev = dev;
+	p->d = d;
+	ret = kb_loop_child(d->l, pid, probe_done, NULL);
+	if (ret) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto fail;
+	}
+	p->timer = kb_loop_timer(d->l, PROBE_TIMEOUT_MS, probe_timeout, p);
+	p->next = dev_probes;
+	dev_probes = p;
+	dev->probe = p;
+	d->nprobes++;
+	return 0;
+fail:
+	if (fds[0] >= 0)
+		close(fds[0]);
+	if (fds[1] >= 0)
+		close(fds[1]);
+	if (p)
+		free(p->dir);
+	free(p);
+	dev->pub.state = KB_DEV_FAILED;
+	dev->pub.reason = arena_printf(dev->pub.arena, "cannot start a probe: %s",
+				       strerror(-ret));
+	dev_status(d, KB_STATUS_ERROR, "%s: %s", dev->pub.name, dev->pub.reason);
+	return ret;
+}
+
+/* Start waiting probes, in order of appearance, while slots are free. */
+void probe_start_queued(struct kb_devices *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n && d->nprobes < MAX_PROBES; i++)
+		if (d->v[i]->queued)
+			probe_start(d, d->v[i]);
+}

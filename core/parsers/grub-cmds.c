@@ -1,0 +1,702 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * grub-cmds.c - GRUB 2's own commands, as a menu entry's body or grub.cfg
+ * runs them: the loaders (linux, initrd, multiboot, module, devicetree,
+ * chainloader and the ones kexec cannot do), menuentry / submenu, search,
+ * probe, load_env, source / configfile, and the table that maps every
+ * command name - these, the script builtins and the ones ignored - to its
+ * function.
+ *
+ * What each command supports, and which are ignored and why, is listed in
+ * parse-grub.c's header (the one list for the whole GRUB parser).
+ *
+ * Not here: the script builtins set, test, eval... (grub-builtins.c),
+ * blscfg (grub-bls.c), turning the loaded files into menu entries
+ * (parse-grub.c).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grub.h"
+
+/* ---- Loaders: what a menu entry's body loads ---- */
+
+static void ld_reset(struct gload *ld, enum gload_kind kind)
+{
+	ld->kind = kind;
+	ld->kernel.fs = NULL;
+	ld->kernel.path = NULL;
+	ld->cmdline = NULL;
+	ld->ninitrds = 0;
+	ld->other = NULL;
+}
+
+static bool ld_add_initrd(struct gload *ld, struct kb_file f)
+{
+	if (!g_grow((void **)&ld->initrds, &ld->capinitrds, ld->ninitrds, sizeof(*ld->initrds)))
+		return false;
+	ld->initrds[ld->ninitrds++] = f;
+	return true;
+}
+
+static int cmd_linux(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct gload *ld = g->load;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!ld)
+		return 0; /* outside a menu entry nothing gets booted */
+	if (argc < 2)
+		return 1;
+	ld_reset(ld, LD_LINUX);
+	g_resolve(g, n->src, n->line, argv[1], &ld->kernel);
+	sb_adds(&sb, "BOOT_IMAGE=");
+	g_loader_cmdline(&sb, argc - 1, argv + 1);
+	ld->cmdline = sb_finish(&sb, g->p->arena);
+	return 0;
+}
+
+static int cmd_initrd(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct gload *ld = g->load;
+	int i;
+
+	if (!ld)
+		return 0;
+	if (ld->kind != LD_LINUX || argc < 2)
+		return 1; /* GRUB: "you need to load the kernel first" */
+	ld->ninitrds = 0;
+	for (i = 1; i < argc; i++) {
+		struct kb_file f;
+
+		if (g_resolve(g, n->src, n->line, argv[i], &f))
+			ld_add_initrd(ld, f);
+	}
+	return 0;
+}
+
+static int cmd_multiboot(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct gload *ld = g->load;
+	struct strbuf sb = STRBUF_INIT;
+	int i = 1;
+
+	if (!ld)
+		return 0;
+	while (i < argc && !strncmp(argv[i], "--quirk-", 8))
+		i++;
+	if (i >= argc)
+		return 1;
+	ld_reset(ld, LD_MULTIBOOT);
+	g_resolve(g, n->src, n->line, argv[i], &ld->kernel);
+	/* GRUB's multiboot command line skips the file name, no quoting. */
+	for (i++; i < argc; i++) {
+		sb_adds(&sb, argv[i]);
+		if (i + 1 < argc)
+			sb_addc(&sb, ' ');
+	}
+	ld->cmdline = sb_finish(&sb, g->p->arena);
+	return 0;
+}
+
+static int cmd_module(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	struct gload *ld = g->load;
+	struct kb_file f;
+	int i = 1;
+
+	if (!ld)
+		return 0;
+	if (i < argc && !strcmp(argv[i], "--nounzip"))
+		i++;
+	if (i >= argc || ld->kind != LD_MULTIBOOT)
+		return 1;
+	if (g_resolve(g, n->src, n->line, argv[i], &f))
+		ld_add_initrd(ld, f);
+	return 0;
+}
+
+static int cmd_devicetree(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	if (!g->load)
+		return 0;
+	if (argc < 2)
+		return 1;
+	g_resolve(g, n->src, n->line, argv[1], &g->load->dtb);
+	return 0;
+}
+
+static int cmd_chainloader(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)n, (void)argc, (void)argv;
+	if (g->load)
+		ld_reset(g->load, LD_CHAIN);
+	return 0;
+}
+
+/* kfreebsd, ntldr, xnu_kernel...: GRUB can, kexec cannot. */
+static int cmd_other_loader(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)n, (void)argc;
+	if (g->load) {
+		ld_reset(g->load, LD_OTHER);
+		g->load->other = g_strdup(g, argv[0]);
+	}
+	return 0;
+}
+
+/* halt, reboot, exit, fwsetup: the entry is a machine action, not an OS. */
+static int cmd_action(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)n;
+	if (argc > 1 && !strcmp(argv[1], "--is-supported"))
+		return 0; /* fwsetup --is-supported: say yes, the entry is dropped anyway */
+	if (g->load)
+		g->load->action = true;
+	return 0;
+}
+
+/* ---- menuentry, submenu ---- */
+
+static bool is_opt(const char *name, size_t len, const char *want)
+{
+	return strlen(want) == len && !memcmp(name, want, len);
+}
+
+static int cmd_menuentry(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	bool sub = argv[0][0] == 's';
+	const char *id = NULL, *hotkey = NULL;
+	struct gitem *it;
+	char **pos;
+	int i, npos = 0;
+	bool opts = true;
+
+	if (!n->u.cmd.block)
+		return 1; /* GRUB: "no menuentry definition" */
+	pos = arena_alloc(g->a, (size_t)argc * sizeof(*pos));
+	if (!pos)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (opts && a[0] == '-' && a[1] == '-') {
+			const char *name = a + 2, *eq = strchr(name, '='), *val;
+			size_t len = eq ? (size_t)(eq - name) : strlen(name);
+
+			if (!len) {
+				opts = false;
+				continue;
+			}
+			if (is_opt(name, len, "unrestricted"))
+				continue;
+			if (!is_opt(name, len, "class") && !is_opt(name, len, "users") &&
+			    !is_opt(name, len, "hotkey") && !is_opt(name, len, "source") &&
+			    !is_opt(name, len, "id")) {
+				g_warn(g, n->src, n->line,
+				       "%s: unknown option %s (GRUB would refuse this entry)",
+				       argv[0], a);
+				continue;
+			}
+			val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : "");
+			if (is_opt(name, len, "id"))
+				id = val;
+			else if (is_opt(name, len, "hotkey"))
+				hotkey = val;
+			continue;
+		}
+		pos[npos] = g_strdup(g, a);
+		if (!pos[npos])
+			return 1;
+		npos++;
+	}
+	if (!npos)
+		return 1;
+	it = g_menu_add(g, sub ? GI_SUBMENU : GI_ENTRY);
+	if (!it) {
+		g_warn(g, n->src, n->line, "more than %d menu entries: the rest are ignored",
+		       G_MAX_ITEMS);
+		return 1;
+	}
+	it->title = pos[0];
+	it->id = id ? g_strdup(g, id) : NULL;
+	it->hotkey = hotkey && hotkey[0] && !hotkey[1] ? hotkey[0] : '\0';
+	it->argc = npos;
+	it->argv = pos;
+	it->body = g_block_keep(g, n->u.cmd.block);
+	if (!it->body)
+		return 1;
+	it->src = n->src;
+	it->line = n->line;
+	return 0;
+}
+
+/* ---- search, probe ---- */
+
+enum smode { S_FILE, S_LABEL, S_UUID };
+
+static bool fs_matches(const struct kb_fs *fs, enum smode mode, const char *key)
+{
+	switch (mode) {
+	case S_UUID:
+		return fs->uuid && !strcasecmp(fs->uuid, key);
+	case S_LABEL:
+		return fs->label && !strcmp(fs->label, key);
+	case S_FILE:
+		return kb_exists(fs, key) && !kb_is_dir(fs, key);
+	}
+	return false;
+}
+
+static int cmd_search(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	static const char *const what[] = { "file", "label", "UUID" };
+	const char *cmd = argv[0], *key = NULL, *var = NULL;
+	const char **hints;
+	const struct kb_fs *found = NULL;
+	enum smode mode = S_FILE;
+	int i, nhints = 0;
+	size_t k;
+
+	if (!g->p)
+		return 1;
+	hints = arena_alloc(g->a, (size_t)argc * sizeof(*hints));
+	if (!hints)
+		return 1;
+	if (strcmp(cmd, "search")) {
+		/* search.fs_uuid UUID [VAR [HINT...]] and friends */
+		if (strstr(cmd, "uuid"))
+			mode = S_UUID;
+		else if (strstr(cmd, "label"))
+			mode = S_LABEL;
+		if (argc < 2)
+			return 1;
+		key = argv[1];
+		var = argc > 2 ? argv[2] : NULL;
+		for (i = 3; i < argc; i++)
+			hints[nhints++] = argv[i];
+	} else {
+		for (i = 1; i < argc; i++) {
+			const char *a = argv[i];
+
+			if (a[0] == '-' && a[1] == '-') {
+				const char *eq = strchr(a, '=');
+				size_t len = eq ? (size_t)(eq - a) : strlen(a);
+
+				if (is_opt(a, len, "--file"))
+					mode = S_FILE;
+				else if (is_opt(a, len, "--label"))
+					mode = S_LABEL;
+				else if (is_opt(a, len, "--fs-uuid"))
+					mode = S_UUID;
+				else if (is_opt(a, len, "--set"))
+					var = eq ? eq + 1 : "root";
+				else if (!strncmp(a, "--hint", 6)) {
+					const char *h = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
+
+					if (h)
+						hints[nhints++] = h;
+				}
+				/* --no-floppy, --efidisk-only...: nothing to do */
+			} else if (a[0] == '-' && a[1]) {
+				const char *c;
+
+				for (c = a + 1; *c; c++) {
+					if (*c == 'f')
+						mode = S_FILE;
+					else if (*c == 'l')
+						mode = S_LABEL;
+					else if (*c == 'u')
+						mode = S_UUID;
+					else if (*c == 's')
+						var = "root";
+					else if (*c == 'h' && i + 1 < argc)
+						hints[nhints++] = argv[++i];
+				}
+			} else if (!key) {
+				key = a;
+			} else {
+				hints[nhints++] = a;
+			}
+		}
+	}
+	if (!key)
+		return 1;
+	for (i = 0; i < nhints && !found; i++) {
+		const struct kb_fs *fs = g_device(g, hints[i]);
+
+		if (fs && fs_matches(fs, mode, key))
+			found = fs;
+	}
+	for (k = 0; !found && k < kb_fs_count(g->p); k++)
+		if (fs_matches(kb_fs_at(g->p, k), mode, key))
+			found = kb_fs_at(g->p, k);
+	if (!found) {
+		g_warn(g, n->src, n->line, "search: no filesystem has %s %s", what[mode], key);
+		return 1;
+	}
+	if (var)
+		g_set_at(g, var, g_devname(g, found), n->src, n->line);
+	return 0;
+}
+
+static int cmd_probe(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	const char *var = NULL, *want = NULL, *dev = NULL, *val = NULL;
+	const struct kb_fs *fs;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-s") || !strcmp(a, "--set"))
+			var = i + 1 < argc ? argv[++i] : NULL;
+		else if (!strncmp(a, "--set=", 6))
+			var = a + 6;
+		else if (a[0] == '-')
+			want = a;
+		else
+			dev = a;
+	}
+	if (!want || !dev || !(fs = g_device(g, dev)))
+		return 1;
+	if (!strcmp(want, "-u") || !strcmp(want, "--fs-uuid"))
+		val = fs->uuid;
+	else if (!strcmp(want, "-l") || !strcmp(want, "--label"))
+		val = fs->label;
+	else if (!strcmp(want, "-f") || !strcmp(want, "--fs"))
+		val = fs->fstype;
+	else if (!strcmp(want, "--part-uuid"))
+		val = fs->partuuid;
+	else if (!strcmp(want, "-p") || !strcmp(want, "--partmap"))
+		val = !fs->pttype ? NULL : !strcmp(fs->pttype, "dos") ? "msdos" : fs->pttype;
+	if (!val)
+		return 1;
+	if (var)
+		g_set_at(g, var, val, n->src, n->line);
+	return 0;
+}
+
+/* ---- load_env ---- */
+
+#define ENVBLK_SIG "# GRUB Environment Block\n"
+
+static int cmd_load_env(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	const char *file = NULL, **names;
+	int i, nnames = 0, err;
+	struct kb_file f;
+	char *buf, *p, *end;
+	size_t len;
+
+	if (!g->p)
+		return 1;
+	names = arena_alloc(g->a, (size_t)argc * sizeof(*names));
+	if (!names)
+		return 1;
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--file"))
+			file = i + 1 < argc ? argv[++i] : NULL;
+		else if (!strncmp(argv[i], "--file=", 7))
+			file = argv[i] + 7;
+		else if (argv[i][0] == '-')
+			continue; /* -s / --skip-sig */
+		else
+			names[nnames++] = argv[i];
+	}
+	if (!file) {
+		const char *prefix = g_get(g, "prefix");
+
+		if (!prefix)
+			return 1;
+		file = arena_printf(g->a, "%s/grubenv", prefix);
+		if (!file)
+			return 1;
+	}
+	if (!g_resolve(g, n->src, n->line, file, &f))
+		return 1;
+	err = kb_read(g->p, f.fs, f.path, 64 * 1024, &buf, &len);
+	if (err) {
+		g_warn(g, n->src, n->line, "load_env: cannot read %s:%s: %s", f.fs->name, f.path,
+		       strerror(-err));
+		return 1;
+	}
+	if (len < strlen(ENVBLK_SIG) || memcmp(buf, ENVBLK_SIG, strlen(ENVBLK_SIG))) {
+		g_warn(g, n->src, n->line, "load_env: %s:%s is not a GRUB environment block",
+		       f.fs->name, f.path);
+		return 1;
+	}
+	end = buf + len;
+	for (p = buf + strlen(ENVBLK_SIG); p < end;) {
+		char *name = p, *eq, *v, *out;
+		int k;
+
+		if (*p == '#' || *p == '\n') {
+			char *nl = memchr(p, '\n', (size_t)(end - p));
+
+			p = nl ? nl + 1 : end;
+			continue;
+		}
+		for (eq = p; eq < end && *eq != '=' && *eq != '\n'; eq++)
+			;
+		if (eq >= end || *eq != '=') {
+			p = eq + 1;
+			continue;
+		}
+		/* The value ends at an unescaped newline; "\x" stands for x. */
+		for (v = out = eq + 1; v < end && *v != '\n'; v++) {
+			if (*v == '\\' && v + 1 < end)
+				v++;
+			*out++ = *v;
+		}
+		p = v + 1;
+		*eq = '\0';
+		*out = '\0';
+		if (eq == name)
+			continue;
+		for (k = 0; k < nnames && strcmp(names[k], name); k++)
+			;
+		if (!nnames || k < nnames)
+			g_set_at(g, name, eq + 1, n->src, n->line);
+	}
+	return 0;
+}
+
+/* ---- source, configfile ---- */
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static void restore_var(struct gstate *g, const char *name, char *old)
+{
+	if (old) {
+		g_set(g, name, old);
+		g_export(g, name);
+	} else {
+		g_unset(g, name);
+	}
+	free(old);
+}
+
+static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	bool newctx = argv[0][0] == 'c';
+	struct genv *env = g->env;
+	struct gmenu *menu = g->menu;
+	struct gscope *scope = g->scope;
+	struct gload *load = g->load;
+	struct kb_file f;
+	struct gsrc *src;
+	char *old_file, *old_dir, *dir, *slash;
+	int ret;
+
+	if (argc != 2 || !g->p)
+		return 1;
+	if (g->includes >= KB_MAX_INCLUDE_DEPTH) {
+		g_warn(g, n->src, n->line, "%s: includes nested deeper than %d; %s not read",
+		       argv[0], KB_MAX_INCLUDE_DEPTH, argv[1]);
+		return 1;
+	}
+	if (!g_resolve(g, n->src, n->line, argv[1], &f))
+		return 1;
+	src = g_load_file(g, f.fs, f.path, n->src, n->line);
+	if (!src)
+		return 1;
+	if (src->active) {
+		g_warn(g, n->src, n->line, "%s: %s:%s is already being read (an include loop)",
+		       argv[0], f.fs->name, f.path);
+		return 1;
+	}
+	if (newctx) {
+		struct gitem *it = g_menu_add(g, GI_INCLUDE);
+		struct gmenu *m;
+
+		if (!it)
+			return 1;
+		m = g_menu_new(g, g_env_context(g, g->env));
+		if (!m || !m->env)
+			return 1;
+		it->child = m;
+		it->src = n->src;
+		it->line = n->line;
+		g->env = m->env;
+		g->menu = m;
+		g->scope = NULL;
+		g->load = NULL;
+	}
+	/* GRUB points config_file / config_directory at the file while it runs. */
+	old_file = dup_or_null(g_get(g, "config_file"));
+	old_dir = dup_or_null(g_get(g, "config_directory"));
+	dir = g_strdup(g, argv[1]);
+	slash = dir ? strrchr(dir, '/') : NULL;
+	if (slash)
+		*slash = '\0';
+	g_set(g, "config_file", argv[1]);
+	g_export(g, "config_file");
+	g_set(g, "config_directory", dir ? dir : "");
+	g_export(g, "config_directory");
+	g->includes++;
+	src->active = true;
+	ret = g_exec_src(g, src);
+	src->active = false;
+	g->includes--;
+	restore_var(g, "config_file", old_file);
+	restore_var(g, "config_directory", old_dir);
+	g->env = env;
+	g->menu = menu;
+	g->scope = scope;
+	g->load = load;
+	return newctx ? 0 : ret;
+}
+
+/* ---- Small commands with a meaningful status ---- */
+
+/* keystatus: "is a modifier held?"  No; with no argument: "can you tell?" Yes. */
+static int cmd_keystatus(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)g, (void)n, (void)argv;
+	return argc > 1 ? 1 : 0;
+}
+
+/* hwmatch FILE CLASS (Ubuntu's gfx blacklist): this hardware is not listed. */
+static int cmd_hwmatch(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)argc, (void)argv;
+	g_set_at(g, "match", "0", n->src, n->line);
+	return 0;
+}
+
+static int cmd_ignore(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	(void)g, (void)n, (void)argc, (void)argv;
+	return 0;
+}
+
+/* ---- The command table (sorted by strcmp for bsearch) ---- */
+
+static const struct gcmd cmds[] = {
+	{ "[", g_cmd_test },
+	{ "acpi", cmd_ignore },
+	{ "appleloader", cmd_other_loader },
+	{ "background_color", cmd_ignore },
+	{ "background_image", cmd_ignore },
+	{ "badram", cmd_ignore },
+	{ "bls_import", g_cmd_blscfg },
+	{ "blscfg", g_cmd_blscfg },
+	{ "boot", cmd_ignore },
+	{ "break", g_cmd_break },
+	{ "cat", cmd_ignore },
+	{ "chainloader", cmd_chainloader },
+	{ "clear", cmd_ignore },
+	{ "configfile", cmd_source },
+	{ "continue", g_cmd_break },
+	{ "cpuid", cmd_ignore },
+	{ "cryptomount", cmd_ignore },
+	{ "cutmem", cmd_ignore },
+	{ "devicetree", cmd_devicetree },
+	{ "drivemap", cmd_ignore },
+	{ "echo", cmd_ignore },
+	{ "eval", g_cmd_eval },
+	{ "exit", cmd_action },
+	{ "export", g_cmd_export },
+	{ "extract_entries_configfile", cmd_ignore },
+	{ "extract_entries_source", cmd_ignore },
+	{ "false", g_cmd_false },
+	{ "freedos", cmd_other_loader },
+	{ "fwsetup", cmd_action },
+	{ "gettext", cmd_ignore },
+	{ "halt", cmd_action },
+	{ "hwmatch", cmd_hwmatch },
+	{ "initrd", cmd_initrd },
+	{ "initrd16", cmd_initrd },
+	{ "initrdefi", cmd_initrd },
+	{ "insmod", cmd_ignore },
+	{ "keymap", cmd_ignore },
+	{ "keystatus", cmd_keystatus },
+	{ "kfreebsd", cmd_other_loader },
+	{ "knetbsd", cmd_other_loader },
+	{ "kopenbsd", cmd_other_loader },
+	{ "legacy_configfile", cmd_ignore },
+	{ "legacy_source", cmd_ignore },
+	{ "linux", cmd_linux },
+	{ "linux16", cmd_linux },
+	{ "linuxefi", cmd_linux },
+	{ "list_env", cmd_ignore },
+	{ "load_env", cmd_load_env },
+	{ "loadfont", cmd_ignore },
+	{ "loopback", cmd_ignore },
+	{ "ls", cmd_ignore },
+	{ "menuentry", cmd_menuentry },
+	{ "module", cmd_module },
+	{ "module2", cmd_module },
+	{ "multiboot", cmd_multiboot },
+	{ "multiboot2", cmd_multiboot },
+	{ "nativedisk", cmd_ignore },
+	{ "normal", cmd_ignore },
+	{ "ntldr", cmd_other_loader },
+	{ "parttool", cmd_ignore },
+	{ "password", cmd_ignore },
+	{ "password_pbkdf2", cmd_ignore },
+	{ "plan9", cmd_other_loader },
+	{ "play", cmd_ignore },
+	{ "probe", cmd_probe },
+	{ "read", cmd_ignore },
+	{ "reboot", cmd_action },
+	{ "regexp", g_cmd_false },
+	{ "return", g_cmd_return },
+	{ "rmmod", cmd_ignore },
+	{ "save_env", cmd_ignore },
+	{ "search", cmd_search },
+	{ "search.file", cmd_search },
+	{ "search.fs_label", cmd_search },
+	{ "search.fs_uuid", cmd_search },
+	{ "search_file", cmd_search },
+	{ "search_fs_uuid", cmd_search },
+	{ "search_label", cmd_search },
+	{ "serial", cmd_ignore },
+	{ "set", g_cmd_set },
+	{ "setparams", g_cmd_setparams },
+	{ "shift", g_cmd_shift },
+	{ "sleep", cmd_ignore },
+	{ "smbios", cmd_ignore },
+	{ "source", cmd_source },
+	{ "submenu", cmd_menuentry },
+	{ "terminal_input", cmd_ignore },
+	{ "terminal_output", cmd_ignore },
+	{ "terminfo", cmd_ignore },
+	{ "test", g_cmd_test },
+	{ "tr", cmd_ignore },
+	{ "true", g_cmd_true },
+	{ "truecrypt", cmd_other_loader },
+	{ "unset", g_cmd_unset },
+	{ "usb", cmd_ignore },
+	{ "videoinfo", cmd_ignore },
+	{ "xnu_kernel", cmd_other_loader },
+	{ "xnu_kernel64", cmd_other_loader },
+};
+
+static int cmd_cmp(const void *k, const void *e)
+{
+	return strcmp(k, ((const struct gcmd *)e)->name);
+}
+
+const struct gcmd *g_find_cmd(const char *name)
+{
+	return bsearch(name, cmds, sizeof(cmds) / sizeof(cmds[0]), sizeof(cmds[0]), cmd_cmp);
+}
+
+bool g_cmd_table_sorted(void)
+{
+	size_t i;
+
+	for (i = 1; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (strcmp(cmds[i - 1].name, cmds[i].name) >= 0)
+			return false;
+	return true;
+}
