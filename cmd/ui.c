@@ -55,7 +55,7 @@ int cmd_ui(int argc, char **argv)
 	const char *socket = NULL;
 	struct kb_conn *conn;
 	struct kb_loop *l;
-	int c, ret;
+	int c, ret, tries;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
@@ -81,7 +81,13 @@ int cmd_ui(int argc, char **argv)
 		return 2;
 	}
 	cfg.socket = kb_socket_path(socket);
-	conn = kb_conn_open(cfg.socket, 10000);
+	/* At boot the menu may start before the daemon listens: wait a little. */
+	for (tries = 0;; tries++) {
+		conn = kb_conn_open(cfg.socket, 10000);
+		if (conn || (errno != ENOENT && errno != ECONNREFUSED) || tries == 100)
+			break;
+		usleep(100 * 1000);
+	}
 	if (!conn) {
 		fprintf(stderr, "kboot ui: cannot connect to the daemon at %s: %s\n", cfg.socket,
 			strerror(errno));
