@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * daemon-private.h - what the three files of `kboot daemon` share: the
+ * daemon itself, a message being built, a boot plan, and the calls between
+ * daemon.c (messages, status lines, menu rebuilds, clients, start and
+ * stop), daemon-autoboot.c (settings and the countdown) and
+ * daemon-requests.c (requests, boot plans, booting).
+ *
+ * Private to those three files; everyone else uses daemon.h.
+ */
+#ifndef KBOOT_DAEMON_PRIVATE_H
+#define KBOOT_DAEMON_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "daemon.h"
+#include "model.h"
+#include "server.h"
+
+#define KB_STATUS_KEEP 500 /* status lines kept for new clients */
+
+struct kb_devices;
+struct kb_scan;
+struct kb_timer;
+
+enum cd_state {
+	CD_OFF,	    /* no countdown: nothing to boot yet, or the timeout waits */
+	CD_RUNNING, /* counting down to cd_id */
+	CD_STOPPED, /* cancelled, or its entry went away; never restarts */
+	CD_FIRED,   /* ran out; the boot was started */
+};
+
+/* Where a setting came from; the later ones override the earlier. */
+enum setting_source { SRC_CONFIG, SRC_KERNEL, SRC_OPTION };
+
+struct status_line {
+	uint64_t time; /* ms since the daemon started */
+	int level;     /* enum kb_status_level */
+	char *text;    /* malloc'd */
+};
+
+/* One boot, from an entry or from a request's files. */
+struct boot_plan {
+	const char *entry;     /* entry id, or NULL for files given by a client */
+	const char *title;     /* for people */
+	struct kb_file kernel; /* fs never NULL once validated */
+	struct ptrv initrds;   /* struct kb_file * */
+	struct kb_file dtb;    /* fs NULL when none */
+	const char *cmdline;   /* never NULL */
+};
+
+struct kb_daemon {
+	const struct kb_daemon_config *cfg; /* as given; outlives the daemon */
+	struct kb_loop *loop;		    /* the loop everything runs in */
+	struct kb_devices *devs;	    /* the devices (real or --source) */
+	struct kb_server *srv;		    /* the control socket; NULL until the first menu */
+	bool sources;			    /* --source mode */
+	uint64_t start;			    /* kb_loop_now() at start */
+
+	/* The menu of the last rebuild and its messages. */
+	struct kb_scan *scan;	  /* NULL before the first rebuild */
+	char *devices_msg;	  /* the whole "devices" message (malloc'd) */
+	size_t devices_len;	  /* its length */
+	char *menu_msg;		  /* the whole "menu" message (malloc'd) */
+	size_t menu_len;	  /* its length */
+	char *settings_msg;	  /* the last "settings" message sent */
+	size_t settings_len;	  /* its length */
+	struct kb_timer *rebuild; /* a pending coalesced rebuild */
+
+	/* Status lines: a ring of the last KB_STATUS_KEEP. */
+	struct status_line status[KB_STATUS_KEEP]; /* the ring */
+	size_t status_first, status_n;		   /* the oldest line's slot, lines held */
+
+	/* Settings: what overrides the menu. */
+	int timeout;			 /* override, or KB_TIMEOUT_UNSET */
+	enum setting_source timeout_src; /* where timeout came from */
+	char *default_entry;		 /* override id or title (malloc'd), or NULL */
+	enum setting_source default_src; /* where default_entry came from */
+
+	/* The countdown. */
+	enum cd_state cd;	/* where it is */
+	bool decided;		/* the autoboot decision was made (once) */
+	char *cd_id, *cd_title; /* the entry it is bound to (malloc'd) */
+	int remaining;		/* seconds, while running */
+	struct kb_timer *tick;	/* the next second, while running */
+	char *told_default;	/* a newer default already reported as not taken */
+	bool told_missing;	/* "kboot.default=X: no such entry yet" said */
+
+	bool booting;	       /* a dry-run boot is under way: nothing more happens */
+	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
+};
+
+/* A message is built in a memory stream and sent whole. */
+struct msg {
+	FILE *f;    /* the stream, while it is built */
+	char *buf;  /* the text once closed (malloc'd) */
+	size_t len; /* its length */
+};
+
+/* ---- Messages and status lines (daemon.c) ---- */
+
+/* Start a message {"type":TYPE...; its stream, or NULL on failure. */
+FILE *dmn_msg_open(struct msg *m, const char *type);
+/* Finish the message; 0 with m->buf/len set (caller frees buf), or -ENOMEM. */
+int dmn_msg_close(struct msg *m);
+/* Write ,"KEY":VAL (null when val is NULL) into a message. */
+void dmn_json_key_str(FILE *f, const char *key, const char *val);
+/* Close m and send it to every client; frees it. */
+void dmn_broadcast(struct kb_daemon *d, struct msg *m);
+/* Close m and queue it for c; 0, or -errno when c cannot take more. */
+int dmn_send_msg(struct kb_client *c, struct msg *m);
+/* A status line: kept for new clients, pushed to all, on stderr unless quiet. */
+void dmn_status(struct kb_daemon *d, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- The menu (daemon.c) ---- */
+
+/* The entry of the current menu with that id or title, or NULL. */
+const struct kb_entry *dmn_entry_by_id(const struct kb_daemon *d, const char *id);
+const struct kb_entry *dmn_entry_by_title(const struct kb_daemon *d, const char *title);
+/* What people call an entry: its title, or its id when it has none. */
+const char *dmn_entry_name(const struct kb_entry *e);
+
+/* ---- Settings and the countdown (daemon-autoboot.c) ---- */
+
+/* The settings from the options and the kernel command line, at start. */
+void dmn_settings_init(struct kb_daemon *d);
+/* Push "settings" when it differs from what clients have. */
+void dmn_settings_update(struct kb_daemon *d);
+/* The "countdown" message; 0 with m->buf/len set (caller frees buf), or -ENOMEM. */
+int dmn_countdown_build(struct kb_daemon *d, struct msg *m);
+/* Send the countdown's state to every client. */
+void dmn_countdown_push(struct kb_daemon *d);
+/* Stop the countdown for good (a cancel). */
+void dmn_countdown_stop(struct kb_daemon *d);
+/* After each rebuild: start, keep or stop the countdown. */
+void dmn_countdown_update(struct kb_daemon *d);
+
+/* ---- Requests and booting (daemon-requests.c) ---- */
+
+/* A plan from a menu entry (arena-owned parts); 0 or -errno with *err. */
+int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_plan *p,
+			const char **err);
+/* Boot a validated plan; 0 when the boot is under way, or -errno with *err. */
+int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err);
+/* A client's request (struct kb_server_ops.request): act, then reply. */
+void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
+			struct arena *a, void *data);
+
+#endif
