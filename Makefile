@@ -152,6 +152,42 @@ bench: $(B)/bench $(B)/kboot
 	@tools/bench-daemon
 	@tools/bench-ui
 
+# ---- the boot image, the demo disk, QEMU (docs/image.md, docs/demo-disk.md) ----
+IMAGE := $(B)/vmlinuz $(B)/kboot.cpio.zst
+SKEL := $(shell find rootfs-skel -type f) $(wildcard themes/*.theme)
+TARGET_IMG := $(B)/target/target.img $(B)/target/extra.img
+TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img)
+.PHONY: image demo-disk test-disks qemu image-deps
+
+image-deps:
+	@tools/install-deps image
+
+image: image-deps
+	@$(MAKE) --no-print-directory $(IMAGE)
+
+$(IMAGE) &: $(B)/kboot tools/mkimage tools/debs $(SKEL)
+	tools/mkimage
+
+$(TARGET_IMG) &: tools/mktarget tools/debs
+	tools/mktarget $(B)/target
+
+demo-disk: image-deps
+	@$(MAKE) --no-print-directory $(B)/demo.img
+
+$(B)/demo.img: tools/mkdemo tools/debs $(TARGET_IMG)
+	tools/mkdemo --target $(B)/target --staging $(B)/staging $@
+
+# The file name is the option: bad-table.img <- --bad-table, ...
+$(B)/test-disks/%.img: tools/mkdemo tools/debs $(TARGET_IMG)
+	tools/mkdemo --target $(B)/target --$* $@
+
+test-disks: $(TEST_DISKS)
+
+# kboot with the demo disk, the menu on this terminal.  Quit: Ctrl-A X.
+qemu: image-deps
+	@$(MAKE) --no-print-directory $(IMAGE) $(B)/demo.img
+	@tools/qemu $(B)/demo.img
+
 clean:
 	rm -rf $(B)
 
@@ -161,6 +197,9 @@ help:
 	@echo "make fuzz       libFuzzer per parser and the JSON reader, FUZZ_SECONDS each (default 300)"
 	@echo "make bench      parse time and peak memory (numbers, not a test)"
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
+	@echo "make image      build/vmlinuz and build/kboot.cpio.zst from Debian packages"
+	@echo "make demo-disk  build/demo.img: one disk, every config language"
+	@echo "make qemu       boot kboot with the demo disk in QEMU (quit: Ctrl-A X)"
 	@echo "make format     clang-format the sources"
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f 2>/dev/null)

@@ -301,6 +301,36 @@ static void countdown_tick(struct kb_loop *l, void *data)
  * menu has a target.  While running: keep the target, say so when a newer
  * default appears, stop when the target is gone.
  */
+static void settle_timer(struct kb_loop *l, void *data)
+{
+	struct kb_daemon *d = data;
+
+	d->settle = NULL;
+	dmn_countdown_update(d);
+}
+
+/*
+ * At start the devices already there are probed in parallel and answer in
+ * any order: the autoboot decision waits until none is probing any more,
+ * or KB_SETTLE_MS after start, so the first disk to answer does not choose
+ * the default.  Devices that come later never change the decision.
+ */
+static bool settled(struct kb_daemon *d)
+{
+	uint64_t waited = kb_loop_now(d->loop) - d->start;
+	size_t i, n = d->devs ? kb_devices_count(d->devs) : 0;
+	bool probing = false;
+
+	for (i = 0; i < n && !probing; i++)
+		probing = kb_devices_at(d->devs, i)->state == KB_DEV_PROBING;
+	if (!probing || waited >= KB_SETTLE_MS)
+		return true;
+	if (!d->settle)
+		d->settle = kb_loop_timer(d->loop, (unsigned int)(KB_SETTLE_MS - waited),
+					  settle_timer, d);
+	return false;
+}
+
 void dmn_countdown_update(struct kb_daemon *d)
 {
 	const struct kb_entry *e, *now;
@@ -329,6 +359,8 @@ void dmn_countdown_update(struct kb_daemon *d)
 		return;
 	}
 	if (d->decided)
+		return;
+	if (!settled(d))
 		return;
 
 	e = autoboot_target(d);

@@ -20,6 +20,8 @@
 #include "model.h"
 #include "server.h"
 
+#define KB_JUMP_DELAY_MS 300 /* "booting" sent → the jump: the UIs leave curses */
+#define KB_SETTLE_MS 5000 /* autoboot waits at most this for the first probes */
 #define KB_STATUS_KEEP 500 /* status lines kept for new clients */
 
 struct kb_devices;
@@ -50,6 +52,7 @@ struct boot_plan {
 	struct ptrv initrds;   /* struct kb_file * */
 	struct kb_file dtb;    /* fs NULL when none */
 	const char *cmdline;   /* never NULL */
+	bool multiboot;        /* the initrds are multiboot modules */
 };
 
 struct kb_daemon {
@@ -89,7 +92,8 @@ struct kb_daemon {
 	char *told_default;	/* a newer default already reported as not taken */
 	bool told_missing;	/* "kboot.default=X: no such entry yet" said */
 
-	bool booting;	       /* a dry-run boot is under way: nothing more happens */
+	bool booting;	       /* a boot is under way: nothing more happens */
+	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
 };
 

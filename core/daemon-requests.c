@@ -22,9 +22,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "complete.h"
 #include "daemon-private.h"
+#include "kexec.h"
 #include "devices.h"
 #include "json.h"
 #include "jsonparse.h"
@@ -130,6 +132,7 @@ int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_p
 	p->initrds = e->initrds;
 	p->dtb = e->dtb;
 	p->cmdline = e->cmdline ? e->cmdline : "";
+	p->multiboot = e->type == KB_MULTIBOOT;
 	return plan_check(a, p, err);
 }
 
@@ -177,10 +180,90 @@ static void quit_now(struct kb_loop *l, void *data)
  * (sources mode) or say that kexec is not here yet (real devices).
  * 0 when the boot is under way, or -errno with *err.
  */
+/*
+ * Load the plan's files for the jump: opened inside their filesystems (a
+ * symlink cannot lead out), handed to kexec.c.  0, or -errno with *err.
+ */
+static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
+		const char **err)
+{
+	int fds[64], kernel, dtb = -1, ret;
+	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds };
+	char msg[512];
+	size_t i;
+
+	if (p->initrds.n > 64) {
+		*err = "more than 64 initrds";
+		return -E2BIG;
+	}
+	kernel = kb_open(p->kernel.fs, p->kernel.path);
+	if (kernel < 0) {
+		*err = arena_printf(a, "cannot open the kernel %s: %s", kb_file_str(a, &p->kernel),
+				    strerror(-kernel));
+		return kernel;
+	}
+	for (i = 0, ret = 0; i < p->initrds.n && !ret; i++) {
+		const struct kb_file *f = p->initrds.v[i];
+
+		fds[i] = kb_open(f->fs, f->path);
+		if (fds[i] < 0) {
+			ret = fds[i];
+			*err = arena_printf(a, "cannot open the initrd %s: %s", kb_file_str(a, f),
+					    strerror(-ret));
+		} else {
+			k.ninitrds++;
+		}
+	}
+	if (!ret && p->dtb.fs) {
+		dtb = kb_open(p->dtb.fs, p->dtb.path);
+		if (dtb < 0) {
+			ret = dtb;
+			*err = arena_printf(a, "cannot open the device tree: %s", strerror(-ret));
+		}
+	}
+	if (!ret) {
+		k.kernel = kernel;
+		k.dtb = dtb;
+		dmn_status(d, KB_STATUS_INFO, "loading '%s'", p->title);
+		ret = kb_kexec_load(&k, msg, sizeof(msg));
+		if (ret)
+			*err = arena_printf(a, "cannot boot '%s': %s", p->title, msg);
+	}
+	close(kernel);
+	for (i = 0; i < k.ninitrds; i++)
+		close(fds[i]);
+	if (dtb >= 0)
+		close(dtb);
+	return ret;
+}
+
+/*
+ * The jump, once every client was told: close the clients, stop probes
+ * and unmount every device (kb_devices_free), then reboot into the
+ * loaded kernel.  If that fails, say so on stderr (the console) and leave
+ * the loop: /init restarts the daemon.
+ */
+static void jump_now(struct kb_loop *l, void *data)
+{
+	struct kb_daemon *d = data;
+	int ret;
+
+	d->quit = NULL;
+	kb_server_free(d->srv);
+	d->srv = NULL;
+	kb_devices_free(d->devs);
+	d->devs = NULL;
+	ret = kb_kexec_jump();
+	fprintf(stderr, "kboot: the jump into the new kernel failed: %s\n", strerror(-ret));
+	kb_kexec_unload();
+	kb_loop_quit(l, 1);
+}
+
 int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err)
 {
 	struct msg m;
 	size_t i;
+	int ret;
 
 	if (d->tick) {
 		kb_loop_cancel(d->loop, d->tick);
@@ -190,6 +273,14 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 		d->cd = CD_STOPPED;
 		d->decided = true;
 		dmn_countdown_push(d);
+	}
+	if (d->cfg->plan)
+		plan_write(d->cfg->plan, a, p);
+	/* A real boot is loaded first: a kernel that cannot be loaded is a
+	 * sentence in the menu, and every other entry still boots. */
+	if (!d->cfg->dry_run && (ret = load(d, a, p, err))) {
+		dmn_status(d, KB_STATUS_ERROR, "%s", *err);
+		return ret;
 	}
 	if (dmn_msg_open(&m, "booting")) {
 		dmn_json_key_str(m.f, "entry", p->entry);
@@ -207,26 +298,22 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 		dmn_broadcast(d, &m);
 	}
 	dmn_status(d, KB_STATUS_INFO, "booting '%s': %s", p->title, kb_file_str(a, &p->kernel));
-	if (d->cfg->dry_run) {
-		if (d->cfg->plan)
-			plan_write(d->cfg->plan, a, p);
-		d->booting = true;
-		if (d->cfg->stay_after_boot)
-			return 0; /* kboot menu: its UI ends the loop */
-		/*
-		 * Leave through the loop, so the clients' queues get one more
-		 * chance to be written before the sockets close.
-		 */
-		d->quit = kb_loop_timer(d->loop, 50, quit_now, d);
-		if (!d->quit)
+	d->booting = true;
+	if (d->cfg->dry_run && d->cfg->stay_after_boot)
+		return 0; /* kboot menu: its UI ends the loop */
+	/*
+	 * Leave (dry run) or jump through the loop, so the clients' queues
+	 * get written and every UI leaves curses before the sockets close.
+	 */
+	d->quit = kb_loop_timer(d->loop, d->cfg->dry_run ? 50 : KB_JUMP_DELAY_MS,
+				d->cfg->dry_run ? quit_now : jump_now, d);
+	if (!d->quit) {
+		if (d->cfg->dry_run)
 			kb_loop_quit(d->loop, 0);
-		return 0;
+		else
+			jump_now(d->loop, d);
 	}
-	if (d->cfg->plan)
-		plan_write(d->cfg->plan, a, p);
-	dmn_status(d, KB_STATUS_ERROR, "kexec is not available in this build yet");
-	*err = "kexec is not available in this build yet";
-	return -ENOSYS;
+	return 0;
 }
 
 /* ---- Requests ---- */

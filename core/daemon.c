@@ -504,6 +504,8 @@ void kb_daemon_free(struct kb_daemon *d)
 		kb_loop_cancel(d->loop, d->tick);
 	if (d->quit)
 		kb_loop_cancel(d->loop, d->quit);
+	if (d->settle)
+		kb_loop_cancel(d->loop, d->settle);
 	kb_scan_free(d->scan);
 	for (i = 0; i < d->status_n; i++)
 		free(d->status[(d->status_first + i) % KB_STATUS_KEEP].text);

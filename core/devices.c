@@ -49,6 +49,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "devices-private.h"
@@ -57,6 +58,7 @@
 #include "uevent.h"
 
 #define DEFAULT_MOUNT_ROOT "/run/kboot/mnt"
+#define KB_MODPROBE "/sbin/modprobe"
 
 /* ---- Small helpers ---- */
 
@@ -251,6 +253,31 @@ int kb_devices_add_source(struct kb_devices *d, const char *spec)
 
 /* ---- uevents ---- */
 
+static void module_loaded(struct kb_loop *l, pid_t pid, int status, void *data)
+{
+}
+
+/*
+ * A new device wants a driver: where no udev runs (the kboot image), load
+ * it, as udev would ("modprobe -qb ALIAS" in a child, not waited for; its
+ * block devices arrive as uevents of their own).  A machine with udev
+ * does this itself.
+ */
+static void load_module(struct kb_devices *d, const char *alias)
+{
+	pid_t pid;
+
+	if (access(KB_MODPROBE, X_OK) || !access("/run/udev/control", F_OK))
+		return;
+	pid = fork();
+	if (pid == 0) {
+		execl(KB_MODPROBE, KB_MODPROBE, "-qb", alias, (char *)NULL);
+		_exit(127);
+	}
+	if (pid > 0 && kb_loop_child(d->l, pid, module_loaded, d))
+		waitpid(pid, NULL, 0);
+}
+
 void kb_uevent_handle(struct kb_devices *d, const char *msg, size_t len)
 {
 	struct kb_uevent *ev = malloc(sizeof(*ev));
@@ -270,6 +297,8 @@ void kb_uevent_handle(struct kb_devices *d, const char *msg, size_t len)
 		goto out;
 	}
 
+	if (!strcmp(ev->action, "add") && ev->modalias)
+		load_module(d, ev->modalias);
 	if (!ev->subsystem || strcmp(ev->subsystem, "block") || !ev->devtype ||
 	    (strcmp(ev->devtype, "disk") && strcmp(ev->devtype, "partition")))
 		goto out;

@@ -125,6 +125,11 @@ static int fs_stat(const struct kb_fs *fs, const char *path, struct stat *st)
 	return ret;
 }
 
+int kb_open(const struct kb_fs *fs, const char *path)
+{
+	return fs_open(fs, path, O_RDONLY);
+}
+
 bool kb_exists(const struct kb_fs *fs, const char *path)
 {
 	struct stat st;

@@ -100,6 +100,8 @@ char *kb_path_dir(struct arena *a, const char *path);
  */
 int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t max,
 	    char **buf, size_t *len);
+/* An fd for reading path (close-on-exec), confined to fs like kb_read(); or -errno. */
+int kb_open(const struct kb_fs *fs, const char *path);
 bool kb_exists(const struct kb_fs *fs, const char *path);  /* anything */
 bool kb_is_file(const struct kb_fs *fs, const char *path); /* a regular file */
 bool kb_is_dir(const struct kb_fs *fs, const char *path);  /* a directory */

@@ -37,6 +37,7 @@ int kb_uevent_parse(struct kb_uevent *ev, const char *msg, size_t len)
 	char *p, *end, *at;
 
 	ev->action = ev->devpath = ev->subsystem = ev->devname = ev->devtype = NULL;
+	ev->modalias = NULL;
 	ev->source = NULL;
 	ev->major = ev->minor = -1;
 	ev->media_change = false;
@@ -81,6 +82,8 @@ int kb_uevent_parse(struct kb_uevent *ev, const char *msg, size_t len)
 			ev->devname = v;
 		} else if (!strcmp(item, "DEVTYPE")) {
 			ev->devtype = v;
+		} else if (!strcmp(item, "MODALIAS")) {
+			ev->modalias = v;
 		} else if (!strcmp(item, "KBOOT_SOURCE")) {
 			ev->source = v;
 		} else if (!strcmp(item, "MAJOR")) {

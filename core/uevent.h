@@ -27,6 +27,7 @@ struct kb_uevent {
 	const char *subsystem;       /* SUBSYSTEM=: "block" */
 	const char *devname;         /* DEVNAME=: "sda1", relative to /dev */
 	const char *devtype;         /* DEVTYPE=: "disk", "partition" */
+	const char *modalias;        /* MODALIAS=: the driver module a new device wants */
 	const char *source;          /* KBOOT_SOURCE=: a --source spec (test hook) */
 	int major;                   /* MAJOR=, -1 when absent or bad */
 	int minor;                   /* MINOR=, -1 when absent or bad */

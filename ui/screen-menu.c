@@ -83,7 +83,8 @@ static int item_of_id(const struct ui *u, const char *id)
 
 static bool selectable(const struct ui *u, int i)
 {
-	return i >= 0 && (size_t)i < u->nitems && u->items[i].kind != ITEM_HEADING;
+	return i >= 0 && (size_t)i < u->nitems && u->items[i].kind != ITEM_HEADING &&
+	       u->items[i].kind != ITEM_NOTE;
 }
 
 static void remember_selection(struct ui *u)
@@ -109,7 +110,7 @@ void menu_build(struct ui *u)
 		free(u->path[--u->depth]);
 	free(u->items);
 	u->nitems = 0;
-	u->items = calloc(2 * u->nentries + 2, sizeof(*u->items));
+	u->items = calloc(2 * u->nentries + 3, sizeof(*u->items));
 	if (!u->items)
 		return;
 	for (i = 0; i < u->nentries; i++) {
@@ -134,6 +135,11 @@ void menu_build(struct ui *u)
 		if (!seen)
 			add_item(u, ITEM_SUBMENU, e->submenu[u->depth], (int)i);
 	}
+	if (!u->depth && !u->nentries)
+		add_item(u, ITEM_NOTE,
+			 u->ready ? "No bootable system found yet. Devices may still appear; r rescans."
+				  : "Waiting for the daemon...",
+			 -1);
 	if (!u->depth) {
 		add_item(u, ITEM_HEADING, NULL, -1);
 		add_item(u, ITEM_SHELL, "Shell", -1);
@@ -233,6 +239,10 @@ static void draw_item(struct ui *u, int y, int i)
 		draw_str(u, y, 1, u->cols - 2, KB_ROLE_HEADING, heading_text(u, it, buf, sizeof(buf)));
 		return;
 	}
+	if (it->kind == ITEM_NOTE) {
+		draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, it->text);
+		return;
+	}
 	if (it->kind == ITEM_ENTRY && !e->available && !sel)
 		r = KB_ROLE_DISABLED;
 	if (sel)
@@ -309,12 +319,6 @@ void menu_draw(struct ui *u)
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " > " : "",
 					      u->path[k]);
 		draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, buf);
-	}
-	if (!u->ready) {
-		draw_str(u, top, 2, u->cols - 3, KB_ROLE_NORMAL, "Waiting for the daemon...");
-	} else if (!u->nentries && !u->depth) {
-		draw_str(u, top, 2, u->cols - 3, KB_ROLE_NORMAL,
-			 "No bootable system found yet. Devices may still appear; r rescans.");
 	}
 	/* Keep the selection on screen, with its heading when there is room. */
 	if (u->sel >= 0) {

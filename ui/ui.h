@@ -80,7 +80,7 @@ enum ui_cd { UI_CD_OFF, UI_CD_RUNNING, UI_CD_STOPPED, UI_CD_FIRED };
 
 /* One line of the menu screen at the current submenu level. */
 struct ui_item {
-	enum { ITEM_HEADING, ITEM_ENTRY, ITEM_SUBMENU, ITEM_SHELL } kind;
+	enum { ITEM_HEADING, ITEM_NOTE, ITEM_ENTRY, ITEM_SUBMENU, ITEM_SHELL } kind;
 	const char *text;  /* title, submenu name or heading */
 	int entry;         /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
 };
