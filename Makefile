@@ -23,6 +23,11 @@ CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
 CORE_HDR := $(sort $(wildcard core/*.h core/*/*.h))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 UI_SRC := $(sort $(wildcard ui/*.c))
+# The boot image, the demo disk and the broken test disks (tools/mk*)
+IMAGE := $(B)/vmlinuz $(B)/kboot.cpio.zst
+SKEL := $(shell find rootfs-skel -type f) $(wildcard themes/*.theme)
+TARGET_IMG := $(B)/target/target.img $(B)/target/extra.img
+TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img)
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 
@@ -64,7 +69,7 @@ $(B)/asan/tests/%: tests/unit/%.c $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(ASAN_TU_OBJ)
 	$(CC) $(KB_CFLAGS) -O1 -g $(SAN) -Iui -o $@ $(filter %.c %.o,$^) $(LDLIBS) $(UI_LIBS) -lcmocka
 
 deps:
-	@tools/install-deps build
+	@tools/install-deps build image
 
 unit: $(UNIT_BIN) $(B)/kboot
 	@tools/run-tests $(UNIT_BIN)
@@ -85,7 +90,7 @@ format:
 	clang-format -i $(CORE_SRC) $(CORE_HDR) cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
 
 check: deps
-	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test ui-test
+	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test ui-test e2e-test
 
 # The kboot binary's command line.
 cli: $(B)/kboot
@@ -103,6 +108,11 @@ daemon-test: $(B)/kboot $(B)/asan/kboot
 ui-test: $(B)/kboot $(B)/asan/kboot
 	@python3 tests/ui/test_ui.py
 	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/ui/test_ui.py
+
+# QEMU boots the real image into real kernels (tests/e2e, docs/image.md).
+.PHONY: e2e-test
+e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS)
+	@python3 tests/e2e/test_boot.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
@@ -153,10 +163,6 @@ bench: $(B)/bench $(B)/kboot
 	@tools/bench-ui
 
 # ---- the boot image, the demo disk, QEMU (docs/image.md, docs/demo-disk.md) ----
-IMAGE := $(B)/vmlinuz $(B)/kboot.cpio.zst
-SKEL := $(shell find rootfs-skel -type f) $(wildcard themes/*.theme)
-TARGET_IMG := $(B)/target/target.img $(B)/target/extra.img
-TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img)
 .PHONY: image demo-disk test-disks qemu image-deps
 
 image-deps:

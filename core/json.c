@@ -214,7 +214,10 @@ static void text_entry(FILE *f, struct arena *a, const struct kb_entry *e)
 		fprintf(f, "%s > ", strv_get(&e->submenu, i));
 	fprintf(f, "%s%s\n", e->title ? e->title : "(untitled)",
 		e->available ? "" : "  [cannot boot]");
-	fprintf(f, "      id %s, from %s (%s)\n", e->id, kb_file_str(a, &e->config), e->source);
+	if (e->config.fs)
+		fprintf(f, "      id %s, from %s (%s)\n", e->id, kb_file_str(a, &e->config), e->source);
+	else
+		fprintf(f, "      id %s, found by the fallback scan\n", e->id);
 	if (e->reason)
 		fprintf(f, "      why: %s\n", e->reason);
 	if (e->kernel.fs)
@@ -244,8 +247,11 @@ void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m)
 	for (i = 0; i < m->entries.n; i++) {
 		const struct kb_entry *e = m->entries.v[i];
 
-		if (i == 0 || e->config.fs != group) {
-			const struct kb_fs *fs = group = e->config.fs;
+		/* Entries of the fallback scan have no config: their kernel's filesystem. */
+		const struct kb_fs *efs = e->config.fs ? e->config.fs : e->kernel.fs;
+
+		if (i == 0 || efs != group) {
+			const struct kb_fs *fs = group = efs;
 
 			fprintf(f, "\n%s", fs ? fs->name : "?");
 			if (fs && fs->fstype)

@@ -181,8 +181,10 @@ static void text_entry(FILE *f, const struct kb_json *e)
 	fprintf(f, "  %c ", get_bool(e, "default") ? '*' : ' ');
 	text_strings(f, sub, 0, "", " > ");
 	fprintf(f, "%s%s\n", title ? title : "(untitled)", available ? "" : "  [cannot boot]");
-	fprintf(f, "      id %s, from %s (%s)\n", id ? id : "?", config ? config : "(null)",
-		source ? source : "?");
+	if (config)
+		fprintf(f, "      id %s, from %s (%s)\n", id ? id : "?", config, source ? source : "?");
+	else
+		fprintf(f, "      id %s, found by the fallback scan\n", id ? id : "?");
 	/* json.c puts the reason an entry cannot boot first among its warnings. */
 	if (!available && warn->n && warn->item[0]->type == KB_JSTR) {
 		fprintf(f, "      why: %s\n", warn->item[0]->str);
@@ -248,7 +250,9 @@ void kb_jmenu_write_text(FILE *f, const struct kb_json *menu, const struct kb_js
 			(int)timeout->num);
 	for (i = 0; i < entries->n; i++) {
 		const struct kb_json *e = entries->item[i];
-		const char *config = kb_json_get_str(e, "config");
+		/* Fallback entries have no config: their kernel's filesystem. */
+		const char *config = kb_json_get_str(e, "config") ? kb_json_get_str(e, "config")
+								  : kb_json_get_str(e, "kernel");
 		const char *colon = config ? strchr(config, ':') : NULL;
 		size_t len = colon ? (size_t)(colon - config) : 0;
 

@@ -53,6 +53,22 @@ void kb_entry_unavailable(struct kb_pctx *p, struct kb_entry *e, const char *fmt
 	va_end(ap);
 }
 
+/*
+ * A warning is one line of text: control characters (a newline quoted
+ * from a config, binary garbage) become spaces, so "file:line: message"
+ * stays one line wherever it is shown.  (Invalid UTF-8 is the JSON
+ * writer's business: it becomes U+FFFD there.)
+ */
+static char *one_line(char *s)
+{
+	char *c;
+
+	for (c = s; c && *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = ' ';
+	return s;
+}
+
 void kb_entry_warn(struct kb_pctx *p, struct kb_entry *e, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,7 +78,7 @@ void kb_entry_warn(struct kb_pctx *p, struct kb_entry *e, const char *fmt, ...)
 	msg = arena_vprintf(p->arena, fmt, ap);
 	va_end(ap);
 	if (msg)
-		ptrv_push(p->arena, &e->warnings, msg);
+		ptrv_push(p->arena, &e->warnings, one_line(msg));
 }
 
 static void warn_va(struct kb_pctx *p, const struct kb_fs *fs, const char *path, int line,
@@ -81,7 +97,7 @@ static void warn_va(struct kb_pctx *p, const struct kb_fs *fs, const char *path,
 	else
 		full = arena_printf(p->arena, "%s:%s: %s", fs->name, path, msg);
 	if (full)
-		ptrv_push(p->arena, &m->warnings, full);
+		ptrv_push(p->arena, &m->warnings, one_line(full));
 }
 
 void kb_warn(struct kb_pctx *p, int line, const char *fmt, ...)

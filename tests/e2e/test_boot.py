@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""End to end: the real kboot image boots in QEMU, finds the demo disk's
+systems and kexecs a real kernel.
+
+Each test runs tools/qemu (the image in build/, the serial console in a
+tmux pane, no network) and reads the console.  The kernels kboot jumps
+into boot a tiny "target" initramfs (tools/mktarget) that prints
+
+    KBOOT-TARGET: initrds=<the initrds it received> cmdline=<its /proc/cmdline>
+
+and powers off, which ends QEMU.  Needs build/vmlinuz, build/kboot.cpio.zst,
+build/demo.img and build/test-disks/ (`make check` builds them).  Python 3,
+tmux and qemu-system-x86 only.  KBOOT_E2E_WAIT scales the timeouts (TCG is
+slow; a whole boot, kexec included, takes 15-25 s here).
+"""
+import hashlib
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+B = os.path.join(ROOT, "build")
+DEMO = os.path.join(B, "demo.img")
+DISKS = os.path.join(B, "test-disks")
+WAIT = float(os.environ.get("KBOOT_E2E_WAIT", "120"))
+MARK = r"KBOOT-TARGET: initrds=(.*?) cmdline=(.*)"
+
+
+class Vm:
+    """One QEMU, its serial console in a private tmux server."""
+
+    count = 0
+
+    def __init__(self, disks, append="", writable=False, width=100, height=30):
+        Vm.count += 1
+        self.sock = "kboot-e2e-%d-%d" % (os.getpid(), Vm.count)
+        self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
+        self.log.close()
+        args = [os.path.join(ROOT, "tools", "qemu")]
+        if writable:
+            args.append("--writable")
+        if append:
+            args += ["--append", append]
+        args += disks
+        cmd = "env TERM=xterm-256color %s; echo QEMU-EXIT=$?; sleep 600" % " ".join(
+            shlex.quote(a) for a in args)
+        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "q", "-x", str(width),
+                  "-y", str(height), cmd)
+        self.tmux("pipe-pane", "-t", "q", "cat >> " + shlex.quote(self.log.name))
+
+    def tmux(self, *args):
+        return subprocess.run(["tmux", "-L", self.sock] + list(args), check=True,
+                              capture_output=True, text=True).stdout
+
+    def close(self):
+        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
+        os.unlink(self.log.name)
+
+    def screen(self):
+        return self.tmux("capture-pane", "-p", "-J", "-t", "q")
+
+    def output(self):
+        """Everything the console printed so far (raw, escapes included)."""
+        with open(self.log.name, "rb") as f:
+            return f.read().decode("utf-8", "replace").replace("\r", "")
+
+    def keys(self, *keys):
+        for k in keys:
+            self.tmux("send-keys", "-t", "q", k)
+            time.sleep(0.1)
+
+    def type(self, text):
+        self.tmux("send-keys", "-t", "q", "-l", text)
+        time.sleep(0.1)
+
+    def wait_screen(self, pattern, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        while True:
+            s = self.screen()
+            if re.search(pattern, s, re.M):
+                return s
+            if time.monotonic() > deadline:
+                raise AssertionError("no /%s/ on the console after %.0f s:\n%s\n--- log:\n%s" % (
+                    pattern, timeout, s, self.output()[-3000:]))
+            time.sleep(0.25)
+
+    def wait_output(self, pattern, timeout=WAIT):
+        deadline = time.monotonic() + timeout
+        while True:
+            m = re.search(pattern, self.output(), re.M)
+            if m:
+                return m
+            if time.monotonic() > deadline:
+                raise AssertionError("no /%s/ in the console output after %.0f s:\n%s" % (
+                    pattern, timeout, self.output()[-3000:]))
+            time.sleep(0.25)
+
+    def target(self):
+        """The target's marker: (initrds, cmdline); and QEMU must have ended."""
+        m = self.wait_output(MARK)
+        self.wait_screen(r"^QEMU-EXIT=0$")
+        return m.group(1).strip(), m.group(2).strip()
+
+
+def sha256(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class BootTest(unittest.TestCase):
+    def vm(self, *args, **kw):
+        v = Vm(*args, **kw)
+        self.addCleanup(v.close)
+        return v
+
+    def test_autoboot_boots_the_default_bls_entry_with_both_initrds(self):
+        v = self.vm([DEMO])
+        v.wait_screen(r"Booting 'Demo BLS \(two initrds\)' in \d+ s")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "extra target")
+        self.assertEqual(cmdline, "console=ttyS0 kboot.demo=bls")
+
+    def boot_by_default(self, title):
+        v = self.vm([DEMO], append='kboot.timeout=1 kboot.default="%s"' % title)
+        return v.target()
+
+    def test_grub_submenu_entry(self):
+        initrds, cmdline = self.boot_by_default("Demo GRUB (submenu entry)")
+        self.assertEqual(initrds, "target")
+        self.assertRegex(cmdline, r"^BOOT_IMAGE=/vmlinuz-\S+ root=UUID=\S+ ro console=ttyS0 "
+                                  r"kboot.demo=grub-submenu$")
+
+    def test_extlinux_entry(self):
+        initrds, cmdline = self.boot_by_default("Demo extlinux")
+        self.assertEqual(initrds, "target")
+        self.assertIn("console=ttyS0 kboot.demo=extlinux", cmdline)
+
+    def test_lilo_entry_through_the_fstab_mounted_boot(self):
+        initrds, cmdline = self.boot_by_default("demo-lilo")
+        self.assertEqual(initrds, "target")
+        self.assertRegex(cmdline, r"^BOOT_IMAGE=demo-lilo .*console=ttyS0 kboot.demo=lilo")
+
+    def test_fallback_scan_entry_chosen_and_edited_in_the_menu(self):
+        v = self.vm([DEMO], append="kboot.timeout=-1")
+        v.wait_screen(r"Linux \S+ \(vda4\)")
+        v.keys("End", "Up")  # the last entry, above the shell
+        v.wait_screen(r"^ vda4:/boot/vmlinuz-")
+        v.keys("e")
+        v.wait_screen(r"^ Cmdline ")
+        v.type(" kboot.demo=scan-edited")
+        v.keys("C-x")
+        initrds, cmdline = v.target()
+        self.assertRegex(cmdline, r"^root=UUID=\S+ ro kboot.demo=scan-edited$")
+        self.assertRegex(initrds, r"target")
+
+    def test_ctrl_c_before_the_menu_gives_an_emergency_shell(self):
+        v = self.vm([DEMO], append="kboot.timeout=-1")
+        v.wait_output(r"Booting from ROM", timeout=WAIT)  # SeaBIOS: the kernel is next
+        deadline = time.monotonic() + WAIT
+        while "emergency shell" not in v.output():
+            self.assertLess(time.monotonic(), deadline, v.output()[-2000:])
+            v.keys("C-c")
+            time.sleep(0.2)
+        self.assertNotIn("kboot 0.1.0", v.screen())  # no menu took the console
+        v.type("echo shell-$((6*7))")
+        v.keys("Enter")
+        v.wait_output(r"shell-42")
+
+    def test_bad_media_leave_a_working_menu_and_no_disk_is_written(self):
+        disks = [DEMO] + [os.path.join(DISKS, n) for n in
+                          ("bad-table.img", "garbage-config.img", "needs-recovery.img")]
+        tmp = tempfile.mkdtemp(prefix="kboot-e2e-disks-")
+        self.addCleanup(shutil.rmtree, tmp)
+        copies = []
+        for d in disks:
+            c = os.path.join(tmp, os.path.basename(d))
+            shutil.copyfile(d, c)
+            copies.append(c)
+        before = [sha256(c) for c in copies]
+        v = self.vm(copies, writable=True, append='kboot.timeout=5 kboot.default=Survivor')
+        s = v.wait_screen(r"Booting 'Survivor' in \d+ s")
+        for title in ("Demo BLS (two initrds)", "Demo GRUB", "Journal survivor", "Survivor"):
+            self.assertIn(title, s)
+        initrds, cmdline = v.target()
+        self.assertIn("target", initrds)
+        after = [sha256(c) for c in copies]
+        self.assertEqual(before, after, "a disk image changed")
+
+
+if __name__ == "__main__":
+    for f in (os.path.join(B, "vmlinuz"), os.path.join(B, "kboot.cpio.zst"), DEMO):
+        if not os.path.exists(f):
+            sys.exit("tests/e2e: %s is missing (make image demo-disk test-disks)" % f)
+    unittest.main(verbosity=2)
