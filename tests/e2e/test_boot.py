@@ -176,6 +176,22 @@ class BootTest(unittest.TestCase):
         v.keys("Enter")
         v.wait_output(r"shell-42")
 
+    def test_a_file_that_is_no_kernel_is_refused_and_the_menu_goes_on(self):
+        v = self.vm([DEMO, os.path.join(DISKS, "garbage-config.img")],
+                    append='kboot.timeout=1 kboot.default="Not a kernel"')
+        s = v.wait_screen(r"cannot boot 'Not a kernel': ")
+        self.assertNotIn("KBOOT-TARGET", v.output())
+        v.keys("End")
+        for _ in range(10):  # up to Survivor, the entry with a real kernel
+            v.keys("Up")
+            time.sleep(0.5)
+            if re.search(r"(?m)^ vdb:/boot/vmlinuz-", v.screen()):
+                break
+        v.wait_screen(r"^ vdb:/boot/vmlinuz-", timeout=5)
+        v.keys("Enter")
+        initrds, cmdline = v.target()
+        self.assertEqual(cmdline, "console=ttyS0 kboot.demo=garbage")
+
     def test_bad_media_leave_a_working_menu_and_no_disk_is_written(self):
         disks = [DEMO] + [os.path.join(DISKS, n) for n in
                           ("bad-table.img", "garbage-config.img", "needs-recovery.img")]
