@@ -138,7 +138,7 @@ int cmd_menu(int argc, char **argv)
 		.quiet = true, /* the UI's log shows the status lines */
 		.stay_after_boot = true,
 	};
-	struct kb_ui_config ucfg = { .can_quit = true, .embedded = true };
+	struct kb_ui_config ucfg = { .can_quit = true };
 	struct kb_daemon *d;
 	struct kb_conn *conn;
 	struct kb_loop *l;

@@ -205,11 +205,9 @@ static void edit_boot(struct ui *u)
 	}
 	sb_adds(&sb, ",\"cmdline\":");
 	kb_sb_json_string(&sb, kb_le_text(&ed->field[FIELD_CMDLINE]));
-	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0) {
-		u->boot_seq = u->seq;
+	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0)
 		ui_say(u, 0, "Booting '%s'%s", title ? title : ed->title,
 		       draw_glyph(u, "\xe2\x80\xa6", "..."));
-	}
 	sb_release(&sb);
 	free(title);
 out:

@@ -411,10 +411,8 @@ static void boot_entry(struct ui *u, const struct ui_entry *e)
 	}
 	sb_adds(&sb, ",\"id\":");
 	kb_sb_json_string(&sb, e->id);
-	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0) {
-		u->boot_seq = u->seq;
+	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0)
 		ui_say(u, 0, "Booting '%s'%s", e->title, draw_glyph(u, "\xe2\x80\xa6", "..."));
-	}
 	sb_release(&sb);
 }
 

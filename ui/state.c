@@ -206,8 +206,6 @@ static void take_reply(struct ui *u, const struct kb_json *m)
 	}
 	if (ok && ok->type == KB_JBOOL && ok->b)
 		return;
-	if (n && n == u->boot_seq)
-		u->boot_seq = 0;
 	/* A failed boot or rescan: the daemon's sentence, on screen. */
 	ui_say(u, 2, "%s", err ? err : "the daemon refused the request");
 }

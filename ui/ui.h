@@ -35,7 +35,6 @@ struct kb_ui_config {
 	const char *cmdline;  /* kernel command line to read kboot.theme= from, or NULL */
 	bool dry_run;         /* say so in the title; a boot prints the plan */
 	bool can_quit;        /* `q` leaves (kboot menu, an SSH session); not on a console */
-	bool embedded;        /* the daemon runs in this process (kboot menu) */
 	const char *socket;   /* to reconnect to when the daemon goes away; NULL: don't */
 };
 
@@ -125,7 +124,6 @@ struct ui {
 	bool cancel_sent;                   /* one cancel per countdown is enough */
 	char *booting;                      /* the plan, once "booting" came (malloc'd) */
 	int seq;                            /* last request number */
-	int boot_seq;                       /* the boot request waiting for its reply */
 
 	/* The menu screen. */
 	char **path;                        /* the submenu titles entered (malloc'd) */
