@@ -192,6 +192,17 @@ class BootTest(unittest.TestCase):
         initrds, cmdline = v.target()
         self.assertEqual(cmdline, "console=ttyS0 kboot.demo=garbage")
 
+    def test_a_dead_daemon_gives_a_message_and_a_shell_not_a_panic(self):
+        v = self.vm([DEMO], append="kboot.timeout=-1")
+        v.wait_screen(r"Demo BLS")
+        v.keys("c")
+        v.wait_output(r"type 'exit' to return to the menu")
+        v.type("kill -9 $(ps | awk '/kboot daemon$/ {print $1}')")
+        v.keys("Enter")
+        v.wait_output(r"kboot: the daemon stopped \(status 137\); a shell follows")
+        v.wait_output(r"a shell follows(.|\n)*Enter 'help' for a list of built-in commands")
+        self.assertNotIn("Kernel panic", v.output())
+
     def test_bad_media_leave_a_working_menu_and_no_disk_is_written(self):
         disks = [DEMO] + [os.path.join(DISKS, n) for n in
                           ("bad-table.img", "garbage-config.img", "needs-recovery.img")]
