@@ -83,6 +83,11 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 					   "%s: not a number of seconds; ignored", word);
 			else if (d->timeout_src != SRC_OPTION)
 				d->timeout = t, d->timeout_src = SRC_KERNEL;
+		} else if (!strcmp(word, "kboot.kexec=tools")) {
+			d->kexec_tools = true;
+		} else if (!strncmp(word, "kboot.kexec=", 12)) {
+			dmn_status(d, KB_STATUS_WARNING, "%s: only kboot.kexec=tools is known; ignored",
+				   word);
 		} else if (!strncmp(word, "kboot.default=", 14) && word[14]) {
 			if (d->default_src != SRC_OPTION) {
 				free(d->default_entry);

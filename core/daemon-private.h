@@ -93,6 +93,7 @@ struct kb_daemon {
 	bool told_missing;	/* "kboot.default=X: no such entry yet" said */
 
 	bool booting;	       /* a boot is under way: nothing more happens */
+	bool kexec_tools;        /* kboot.kexec=tools: always load with kexec-tools */
 	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
 };

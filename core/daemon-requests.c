@@ -188,7 +188,8 @@ static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
 		const char **err)
 {
 	int fds[64], kernel, dtb = -1, ret;
-	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds };
+	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds,
+			      .tools = d->kexec_tools };
 	char msg[512];
 	size_t i;
 

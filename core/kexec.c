@@ -197,8 +197,10 @@ int kb_kexec_load(const struct kb_kexec *k, char *err, size_t errlen)
 	}
 	if (rd == -ENOENT)
 		flags |= KEXEC_FILE_NO_INITRAMFS;
-	if (k->multiboot || k->dtb >= 0) {
-		/* Only kexec-tools knows multiboot, and device trees on x86. */
+	if (k->multiboot || k->dtb >= 0 || k->tools) {
+		/* Only kexec-tools knows multiboot, and device trees on x86; and
+		 * kboot.kexec=tools asks for it (a kernel whose kexec_file_load
+		 * misbehaves). */
 		ret = load_with_tool(k, rd >= 0 ? rd : -1, err, errlen);
 		goto out;
 	}

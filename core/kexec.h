@@ -19,6 +19,7 @@ struct kb_kexec {
 	int dtb;             /* fd of a device tree, or -1 */
 	const char *cmdline; /* the command line, never NULL */
 	bool multiboot;      /* the initrds are multiboot modules (kexec-tools) */
+	bool tools;          /* load with kexec-tools only (kboot.kexec=tools) */
 };
 
 /*

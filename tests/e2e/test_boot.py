@@ -140,6 +140,12 @@ class BootTest(unittest.TestCase):
         self.assertRegex(cmdline, r"^BOOT_IMAGE=/vmlinuz-\S+ root=UUID=\S+ ro console=ttyS0 "
                                   r"kboot.demo=grub-submenu$")
 
+    def test_kexec_tools_loads_when_asked(self):
+        v = self.vm([DEMO], append='kboot.timeout=1 kboot.kexec=tools kboot.default="Demo GRUB"')
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertIn("console=ttyS0 kboot.demo=grub", cmdline)
+
     def test_extlinux_entry(self):
         initrds, cmdline = self.boot_by_default("Demo extlinux")
         self.assertEqual(initrds, "target")
