@@ -83,6 +83,9 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 					   "%s: not a number of seconds; ignored", word);
 			else if (d->timeout_src != SRC_OPTION)
 				d->timeout = t, d->timeout_src = SRC_KERNEL;
+		} else if (!strncmp(word, "kboot.net=", 10)) {
+			free(d->net_spec);
+			d->net_spec = strdup(word + 10);
 		} else if (!strcmp(word, "kboot.kexec=tools")) {
 			d->kexec_tools = true;
 		} else if (!strncmp(word, "kboot.kexec=", 12)) {

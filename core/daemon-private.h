@@ -18,6 +18,7 @@
 
 #include "daemon.h"
 #include "model.h"
+#include "net.h"
 #include "server.h"
 
 #define KB_JUMP_DELAY_MS 300 /* "booting" sent → the jump: the UIs leave curses */
@@ -94,6 +95,13 @@ struct kb_daemon {
 
 	bool booting;	       /* a boot is under way: nothing more happens */
 	bool kexec_tools;        /* kboot.kexec=tools: always load with kexec-tools */
+
+	/* The network (daemon-net.c). */
+	char *net_spec;              /* kboot.net= (malloc'd), or NULL */
+	struct kb_net_config netcfg; /* what net.c was given */
+	struct kb_net *net;          /* NULL with --source directories */
+	char *network_msg;           /* the last "network" message (malloc'd) */
+	size_t network_len;
 	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
 };
@@ -143,6 +151,17 @@ void dmn_countdown_push(struct kb_daemon *d);
 void dmn_countdown_stop(struct kb_daemon *d);
 /* After each rebuild: start, keep or stop the countdown. */
 void dmn_countdown_update(struct kb_daemon *d);
+
+/* ---- The network (daemon-net.c) ---- */
+
+/* Start the network (real devices only) and build the first "network". */
+int dmn_net_start(struct kb_daemon *d);
+void dmn_net_free(struct kb_daemon *d);
+/* The "network" message: every interface and its state.  0 or -ENOMEM. */
+int dmn_network_build(struct kb_daemon *d, struct msg *m);
+/* The "net" request: configure one interface.  0, or -errno with *err. */
+int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
+		const char **err);
 
 /* ---- Requests and booting (daemon-requests.c) ---- */
 

@@ -509,6 +509,11 @@ void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct k
 			dmn_status(d, KB_STATUS_INFO, "countdown cancelled");
 			dmn_countdown_stop(d);
 		}
+	} else if (!strcmp(type, "net")) {
+		if (d->booting)
+			err = "a boot is already under way";
+		else if (dmn_req_net(d, req, a, &err) && !err)
+			err = "cannot configure the network";
 	} else if (!strcmp(type, "complete")) {
 		if (!req_complete(d, c, req, seq, a, &err))
 			return;

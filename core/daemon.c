@@ -411,6 +411,7 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 	}
 	free(m.buf);
 	if (kb_client_send(c, d->settings_msg, d->settings_len) ||
+	    (d->network_msg && kb_client_send(c, d->network_msg, d->network_len)) ||
 	    kb_client_send(c, "{\"type\":\"ready\"}", 16))
 		return;
 	kb_client_ready(c);
@@ -506,6 +507,7 @@ void kb_daemon_free(struct kb_daemon *d)
 		kb_loop_cancel(d->loop, d->quit);
 	if (d->settle)
 		kb_loop_cancel(d->loop, d->settle);
+	dmn_net_free(d);
 	kb_scan_free(d->scan);
 	for (i = 0; i < d->status_n; i++)
 		free(d->status[(d->status_first + i) % KB_STATUS_KEEP].text);
@@ -555,6 +557,11 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 			fprintf(stderr, "kboot daemon: %s: %s\n", cfg->sources[i], strerror(-ret));
 			goto fail;
 		}
+	}
+
+	if (dmn_net_start(d)) {
+		fprintf(stderr, "kboot daemon: out of memory\n");
+		goto fail;
 	}
 
 	/* The first menu before the socket exists: a client never sees less. */

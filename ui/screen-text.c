@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "../core/jsonparse.h"
 #include "ui.h"
 
 struct tline {
@@ -222,6 +223,39 @@ static void info_network(struct page *p)
 		freeifaddrs(ifa);
 }
 
+/* The daemon's view: how each interface is configured, and its lease. */
+static void info_daemon_network(struct ui *u, struct page *p)
+{
+	size_t i, k;
+
+	for (i = 0; u->network && u->network->type == KB_JARR && i < u->network->n; i++) {
+		const struct kb_json *x = u->network->item[i], *dns = kb_json_get(x, "dns");
+		const char *state = kb_json_get_str(x, "state"), *mode = kb_json_get_str(x, "mode");
+		const char *addr = kb_json_get_str(x, "address"), *gw = kb_json_get_str(x, "gateway");
+		const struct kb_json *prefix = kb_json_get(x, "prefix");
+		char line[512];
+		size_t o;
+
+		o = (size_t)snprintf(line, sizeof(line), "  %-10s %s, %s", kb_json_get_str(x, "name"),
+				     mode ? mode : "?", state ? state : "?");
+		if (addr)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, ": %s/%d%s%s", addr,
+					      prefix && prefix->type == KB_JNUM ? (int)prefix->num : 0,
+					      gw ? " via " : "", gw ? gw : "");
+		for (k = 0; dns && dns->type == KB_JARR && k < dns->n && o < sizeof(line); k++)
+			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", k ? " " : ", DNS ",
+					      dns->item[k]->type == KB_JSTR ? dns->item[k]->str : "?");
+		if (kb_json_get_str(x, "reason"))
+			snprintf(line + o, sizeof(line) - o, ": %s", kb_json_get_str(x, "reason"));
+		add(p, state && !strcmp(state, "failed") ? KB_ROLE_WARNING : KB_ROLE_NORMAL, "%s",
+		    line);
+		if (kb_json_get_str(x, "server") || kb_json_get_str(x, "bootfile"))
+			add(p, KB_ROLE_NORMAL, "  %-10s boot server %s, file %s", "",
+			    kb_json_get_str(x, "server") ? kb_json_get_str(x, "server") : "-",
+			    kb_json_get_str(x, "bootfile") ? kb_json_get_str(x, "bootfile") : "-");
+	}
+}
+
 static void build_info(struct ui *u, struct page *p)
 {
 	struct utsname un;
@@ -241,6 +275,11 @@ static void build_info(struct ui *u, struct page *p)
 	info_devices(u, p);
 	add(p, KB_ROLE_NORMAL, "%s", "");
 	info_network(p);
+	if (u->network && u->network->type == KB_JARR && u->network->n) {
+		add(p, KB_ROLE_NORMAL, "%s", "");
+		add(p, KB_ROLE_HEADING, "Network configuration");
+		info_daemon_network(u, p);
+	}
 }
 
 /* ---- Drawing and keys ---- */

@@ -222,6 +222,11 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 	} else if (!strcmp(type, "devices")) {
 		take_devices(u, a, kb_json_get(msg, "devices"));
 		return true;
+	} else if (!strcmp(type, "network")) {
+		arena_free(u->net_arena);
+		u->net_arena = a;
+		u->network = kb_json_get(msg, "interfaces");
+		return true;
 	} else if (!strcmp(type, "status")) {
 		const struct kb_json *t = kb_json_get(msg, "time");
 		const char *level = jstr(msg, "level");
@@ -253,7 +258,8 @@ void ui_state_free(struct ui *u)
 
 	arena_free(u->menu_arena);
 	arena_free(u->dev_arena);
-	u->menu_arena = u->dev_arena = NULL;
+	arena_free(u->net_arena);
+	u->menu_arena = u->dev_arena = u->net_arena = NULL;
 	for (i = 0; i < u->log_n; i++)
 		free(u->log[(u->log_first + i) % UI_LOG_KEEP].text);
 	u->log_n = 0;

@@ -107,7 +107,8 @@ struct ui {
 	int status;                         /* exit status once the loop ends */
 
 	/* The model: replaced whole by each "menu" / "devices" message. */
-	struct arena *menu_arena, *dev_arena;
+	struct arena *menu_arena, *dev_arena, *net_arena;
+	const struct kb_json *network;      /* the last "network" message, or NULL */
 	struct ui_entry *entries;
 	size_t nentries;
 	const char **menu_warnings;

@@ -323,7 +323,7 @@ class DaemonTest(unittest.TestCase):
     def test_initial_state_in_protocol_order(self):
         d = self.start(self.three_sources(), "--timeout", "-1")
         st = d.client().initial()
-        self.assertEqual(st["order"], ["hello", "devices", "menu", "countdown", "settings",
+        self.assertEqual(st["order"], ["hello", "devices", "menu", "countdown", "settings", "network",
                                        "ready"])
         self.assertEqual(st["hello"]["protocol"], 1)
         self.assertEqual(st["hello"]["mode"], "sources")

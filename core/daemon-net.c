@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daemon-net.c - the daemon's network (net.h) and its "network" message.
+ *
+ * With real devices the daemon configures the network as kboot.net= says
+ * (DHCP on every interface by default) and pushes the interfaces' state to
+ * every client whenever it changes; the "net" request reconfigures one
+ * interface (the network wizard).  With --source directories (tests,
+ * `kboot menu`) the host's network is never touched.
+ *
+ * Not here: downloads, PXE configs (they come with the rest of issue 6).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "daemon-private.h"
+#include "devices.h"
+#include "json.h"
+#include "jsonparse.h"
+#include "net.h"
+
+static const char *const mode_names[] = { "none", "dhcp", "static" };
+static const char *const state_names[] = { "down", "configuring", "up", "failed" };
+
+static const char *opt_text(const char *s)
+{
+	return s && *s ? s : NULL;
+}
+
+int dmn_network_build(struct kb_daemon *d, struct msg *m)
+{
+	size_t i, k, n = d->net ? kb_net_count(d->net) : 0;
+
+	if (!dmn_msg_open(m, "network"))
+		return -ENOMEM;
+	fputs(",\"interfaces\":[", m->f);
+	for (i = 0; i < n; i++) {
+		const struct kb_iface *x = kb_net_at(d->net, i);
+
+		fputs(i ? ",{" : "{", m->f);
+		fputs("\"name\":", m->f);
+		kb_json_string(m->f, x->name);
+		dmn_json_key_str(m->f, "mac", opt_text(x->mac));
+		fprintf(m->f, ",\"carrier\":%s", x->carrier ? "true" : "false");
+		dmn_json_key_str(m->f, "mode", mode_names[x->mode]);
+		dmn_json_key_str(m->f, "state", state_names[x->state]);
+		dmn_json_key_str(m->f, "address", opt_text(x->addr));
+		fprintf(m->f, ",\"prefix\":%d", x->prefix);
+		dmn_json_key_str(m->f, "gateway", opt_text(x->gateway));
+		fputs(",\"dns\":[", m->f);
+		for (k = 0; k < KB_NET_DNS && x->dns[k][0]; k++) {
+			if (k)
+				putc(',', m->f);
+			kb_json_string(m->f, x->dns[k]);
+		}
+		putc(']', m->f);
+		dmn_json_key_str(m->f, "domain", opt_text(x->domain));
+		dmn_json_key_str(m->f, "server", opt_text(x->server));
+		dmn_json_key_str(m->f, "tftp", opt_text(x->tftp));
+		dmn_json_key_str(m->f, "bootfile", opt_text(x->bootfile));
+		dmn_json_key_str(m->f, "pxe_config", opt_text(x->pxe_config));
+		dmn_json_key_str(m->f, "pxe_prefix", opt_text(x->pxe_prefix));
+		dmn_json_key_str(m->f, "reason", opt_text(x->reason));
+		putc('}', m->f);
+	}
+	putc(']', m->f);
+	return dmn_msg_close(m);
+}
+
+/* Keep the message new clients get, and push it when it changed. */
+static void net_changed(struct kb_net *n, void *data)
+{
+	struct kb_daemon *d = data;
+	struct msg m;
+
+	if (dmn_network_build(d, &m))
+		return;
+	if (d->network_msg && d->network_len == m.len && !memcmp(d->network_msg, m.buf, m.len)) {
+		free(m.buf);
+		return;
+	}
+	free(d->network_msg);
+	d->network_msg = m.buf;
+	d->network_len = m.len;
+	if (d->srv)
+		kb_server_broadcast(d->srv, m.buf, m.len);
+}
+
+static void net_status(struct kb_net *n, int level, const char *text, void *data)
+{
+	dmn_status(data, level, "%s", text);
+}
+
+int dmn_net_start(struct kb_daemon *d)
+{
+	struct msg m;
+
+	d->netcfg.spec = d->net_spec;
+	d->netcfg.changed = net_changed;
+	d->netcfg.status = net_status;
+	d->netcfg.data = d;
+	if (!d->sources) {
+		d->net = kb_net_new(d->loop, &d->netcfg);
+		if (!d->net)
+			dmn_status(d, KB_STATUS_ERROR, "no network: %s", strerror(errno));
+	}
+	if (dmn_network_build(d, &m))
+		return -ENOMEM;
+	d->network_msg = m.buf;
+	d->network_len = m.len;
+	return 0;
+}
+
+void dmn_net_free(struct kb_daemon *d)
+{
+	kb_net_free(d->net);
+	d->net = NULL;
+	free(d->network_msg);
+	free(d->net_spec);
+}
+
+/* "net": {"iface": "eth0", "mode": "dhcp" | "static" | "none",
+ * "address": "10.0.2.15", "prefix": 24, "gateway": …, "dns": [...]} */
+int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
+		const char **err)
+{
+	const char *iface = kb_json_get_str(req, "iface"), *mode = kb_json_get_str(req, "mode");
+	const struct kb_json *prefix = kb_json_get(req, "prefix"), *dns = kb_json_get(req, "dns");
+	struct kb_net_static st = { 0 };
+	enum kb_net_mode m;
+	char msg[256];
+	size_t i;
+
+	if (!d->net) {
+		*err = "this daemon does not manage the network (--source directories)";
+		return -ENOTSUP;
+	}
+	if (!iface || !mode) {
+		*err = "net needs \"iface\" and \"mode\"";
+		return -EINVAL;
+	}
+	if (!strcmp(mode, "dhcp")) {
+		m = KB_NET_DHCP;
+	} else if (!strcmp(mode, "none")) {
+		m = KB_NET_NONE;
+	} else if (!strcmp(mode, "static")) {
+		char spec[512];
+		size_t o;
+
+		o = (size_t)snprintf(spec, sizeof(spec), "%s/%d",
+				     kb_json_get_str(req, "address") ? kb_json_get_str(req, "address")
+								     : "",
+				     prefix && prefix->type == KB_JNUM ? (int)prefix->num : -1);
+		if (kb_json_get_str(req, "gateway"))
+			o += (size_t)snprintf(spec + o, sizeof(spec) - o, ",gw=%s",
+					      kb_json_get_str(req, "gateway"));
+		for (i = 0; dns && dns->type == KB_JARR && i < dns->n && o < sizeof(spec); i++)
+			if (dns->item[i]->type == KB_JSTR)
+				o += (size_t)snprintf(spec + o, sizeof(spec) - o, ",dns=%s",
+						      dns->item[i]->str);
+		{
+			char name[IF_NAMESIZE];
+
+			if (kb_net_parse_spec(spec, name, &m, &st, msg, sizeof(msg))) {
+				/* "kboot.net=…: " is the parameter's prefix: drop it. */
+				const char *why = strstr(msg, ": ");
+
+				*err = arena_printf(a, "%s", why ? why + 2 : msg);
+				return -EINVAL;
+			}
+		}
+	} else {
+		*err = arena_printf(a, "unknown network mode '%s' (dhcp, static, none)", mode);
+		return -EINVAL;
+	}
+	if (kb_net_configure(d->net, iface, m, &st, msg, sizeof(msg))) {
+		*err = arena_printf(a, "%s", msg);
+		return -EINVAL;
+	}
+	return 0;
+}
