@@ -95,6 +95,7 @@ check: deps
 # The kboot binary's command line.
 cli: $(B)/kboot
 	@tests/cli/test-scan.sh
+	@tests/cli/test-fetch.sh
 
 # `kboot daemon` end to end over --source directories (Python 3, stdlib only).
 .PHONY: daemon-test
@@ -145,12 +146,19 @@ $(B)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(C
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Icore -o $@ $^ $(LDLIBS)
 
+# URLs (core/fetch-url.c): what DHCP, configs and HTTP servers hand the downloader.
+FUZZ_BIN += $(B)/fuzz/fuzz_url
+$(B)/fuzz/fuzz_url: tests/fuzz/fuzz_url.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $^ $(LDLIBS)
+
 fuzz-build:
 	@tools/install-deps fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json
+	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url
 
 # ---- benchmarks (numbers, never pass/fail) ----
 $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
@@ -161,6 +169,7 @@ bench: $(B)/bench $(B)/kboot
 	@$(B)/bench tests/data
 	@tools/bench-daemon
 	@tools/bench-ui
+	@tools/bench-fetch
 
 # ---- the boot image, the demo disk, QEMU (docs/image.md, docs/demo-disk.md) ----
 .PHONY: image demo-disk test-disks qemu image-deps
@@ -200,7 +209,7 @@ clean:
 help:
 	@echo "make            build build/kboot"
 	@echo "make check      every test: lint, unit + golden (cmocka), the same under ASan+UBSan"
-	@echo "make fuzz       libFuzzer per parser and the JSON reader, FUZZ_SECONDS each (default 300)"
+	@echo "make fuzz       libFuzzer per parser, the JSON reader and URLs, FUZZ_SECONDS each (default 300)"
 	@echo "make bench      parse time and peak memory (numbers, not a test)"
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
 	@echo "make image      build/vmlinuz and build/kboot.cpio.zst from Debian packages"

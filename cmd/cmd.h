@@ -11,6 +11,8 @@ int cmd_status(int argc, char **argv);
 int cmd_cancel(int argc, char **argv);
 int cmd_rescan(int argc, char **argv);
 int cmd_daemon(int argc, char **argv);
+/* cmd/fetch.c: one download, as the daemon does them */
+int cmd_fetch(int argc, char **argv);
 /* cmd/ui.c: the ncurses menu */
 int cmd_ui(int argc, char **argv);
 int cmd_menu(int argc, char **argv);

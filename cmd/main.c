@@ -22,6 +22,7 @@ static const struct {
 	{ "ui", cmd_ui, "the menu on this terminal, as a client of the running daemon" },
 	{ "menu", cmd_menu, "try the menu over SOURCEs on this host (--dry-run: no boot)" },
 	{ "daemon", cmd_daemon, "find systems, count down, serve clients (foreground)" },
+	{ "fetch", cmd_fetch, "download a URL (tftp, http, ftp, file) into a FILE" },
 };
 
 static void usage(FILE *f)
