@@ -38,7 +38,7 @@ class Vm:
 
     count = 0
 
-    def __init__(self, disks, append="", writable=False, width=100, height=30):
+    def __init__(self, disks, append="", writable=False, net=False, width=100, height=30):
         Vm.count += 1
         self.sock = "kboot-e2e-%d-%d" % (os.getpid(), Vm.count)
         self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
@@ -46,6 +46,8 @@ class Vm:
         args = [os.path.join(ROOT, "tools", "qemu")]
         if writable:
             args.append("--writable")
+        if net:
+            args.append("--net")
         if append:
             args += ["--append", append]
         args += disks
@@ -208,6 +210,17 @@ class BootTest(unittest.TestCase):
         v.wait_output(r"kboot: the daemon stopped \(status 137\); a shell follows")
         v.wait_output(r"a shell follows(.|\n)*Enter 'help' for a list of built-in commands")
         self.assertNotIn("Kernel panic", v.output())
+
+    def test_dhcp_lease_from_qemus_user_network_in_system_information(self):
+        v = self.vm([DEMO], append="kboot.timeout=-1", net=True)
+        v.wait_screen(r"Demo BLS")
+        v.keys("i")
+        v.wait_screen(r"Network interfaces")
+        v.keys("End")  # the daemon's view is at the bottom of the page
+        # With restrict=on QEMU's DHCP server gives no router and no DNS.
+        s = v.wait_screen(r"eth0 +dhcp, up: 10\.0\.2\.15/24\s*$")
+        self.assertRegex(s, r"(?m)^ +boot server 10\.0\.2\.2, file -")
+        self.assertRegex(s, r"eth0 +up +52:54:00:")
 
     def test_bad_media_leave_a_working_menu_and_no_disk_is_written(self):
         disks = [DEMO] + [os.path.join(DISKS, n) for n in
