@@ -347,8 +347,7 @@ void edit_key(struct ui *u, enum ui_action a, int key)
 		edit_complete(u);
 		break;
 	case ACT_HELP:
-		u->screen = SCR_HELP;
-		u->text_top = 0;
+		text_open(u, a);
 		break;
 	case ACT_LEFT ... ACT_DELETE_WORD:
 		if (kb_le_do(le, le_ops[a]) == -EAGAIN)

@@ -487,9 +487,7 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 	case ACT_HELP:
 	case ACT_LOG:
 	case ACT_INFO:
-		u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
-		u->text_top = 0;
-		u->log_follow = a == ACT_LOG;
+		text_open(u, a);
 		break;
 	case ACT_SHELL:
 		ui_shell(u);

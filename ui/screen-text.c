@@ -318,6 +318,13 @@ void text_draw(struct ui *u)
 	page_free(&p);
 }
 
+void text_open(struct ui *u, enum ui_action a)
+{
+	u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
+	u->text_top = 0;
+	u->log_follow = a == ACT_LOG;
+}
+
 void text_key(struct ui *u, enum ui_action a, int key)
 {
 	int page = text_rows(u) - 1 > 0 ? text_rows(u) - 1 : 1;
@@ -346,9 +353,7 @@ void text_key(struct ui *u, enum ui_action a, int key)
 	case ACT_HELP:
 	case ACT_LOG:
 	case ACT_INFO:
-		u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
-		u->text_top = 0;
-		u->log_follow = a == ACT_LOG;
+		text_open(u, a);
 		break;
 	case ACT_TEXT_CLOSE:
 		u->screen = u->edit.title ? SCR_EDIT : SCR_MENU;

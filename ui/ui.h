@@ -176,6 +176,7 @@ void edit_key(struct ui *u, enum ui_action a, int key);
 void edit_completed(struct ui *u, const struct kb_json *reply);
 
 /* screen-text.c: help, log, system info */
+void text_open(struct ui *u, enum ui_action a); /* ACT_HELP, ACT_LOG or ACT_INFO */
 void text_draw(struct ui *u);
 void text_key(struct ui *u, enum ui_action a, int key);
 

@@ -5,24 +5,8 @@ set -u
 cd "$(dirname "$0")/../.."
 kboot=$PWD/build/kboot
 fails=0
+. tests/cli/lib.sh
 
-check() { # check NAME EXPECTED_STATUS COMMAND... ; stderr/stdout kept in $out
-	name=$1 want=$2
-	shift 2
-	out=$("$@" 2>&1)
-	got=$?
-	if [ "$got" != "$want" ]; then
-		echo "FAIL $name: exit $got, wanted $want"
-		echo "$out" | sed 's/^/    /'
-		fails=$((fails + 1))
-	fi
-}
-contains() { # contains NAME TEXT: the last output holds TEXT
-	case "$out" in
-	*"$2"*) ;;
-	*) echo "FAIL $1: output lacks '$2'"; echo "$out" | sed 's/^/    /'; fails=$((fails + 1)) ;;
-	esac
-}
 
 check no-source 2 "$kboot" scan
 contains no-source "no SOURCE given"
