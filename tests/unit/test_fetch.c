@@ -47,83 +47,9 @@
 #define WRAP_BLKSIZE 16
 #define WRAP	     (65536 * WRAP_BLKSIZE + 100)
 
-/* ---- Servers ---- */
+/* ---- Servers (testutil: tu_server_start) ---- */
 
-struct server {
-	pid_t pid;
-	int in;	  /* its stdin: closing it ends the server too */
-	int port; /* where it listens on 127.0.0.1 */
-};
-
-static struct server http, ftp;
-
-/* The Python with python3-pyftpdlib: Debian's, whatever is first on PATH. */
-static const char *python(void)
-{
-	return access("/usr/bin/python3", X_OK) ? "python3" : "/usr/bin/python3";
-}
-
-/* Start DATA_DIR/script with --dir tu_tmp and more arguments (NULL-ended). */
-static struct server start(const char *script, ...)
-{
-	char path[256], line[64] = "";
-	const char *argv[16];
-	struct server s;
-	int in[2], out[2], argc = 0;
-	size_t got = 0;
-	va_list ap;
-
-	snprintf(path, sizeof(path), DATA_DIR "/%s", script);
-	argv[argc++] = python();
-	argv[argc++] = path;
-	argv[argc++] = "--dir";
-	argv[argc++] = tu_tmp;
-	va_start(ap, script);
-	while ((argv[argc] = va_arg(ap, const char *)) && argc < 14)
-		argc++;
-	va_end(ap);
-	argv[argc] = NULL;
-	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
-	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
-	s.pid = fork();
-	assert_true(s.pid >= 0);
-	if (s.pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		execvp(argv[0], (char **)argv);
-		_exit(127);
-	}
-	close(in[0]);
-	close(out[1]);
-	s.in = in[1];
-	/* "PORT 12345\n" within 10 s, or the server is broken. */
-	while (!memchr(line, '\n', got) && got < sizeof(line) - 1) {
-		struct pollfd p = { .fd = out[0], .events = POLLIN };
-		ssize_t n;
-
-		if (poll(&p, 1, 10000) != 1)
-			fail_msg("%s did not start within 10 s", script);
-		n = read(out[0], line + got, sizeof(line) - 1 - got);
-		if (n <= 0)
-			fail_msg("%s did not start (for ftpd.py: is python3-pyftpdlib installed?)",
-				 script);
-		got += (size_t)n;
-		line[got] = '\0';
-	}
-	close(out[0]);
-	assert_int_equal(sscanf(line, "PORT %d", &s.port), 1);
-	return s;
-}
-
-static void stop(struct server *s)
-{
-	if (s->pid <= 0)
-		return;
-	close(s->in);
-	kill(s->pid, SIGTERM);
-	waitpid(s->pid, NULL, 0);
-	s->pid = 0;
-}
+static struct tu_server http, ftp;
 
 /* A port on 127.0.0.1 where nothing listens (bound, then closed). */
 static int closed_port(int type)
@@ -181,15 +107,15 @@ static int setup(void **state)
 	put_random("small.bin", SMALL);
 	put_random("wrap.bin", WRAP);
 	tu_put("dir/name with space", "spaced\n");
-	http = start("httpd.py", NULL);
-	ftp = start("ftpd.py", NULL);
+	http = tu_server_start(DATA_DIR "/httpd.py", NULL);
+	ftp = tu_server_start(DATA_DIR "/ftpd.py", NULL);
 	return 0;
 }
 
 static int teardown(void **state)
 {
-	stop(&http);
-	stop(&ftp);
+	tu_server_stop(&http);
+	tu_server_stop(&ftp);
 	return tu_remove_tmp(state);
 }
 
@@ -326,13 +252,13 @@ static char *tftp_log_with(const char *needle)
 	return log;
 }
 
-static struct server start_tftp(const char *a1, const char *a2, const char *a3)
+static struct tu_server start_tftp(const char *a1, const char *a2, const char *a3)
 {
 	char log[512];
 
 	snprintf(log, sizeof(log), "%s/tftp.log", tu_tmp);
 	unlink(log);
-	return start("tftpd.py", "--log", log, a1, a2, a3, NULL);
+	return tu_server_start(DATA_DIR "/tftpd.py", "--log", log, a1, a2, a3, NULL);
 }
 
 static int count(const char *haystack, const char *needle)
@@ -983,10 +909,10 @@ static void test_cancel_http(void **state)
 
 static void test_cancel_tftp(void **state)
 {
-	struct server s = start_tftp("--silent", NULL, NULL);
+	struct tu_server s = start_tftp("--silent", NULL, NULL);
 
 	assert_cancels(at("tftp", s.port, "/big.bin"));
-	stop(&s);
+	tu_server_stop(&s);
 }
 
 static void test_cancel_ftp(void **state)
@@ -1037,12 +963,12 @@ static void test_ftp_missing_file(void **state)
 
 static void test_ftp_pasv_when_epsv_is_refused(void **state)
 {
-	struct server s = start("ftpd.py", "--no-epsv", "--no-size", NULL);
+	struct tu_server s = tu_server_start(DATA_DIR "/ftpd.py", "--no-epsv", "--no-size", NULL);
 
 	assert_int_equal(get(at("ftp", s.port, "/big.bin")), 0);
 	assert_got("big.bin");
 	assert_int_equal(prog.total, 0); /* no SIZE */
-	stop(&s);
+	tu_server_stop(&s);
 }
 
 static void test_ftp_connection_refused(void **state)
@@ -1057,14 +983,14 @@ static void test_ftp_connection_refused(void **state)
 
 static void test_tftp_with_options(void **state)
 {
-	struct server s = start_tftp(NULL, NULL, NULL);
+	struct tu_server s = start_tftp(NULL, NULL, NULL);
 	char *log;
 
 	assert_int_equal(get(at("tftp", s.port, "/big.bin")), 0);
 	assert_got("big.bin");
 	assert_int_equal(prog.total, BIG);	    /* tsize */
 	log = tftp_log_with("done big.bin 2143\n"); /* 3 MiB / 1468 + 1 */
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "rrq big.bin blksize=1468 tsize=0\n"));
 	assert_non_null(strstr(log, "done big.bin 2143\n"));
 	free(log);
@@ -1072,34 +998,34 @@ static void test_tftp_with_options(void **state)
 
 static void test_tftp_without_options_uses_512(void **state)
 {
-	struct server s = start_tftp("--no-options", NULL, NULL);
+	struct tu_server s = start_tftp("--no-options", NULL, NULL);
 	char *log;
 
 	assert_int_equal(get(at("tftp", s.port, "/big.bin")), 0);
 	assert_got("big.bin");
 	assert_int_equal(prog.total, 0);
 	log = tftp_log_with("done big.bin 6145\n");
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "done big.bin 6145\n")); /* 3 MiB / 512 + 1 */
 	free(log);
 }
 
 static void test_tftp_refused_options_asks_again_without(void **state)
 {
-	struct server s = start_tftp("--refuse-options", NULL, NULL);
+	struct tu_server s = start_tftp("--refuse-options", NULL, NULL);
 	char *log;
 
 	assert_int_equal(get(at("tftp", s.port, "/small.bin")), 0);
 	assert_got("small.bin");
 	log = tftp_log_with("rrq small.bin blksize=1468 tsize=0\nrrq small.bin \n");
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "rrq small.bin blksize=1468 tsize=0\nrrq small.bin \n"));
 	free(log);
 }
 
 static void test_tftp_lost_data_is_asked_again(void **state)
 {
-	struct server s = start_tftp("--drop", "10", NULL);
+	struct tu_server s = start_tftp("--drop", "10", NULL);
 	int64_t start = now_ms();
 	char *log;
 
@@ -1108,59 +1034,59 @@ static void test_tftp_lost_data_is_asked_again(void **state)
 	/* One block was lost: the client waited 1 s and acknowledged again. */
 	assert_true(now_ms() - start >= 1000);
 	log = tftp_log_with("client asked again for block 9\n");
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "client asked again for block 9\n"));
 	free(log);
 }
 
 static void test_tftp_lost_acks_and_duplicates(void **state)
 {
-	struct server s = start_tftp("--lose-acks", "4", "--dup=3");
+	struct tu_server s = start_tftp("--lose-acks", "4", "--dup=3");
 
 	assert_int_equal(get(at("tftp", s.port, "/small.bin")), 0);
 	assert_got("small.bin");
-	stop(&s);
+	tu_server_stop(&s);
 }
 
 static void test_tftp_block_numbers_roll_over(void **state)
 {
 	struct kb_fetch_opts o = { .tftp_blksize = WRAP_BLKSIZE };
-	struct server s = start_tftp(NULL, NULL, NULL);
+	struct tu_server s = start_tftp(NULL, NULL, NULL);
 	char *log, want[64];
 
 	assert_int_equal(get_opts(at("tftp", s.port, "/wrap.bin"), &o), 0);
 	assert_got("wrap.bin");
 	snprintf(want, sizeof(want), "done wrap.bin %d\n", WRAP / WRAP_BLKSIZE + 1);
 	log = tftp_log_with(want);
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, want));
 	free(log);
 }
 
 static void test_tftp_error_packet(void **state)
 {
-	struct server s = start_tftp("--error", "2:Denied by policy", NULL);
+	struct tu_server s = start_tftp("--error", "2:Denied by policy", NULL);
 	const char *url = at("tftp", s.port, "/big.bin");
 
 	assert_int_equal(get(url), -EACCES);
 	assert_err(url, "access violation: Denied by policy (TFTP error 2)");
-	stop(&s);
+	tu_server_stop(&s);
 }
 
 static void test_tftp_file_not_found(void **state)
 {
-	struct server s = start_tftp(NULL, NULL, NULL);
+	struct tu_server s = start_tftp(NULL, NULL, NULL);
 	const char *url = at("tftp", s.port, "/nope");
 
 	assert_int_equal(get(url), -ENOENT);
 	assert_err(url, "file not found (TFTP error 1)");
-	stop(&s);
+	tu_server_stop(&s);
 }
 
 static void test_tftp_no_answer(void **state)
 {
 	struct kb_fetch_opts o = { .stall_timeout_ms = 2000 };
-	struct server s = start_tftp("--silent", NULL, NULL);
+	struct tu_server s = start_tftp("--silent", NULL, NULL);
 	const char *url = at("tftp", s.port, "/big.bin");
 	int64_t start = now_ms(), took;
 	char *log;
@@ -1169,7 +1095,7 @@ static void test_tftp_no_answer(void **state)
 	took = now_ms() - start;
 	assert_err(url, "no answer for 2 s");
 	assert_true(took >= 2000 && took < 2500);
-	stop(&s);
+	tu_server_stop(&s);
 	/* Sent at 0 s, again at 1 s; the next would have been at 3 s. */
 	log = tftp_log();
 	assert_int_equal(count(log, "rrq big.bin"), 2);
@@ -1178,13 +1104,13 @@ static void test_tftp_no_answer(void **state)
 
 static void test_tftp_wrong_transfer_id_gets_error_5(void **state)
 {
-	struct server s = start_tftp("--stray", "3", NULL);
+	struct tu_server s = start_tftp("--stray", "3", NULL);
 	char *log;
 
 	assert_int_equal(get(at("tftp", s.port, "/small.bin")), 0);
 	assert_got("small.bin");
 	log = tftp_log_with("error-from stray 5\n");
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "error-from stray 5\n"));
 	free(log);
 }
@@ -1205,7 +1131,7 @@ static void test_tftp_connection_refused(void **state)
 static void test_tftp_max_size_from_tsize(void **state)
 {
 	struct kb_fetch_opts o = { .max_size = 1024 * 1024 };
-	struct server s = start_tftp(NULL, NULL, NULL);
+	struct tu_server s = start_tftp(NULL, NULL, NULL);
 	const char *url = at("tftp", s.port, "/big.bin");
 	char *log;
 
@@ -1213,14 +1139,14 @@ static void test_tftp_max_size_from_tsize(void **state)
 	assert_err(url, "larger than the 1 MiB of free memory");
 	assert_int_equal(out_size(), 0);
 	/* Without tsize: stopped at the limit. */
-	stop(&s);
+	tu_server_stop(&s);
 	s = start_tftp("--no-options", NULL, NULL);
 	url = at("tftp", s.port, "/big.bin");
 	assert_int_equal(get_opts(url, &o), -EFBIG);
 	assert_true(out_size() <= 1024 * 1024);
 	/* The server heard why. */
 	log = tftp_log_with("error-from client 3\n");
-	stop(&s);
+	tu_server_stop(&s);
 	assert_non_null(strstr(log, "error-from client 3\n"));
 	free(log);
 }

@@ -10,10 +10,14 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include "loop.h"
 #include "scan.h"
@@ -241,4 +245,72 @@ const struct kb_fs *tu_fs_named(const struct kb_scan *s, const char *name)
 	}
 	fail_msg("no filesystem %s", name);
 	return NULL;
+}
+
+/* ---- Test servers ---- */
+
+/* The Python with python3-pyftpdlib: Debian's, whatever is first on PATH. */
+static const char *python(void)
+{
+	return access("/usr/bin/python3", X_OK) ? "python3" : "/usr/bin/python3";
+}
+
+struct tu_server tu_server_start(const char *script, ...)
+{
+	char line[64] = "";
+	const char *argv[16];
+	struct tu_server s;
+	int in[2], out[2], argc = 0;
+	size_t got = 0;
+	va_list ap;
+
+	argv[argc++] = python();
+	argv[argc++] = script;
+	argv[argc++] = "--dir";
+	argv[argc++] = tu_tmp;
+	va_start(ap, script);
+	while ((argv[argc] = va_arg(ap, const char *)) && argc < 14)
+		argc++;
+	va_end(ap);
+	argv[argc] = NULL;
+	assert_int_equal(pipe2(in, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	s.pid = fork();
+	assert_true(s.pid >= 0);
+	if (s.pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		execvp(argv[0], (char **)argv);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	s.in = in[1];
+	/* "PORT 12345\n" within 10 s, or the server is broken. */
+	while (!memchr(line, '\n', got) && got < sizeof(line) - 1) {
+		struct pollfd p = { .fd = out[0], .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&p, 1, 10000) != 1)
+			fail_msg("%s did not start within 10 s", script);
+		n = read(out[0], line + got, sizeof(line) - 1 - got);
+		if (n <= 0)
+			fail_msg("%s did not start (for ftpd.py: is python3-pyftpdlib installed?)",
+				 script);
+		got += (size_t)n;
+		line[got] = '\0';
+	}
+	close(out[0]);
+	assert_int_equal(sscanf(line, "PORT %d", &s.port), 1);
+	return s;
+}
+
+void tu_server_stop(struct tu_server *s)
+{
+	if (s->pid <= 0)
+		return;
+	close(s->in);
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, NULL, 0);
+	s->pid = 0;
 }

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 struct kb_entry;
 struct kb_fs;
@@ -54,6 +55,23 @@ void tu_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Read all of the file at path into a NUL-terminated buffer the caller
  * frees; its length (without the NUL) in *len unless len is NULL. */
 char *tu_slurp(const char *path, size_t *len);
+
+/* ---- Test servers on 127.0.0.1 ---- */
+
+struct tu_server {
+	pid_t pid; /* the server process */
+	int in;    /* its stdin: closing it ends the server too */
+	int port;  /* where it listens on 127.0.0.1 */
+};
+
+/*
+ * Start the Python script (Debian's python3, with python3-pyftpdlib) with
+ * "--dir tu_tmp" and the further arguments (NULL-ended); it prints "PORT n"
+ * once it listens (the servers in tests/unit/fetch/ do).  Fails the test when it does
+ * not within 10 s.  Stop it with tu_server_stop().
+ */
+struct tu_server tu_server_start(const char *script, ...);
+void tu_server_stop(struct tu_server *s);
 
 /* ---- A partitioned disk image ---- */
 
