@@ -19,7 +19,6 @@ import os
 import re
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -31,16 +30,14 @@ DEMO = os.path.join(B, "demo.img")
 DISKS = os.path.join(B, "test-disks")
 WAIT = float(os.environ.get("KBOOT_E2E_WAIT", "120"))
 MARK = r"KBOOT-TARGET: initrds=(.*?) cmdline=(.*)"
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import tmuxpane  # noqa: E402
 
 
-class Vm:
-    """One QEMU, its serial console in a private tmux server."""
-
-    count = 0
+class Vm(tmuxpane.Pane):
+    """One QEMU, its serial console in a tmux pane, everything it prints in a log."""
 
     def __init__(self, disks, append="", writable=False, net=False, width=100, height=30):
-        Vm.count += 1
-        self.sock = "kboot-e2e-%d-%d" % (os.getpid(), Vm.count)
         self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
         self.log.close()
         args = [os.path.join(ROOT, "tools", "qemu")]
@@ -53,45 +50,23 @@ class Vm:
         args += disks
         cmd = "env TERM=xterm-256color %s; echo QEMU-EXIT=$?; sleep 600" % " ".join(
             shlex.quote(a) for a in args)
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "q", "-x", str(width),
-                  "-y", str(height), cmd)
-        self.tmux("pipe-pane", "-t", "q", "cat >> " + shlex.quote(self.log.name))
-
-    def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.sock] + list(args), check=True,
-                              capture_output=True, text=True).stdout
+        super().__init__("e2e", cmd, width, height, key_delay=0.1, joined=True)
+        self.tmux("pipe-pane", "-t", "p", "cat >> " + shlex.quote(self.log.name))
 
     def close(self):
-        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
+        super().close()
         os.unlink(self.log.name)
-
-    def screen(self):
-        return self.tmux("capture-pane", "-p", "-J", "-t", "q")
 
     def output(self):
         """Everything the console printed so far (raw, escapes included)."""
         with open(self.log.name, "rb") as f:
             return f.read().decode("utf-8", "replace").replace("\r", "")
 
-    def keys(self, *keys):
-        for k in keys:
-            self.tmux("send-keys", "-t", "q", k)
-            time.sleep(0.1)
-
-    def type(self, text):
-        self.tmux("send-keys", "-t", "q", "-l", text)
-        time.sleep(0.1)
+    def context(self):
+        return "\n--- log:\n" + self.output()[-3000:]
 
     def wait_screen(self, pattern, timeout=WAIT):
-        deadline = time.monotonic() + timeout
-        while True:
-            s = self.screen()
-            if re.search(pattern, s, re.M):
-                return s
-            if time.monotonic() > deadline:
-                raise AssertionError("no /%s/ on the console after %.0f s:\n%s\n--- log:\n%s" % (
-                    pattern, timeout, s, self.output()[-3000:]))
-            time.sleep(0.25)
+        return super().wait_screen(pattern, timeout, poll=0.25)
 
     def wait_output(self, pattern, timeout=WAIT):
         deadline = time.monotonic() + timeout

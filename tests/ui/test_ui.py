@@ -30,60 +30,28 @@ WAIT = float(os.environ.get("KBOOT_TEST_WAIT", "10"))
 SOURCES = [os.path.join(DATA, "boot") + ":name=sda1:label=boot:uuid=0bb7-boot",
            os.path.join(DATA, "usb") + ":name=sdb1:label=ALPINE"]
 KEYMAP_C = os.path.join(ROOT, "ui", "keymap.c")
+sys.path.insert(0, os.path.join(ROOT, "tests"))
+import tmuxpane  # noqa: E402
 
 
-class Term:
-    """One tmux server (a private socket) running one command in a pane."""
-
-    count = 0
+class Term(tmuxpane.Pane):
+    """kboot (menu, or ui) in a tmux pane; the pane stays when it exits."""
 
     def __init__(self, args, width=80, height=24, term="xterm-256color", lang="C.UTF-8",
                  env=None, kboot_cmd="menu"):
-        Term.count += 1
-        self.sock = "kboot-ui-test-%d-%d" % (os.getpid(), Term.count)
         envs = {"TERM": term, "LANG": lang, "LC_ALL": lang, "SHELL": "/bin/sh",
                 "KBOOT_THEME_DIR": os.path.join(ROOT, "themes")}
         envs.update(env or {})
         inner = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items())
         cmd = "env %s %s %s %s; echo EXIT=$?; sleep 600" % (
             inner, shlex.quote(KBOOT), kboot_cmd, " ".join(shlex.quote(a) for a in args))
-        self.tmux("-f", "/dev/null", "new-session", "-d", "-s", "t", "-x", str(width),
-                  "-y", str(height), cmd)
-
-    def tmux(self, *args):
-        return subprocess.run(["tmux", "-L", self.sock] + list(args), check=True,
-                              capture_output=True, text=True).stdout
-
-    def close(self):
-        subprocess.run(["tmux", "-L", self.sock, "kill-server"], capture_output=True)
-
-    def screen(self, escapes=False):
-        args = ["capture-pane", "-p", "-t", "t"] + (["-e"] if escapes else [])
-        return self.tmux(*args)
+        super().__init__("ui-test", cmd, width, height)
 
     def lines(self):
         return self.screen().split("\n")
 
-    def keys(self, *keys):
-        for k in keys:
-            self.tmux("send-keys", "-t", "t", k)
-            time.sleep(0.05)
-
-    def type(self, text):
-        self.tmux("send-keys", "-t", "t", "-l", text)
-        time.sleep(0.05)
-
     def wait_for(self, pattern, timeout=WAIT, gone=False):
-        """Wait until the screen matches (or, gone=True, no longer matches) pattern."""
-        deadline = time.monotonic() + timeout
-        while True:
-            s = self.screen()
-            if bool(re.search(pattern, s, re.M)) != gone:
-                return s
-            if time.monotonic() > deadline:
-                raise AssertionError("screen %s /%s/ after %.0f s:\n%s" % (
-                    "still matches" if gone else "never matched", pattern, timeout, s))
-            time.sleep(0.05)
+        return self.wait_screen(pattern, timeout, gone)
 
     def settle(self):
         """The screen once it stopped changing (a redraw takes milliseconds)."""
@@ -96,12 +64,12 @@ class Term:
             last = now
 
     def resize(self, width, height):
-        self.tmux("resize-window", "-t", "t", "-x", str(width), "-y", str(height))
+        self.tmux("resize-window", "-t", "p", "-x", str(width), "-y", str(height))
 
     def plan(self):
         """The screen after kboot exited, wrapped lines joined, and its exit status."""
         self.wait_for(r"^EXIT=\d+")
-        s = self.tmux("capture-pane", "-p", "-J", "-t", "t")
+        s = self.screen(joined=True)
         return s, int(re.search(r"^EXIT=(\d+)", s, re.M).group(1))
 
 
