@@ -86,6 +86,9 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 		} else if (!strncmp(word, "kboot.net=", 10)) {
 			free(d->net_spec);
 			d->net_spec = strdup(word + 10);
+		} else if (!strncmp(word, "kboot.url=", 10) && word[10]) {
+			free(d->url_spec);
+			d->url_spec = strdup(word + 10);
 		} else if (!strcmp(word, "kboot.kexec=tools")) {
 			d->kexec_tools = true;
 		} else if (!strncmp(word, "kboot.kexec=", 12)) {

@@ -8,18 +8,27 @@
  * interface (the network wizard).  With --source directories (tests,
  * `kboot menu`) the host's network is never touched.
  *
- * Not here: downloads, PXE configs (they come with the rest of issue 6).
+ * Network sources (remote.h) start here too: a PXE source for each
+ * interface whose lease asks for one (a boot file or option 209), made
+ * again when the lease changes and removed when the interface goes down;
+ * kboot.url='s config once an interface is up; and the "source" request.
+ *
+ * Not here: fetching (the device list's probe children do it), booting
+ * from the network (daemon-fetch.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "daemon-private.h"
 #include "devices.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "net.h"
+#include "remote.h"
 
 static const char *const mode_names[] = { "none", "dhcp", "static" };
 static const char *const state_names[] = { "down", "configuring", "up", "failed" };
@@ -69,11 +78,189 @@ int dmn_network_build(struct kb_daemon *d, struct msg *m)
 	return dmn_msg_close(m);
 }
 
-/* Keep the message new clients get, and push it when it changed. */
+/* ---- Network sources ---- */
+
+/* The machine's UUID, as pxelinux writes it (lower case), or NULL. */
+static const char *machine_uuid(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/class/dmi/id/product_uuid", "re");
+	size_t i;
+
+	if (!f)
+		return NULL;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	for (i = 0; buf[i]; i++)
+		buf[i] = (char)tolower((unsigned char)buf[i]);
+	return buf[0] ? buf : NULL;
+}
+
+/* Add (or make again) the PXE source of interface x. */
+static int pxe_add(struct kb_daemon *d, const struct kb_iface *x, char *err, size_t errlen)
+{
+	struct arena *a = arena_new();
+	struct kb_remote r;
+	char uuid[64];
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	ret = kb_remote_pxe(a, x, machine_uuid(uuid, sizeof(uuid)), &r, err, errlen);
+	if (!ret)
+		ret = kb_devices_add_remote(d->devs, x->name, &r);
+	if (ret == -EEXIST)
+		snprintf(err, errlen, "%s: a device of that name exists", x->name);
+	arena_free(a);
+	return ret;
+}
+
+static struct pxe_seen *pxe_find(struct kb_daemon *d, const char *iface)
+{
+	size_t i;
+
+	for (i = 0; i < d->npxe; i++)
+		if (!strcmp(d->pxe[i].iface, iface))
+			return &d->pxe[i];
+	return NULL;
+}
+
+/* Every interface's PXE source in line with its lease. */
+static void pxe_update(struct kb_daemon *d)
+{
+	char key[sizeof(d->pxe[0].key)], err[512];
+	struct pxe_seen *seen;
+	size_t i;
+
+	for (i = 0; d->net && i < kb_net_count(d->net); i++) {
+		const struct kb_iface *x = kb_net_at(d->net, i);
+		bool want;
+
+		snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s", x->addr, x->server, x->tftp,
+			 x->bootfile, x->pxe_config, x->pxe_prefix);
+		seen = pxe_find(d, x->name);
+		want = x->state == KB_NET_UP &&
+		       (kb_remote_lease_wants_pxe(x) || (seen && seen->manual));
+		if (seen && (!want || strcmp(seen->key, key))) {
+			kb_devices_remove_remote(d->devs, x->name);
+			*seen = d->pxe[--d->npxe];
+			seen = NULL;
+		}
+		if (!want || seen || d->npxe == sizeof(d->pxe) / sizeof(d->pxe[0]))
+			continue;
+		if (pxe_add(d, x, err, sizeof(err))) {
+			dmn_status(d, KB_STATUS_WARNING, "PXE: %s", err);
+			continue;
+		}
+		seen = &d->pxe[d->npxe++];
+		snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
+		snprintf(seen->key, sizeof(seen->key), "%s", key);
+		seen->manual = false;
+	}
+}
+
+/* Add a config or NFS source for url, named "url1", "url2"... */
+static int url_add(struct kb_daemon *d, const char *url, char *name, size_t namelen, char *err,
+		   size_t errlen)
+{
+	struct arena *a = arena_new();
+	struct kb_remote r;
+	int ret;
+
+	if (!a)
+		return -ENOMEM;
+	ret = kb_remote_from_url(a, url, &r, err, errlen);
+	if (!ret) {
+		snprintf(name, namelen, "%s%u", r.kind == KB_REMOTE_NFS ? "nfs" : "url",
+			 ++d->nsources);
+		ret = kb_devices_add_remote(d->devs, name, &r);
+		if (ret)
+			snprintf(err, errlen, "%s: %s", url, strerror(-ret));
+	}
+	arena_free(a);
+	return ret;
+}
+
+static bool network_up(const struct kb_daemon *d)
+{
+	size_t i;
+
+	for (i = 0; d->net && i < kb_net_count(d->net); i++)
+		if (kb_net_at(d->net, i)->state == KB_NET_UP)
+			return true;
+	return false;
+}
+
+void dmn_url_update(struct kb_daemon *d)
+{
+	char name[32], err[512];
+
+	if (!d->url_spec || d->url_added || !d->devs)
+		return;
+	if (d->net && !network_up(d) && strncasecmp(d->url_spec, "file:", 5))
+		return;
+	d->url_added = true;
+	if (url_add(d, d->url_spec, name, sizeof(name), err, sizeof(err)))
+		dmn_status(d, KB_STATUS_WARNING, "kboot.url=%s", err);
+}
+
+int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
+		   const char **err)
+{
+	const char *url = kb_json_get_str(req, "url"), *pxe = kb_json_get_str(req, "pxe");
+	const struct kb_iface *x;
+	char name[32], msg[512];
+	struct pxe_seen *seen;
+
+	if (url) {
+		if (url_add(d, url, name, sizeof(name), msg, sizeof(msg))) {
+			*err = arena_strdup(a, msg);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (!pxe) {
+		*err = "source needs \"url\" or \"pxe\"";
+		return -EINVAL;
+	}
+	x = d->net ? kb_net_find(d->net, pxe) : NULL;
+	if (!x) {
+		*err = arena_printf(a, "no network interface '%s'", pxe);
+		return -ENOENT;
+	}
+	if (x->state != KB_NET_UP) {
+		*err = arena_printf(a, "%s is not configured yet", pxe);
+		return -EAGAIN;
+	}
+	if (pxe_add(d, x, msg, sizeof(msg))) {
+		*err = arena_strdup(a, msg);
+		return -EINVAL;
+	}
+	/* Asked for by hand: keep it until the lease changes. */
+	seen = pxe_find(d, x->name);
+	if (!seen && d->npxe < sizeof(d->pxe) / sizeof(d->pxe[0])) {
+		seen = &d->pxe[d->npxe++];
+		snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
+	}
+	if (seen) {
+		snprintf(seen->key, sizeof(seen->key), "%s|%s|%s|%s|%s|%s", x->addr, x->server,
+			 x->tftp, x->bootfile, x->pxe_config, x->pxe_prefix);
+		seen->manual = true;
+	}
+	return 0;
+}
+
+/* ---- Interfaces ---- */
+
+/* Keep the message new clients get, push it when it changed, follow the leases. */
 static void net_changed(struct kb_net *n, void *data)
 {
 	struct kb_daemon *d = data;
 	struct msg m;
+
+	pxe_update(d);
+	dmn_url_update(d);
 
 	if (dmn_network_build(d, &m))
 		return;
@@ -119,6 +306,7 @@ void dmn_net_free(struct kb_daemon *d)
 	d->net = NULL;
 	free(d->network_msg);
 	free(d->net_spec);
+	free(d->url_spec);
 }
 
 /* "net": {"iface": "eth0", "mode": "dhcp" | "static" | "none",

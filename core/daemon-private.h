@@ -54,6 +54,11 @@ struct boot_plan {
 	struct kb_file dtb;    /* fs NULL when none */
 	const char *cmdline;   /* never NULL */
 	bool multiboot;        /* the initrds are multiboot modules */
+	/*
+	 * Files that were downloaded: the URL each came from, in the order
+	 * kernel, initrds, dtb (NULL for a file that was not); or NULL.
+	 */
+	const char **urls;
 };
 
 struct kb_daemon {
@@ -102,6 +107,21 @@ struct kb_daemon {
 	struct kb_net *net;          /* NULL with --source directories */
 	char *network_msg;           /* the last "network" message (malloc'd) */
 	size_t network_len;
+	char *url_spec;              /* kboot.url= (malloc'd), or NULL */
+	bool url_added;              /* its source was added */
+	unsigned int nsources;       /* network sources added by URL so far ("url1"...) */
+	struct pxe_seen {            /* the lease each PXE source was made from */
+		char iface[IF_NAMESIZE];
+		char key[KB_NET_ADDR + 3 * KB_NET_TEXT]; /* address, options: a new lease differs */
+		bool manual;                             /* asked for by a "source" request */
+	} pxe[8];
+	size_t npxe;
+
+	/* A boot waiting for its files to download (daemon-fetch.c), or NULL. */
+	struct pending *pending;
+	struct kb_downloads *dls;    /* made at the first download */
+	char *dl_dir;                /* where downloads go (malloc'd) */
+
 	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
 };
@@ -162,6 +182,27 @@ int dmn_network_build(struct kb_daemon *d, struct msg *m);
 /* The "net" request: configure one interface.  0, or -errno with *err. */
 int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 		const char **err);
+
+/*
+ * The "source" request: {"url": "http://…/grub.cfg"} or {"pxe": "eth0"}
+ * adds a network source.  0, or -errno with *err.
+ */
+int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
+		   const char **err);
+/* Add kboot.url='s source once it can be fetched (the network is up). */
+void dmn_url_update(struct kb_daemon *d);
+
+/* ---- Booting from the network (daemon-fetch.c) ---- */
+
+/* Whether a plan has files that must be downloaded first. */
+bool dmn_plan_is_remote(const struct boot_plan *p);
+/* Start downloading a plan's network files; the boot follows.  0 or -errno with *err. */
+int dmn_fetch_plan(struct kb_daemon *d, const struct boot_plan *p, const char **err);
+/* The "abort" request: stop the downloads of the boot waiting for them. */
+int dmn_fetch_abort(struct kb_daemon *d, const char **err);
+/* Send every download's state to a new client. */
+void dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c);
+void dmn_fetch_free(struct kb_daemon *d);
 
 /* ---- Requests and booting (daemon-requests.c) ---- */
 

@@ -28,6 +28,7 @@
 #include "daemon-private.h"
 #include "kexec.h"
 #include "devices.h"
+#include "fetch.h"
 #include "json.h"
 #include "jsonparse.h"
 #include "loop.h"
@@ -53,6 +54,43 @@ static const struct kb_fs *fs_by_name(const struct kb_daemon *d, const char *nam
 }
 
 /*
+ * A URL given as a file: a network filesystem of its own whose url is
+ * "scheme://authority" and the rest its path (not normalised: it is the
+ * server's business).  0, or -errno with *err.
+ */
+static int url_ref(struct arena *a, const char *ref, struct kb_file *out, const char **err)
+{
+	static struct kb_url u; /* large */
+	char msg[512];
+	const char *path;
+	struct kb_fs *fs;
+	int ret = kb_url_parse(ref, &u, msg, sizeof(msg));
+
+	if (!ret && (u.scheme == KB_URL_NFS)) {
+		snprintf(msg, sizeof(msg), "'%s': an nfs:// URL names a filesystem; add it as a "
+			 "source and boot its files", ref);
+		ret = -EINVAL;
+	}
+	if (ret) {
+		*err = arena_strdup(a, msg);
+		return ret;
+	}
+	path = strstr(ref, "://") + 3;
+	path += strcspn(path, "/?#");
+	fs = arena_alloc(a, sizeof(*fs));
+	if (!fs || !(fs->url = arena_strndup(a, ref, (size_t)(path - ref))) ||
+	    !(out->path = arena_strdup(a, *path == '/' ? path : "/"))) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	fs->name = "url";
+	fs->rootfd = -1;
+	fs->disk = -1;
+	out->fs = fs;
+	return 0;
+}
+
+/*
  * Resolve a client's "NAME:/path" against the current filesystems.  The
  * path is normalised so it cannot leave its filesystem.  0, or -errno with
  * a sentence in *err (arena-owned).
@@ -62,6 +100,9 @@ static int resolve_ref(const struct kb_daemon *d, struct arena *a, const char *r
 {
 	const char *colon = ref ? strchr(ref, ':') : NULL;
 	const struct kb_fs *fs;
+
+	if (colon && !strncmp(colon, "://", 3))
+		return url_ref(a, ref, out, err);
 
 	if (!colon || colon == ref || colon[1] != '/') {
 		*err = arena_printf(a, "'%s' is not NAME:/path", ref ? ref : "");
@@ -93,7 +134,7 @@ static const char *host_path(struct arena *a, const struct kb_file *f)
 
 static int check_file(struct arena *a, const struct kb_file *f, const char *what, const char **err)
 {
-	if (f->fs && kb_is_file(f->fs, f->path))
+	if (f->fs && (f->fs->url || kb_is_file(f->fs, f->path)))
 		return 0;
 	*err = arena_printf(a, "%s %s is not there", what, kb_file_str(a, f));
 	return -ENOENT;
@@ -147,20 +188,29 @@ static void plan_line(FILE *f, const char *key, const char *val)
 	putc('\n', f);
 }
 
+/* What people call the plan's i-th file (kernel, initrds, dtb): its URL or NAME:/path. */
+static const char *plan_name(struct arena *a, const struct boot_plan *p, size_t i,
+			     const struct kb_file *f)
+{
+	if (p->urls && p->urls[i])
+		return p->urls[i];
+	return kb_file_str(a, f);
+}
+
 static void plan_write(FILE *f, struct arena *a, const struct boot_plan *p)
 {
-	size_t i;
+	size_t i, n = p->initrds.n;
 
 	plan_line(f, "entry", p->entry ? p->entry : "-");
 	plan_line(f, "title", p->title);
-	plan_line(f, "kernel", kb_file_str(a, &p->kernel));
+	plan_line(f, "kernel", plan_name(a, p, 0, &p->kernel));
 	plan_line(f, "kernel-file", host_path(a, &p->kernel));
-	for (i = 0; i < p->initrds.n; i++) {
-		plan_line(f, "initrd", kb_file_str(a, p->initrds.v[i]));
+	for (i = 0; i < n; i++) {
+		plan_line(f, "initrd", plan_name(a, p, i + 1, p->initrds.v[i]));
 		plan_line(f, "initrd-file", host_path(a, p->initrds.v[i]));
 	}
 	if (p->dtb.fs) {
-		plan_line(f, "dtb", kb_file_str(a, &p->dtb));
+		plan_line(f, "dtb", plan_name(a, p, n + 1, &p->dtb));
 		plan_line(f, "dtb-file", host_path(a, &p->dtb));
 	}
 	plan_line(f, "cmdline", p->cmdline);
@@ -275,6 +325,8 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 		d->decided = true;
 		dmn_countdown_push(d);
 	}
+	if (dmn_plan_is_remote(p))
+		return dmn_fetch_plan(d, p, err);
 	if (d->cfg->plan)
 		plan_write(d->cfg->plan, a, p);
 	/* A real boot is loaded first: a kernel that cannot be loaded is a
@@ -286,19 +338,20 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 	if (dmn_msg_open(&m, "booting")) {
 		dmn_json_key_str(m.f, "entry", p->entry);
 		dmn_json_key_str(m.f, "title", p->title);
-		dmn_json_key_str(m.f, "kernel", kb_file_str(a, &p->kernel));
+		dmn_json_key_str(m.f, "kernel", plan_name(a, p, 0, &p->kernel));
 		fputs(",\"initrd\":[", m.f);
 		for (i = 0; i < p->initrds.n; i++) {
 			if (i)
 				putc(',', m.f);
-			kb_json_string(m.f, kb_file_str(a, p->initrds.v[i]));
+			kb_json_string(m.f, plan_name(a, p, i + 1, p->initrds.v[i]));
 		}
 		putc(']', m.f);
-		dmn_json_key_str(m.f, "dtb", kb_file_str(a, &p->dtb));
+		dmn_json_key_str(m.f, "dtb", p->dtb.fs ? plan_name(a, p, p->initrds.n + 1, &p->dtb)
+						      : NULL);
 		dmn_json_key_str(m.f, "cmdline", p->cmdline);
 		dmn_broadcast(d, &m);
 	}
-	dmn_status(d, KB_STATUS_INFO, "booting '%s': %s", p->title, kb_file_str(a, &p->kernel));
+	dmn_status(d, KB_STATUS_INFO, "booting '%s': %s", p->title, plan_name(a, p, 0, &p->kernel));
 	d->booting = true;
 	if (d->cfg->dry_run && d->cfg->stay_after_boot)
 		return 0; /* kboot menu: its UI ends the loop */
@@ -427,6 +480,10 @@ static int req_boot(struct kb_daemon *d, const struct kb_json *req, struct arena
 		*err = "a boot is already under way";
 		return -EBUSY;
 	}
+	if (d->pending) {
+		*err = "a boot is waiting for its downloads (abort it first)";
+		return -EBUSY;
+	}
 	if (kb_json_get(req, "kernel"))
 		ret = plan_from_files(d, req, a, &p, err);
 	else if ((ret = opt_str(a, req, "id", &id, err)) ||
@@ -514,6 +571,13 @@ void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct k
 			err = "a boot is already under way";
 		else if (dmn_req_net(d, req, a, &err) && !err)
 			err = "cannot configure the network";
+	} else if (!strcmp(type, "source")) {
+		if (d->booting)
+			err = "a boot is already under way";
+		else if (dmn_req_source(d, req, a, &err) && !err)
+			err = "cannot add the source";
+	} else if (!strcmp(type, "abort")) {
+		dmn_fetch_abort(d, &err);
 	} else if (!strcmp(type, "complete")) {
 		if (!req_complete(d, c, req, seq, a, &err))
 			return;

@@ -181,6 +181,7 @@ static int devices_build(struct kb_daemon *d, struct msg *m)
 		kb_json_string(m->f, dev->name);
 		dmn_json_key_str(m->f, "dev", dev->dev);
 		dmn_json_key_str(m->f, "source", dev->source);
+		dmn_json_key_str(m->f, "url", dev->url);
 		dmn_json_key_str(m->f, "fstype", dev->fstype);
 		dmn_json_key_str(m->f, "uuid", dev->uuid);
 		dmn_json_key_str(m->f, "label", dev->label);
@@ -277,6 +278,11 @@ static void rebuild(struct kb_daemon *d)
 			.disk = dev->disk,
 			.part = dev->part,
 			.rootfd = -1,
+			.url = dev->base,
+			.config = dev->config,
+			.parser = dev->parser,
+			.basedir = dev->basedir,
+			.ipappend = { dev->ipappend[0], dev->ipappend[1] },
 		};
 
 		if (dev->state != KB_DEV_READY || !dev->mnt)
@@ -411,8 +417,10 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 	}
 	free(m.buf);
 	if (kb_client_send(c, d->settings_msg, d->settings_len) ||
-	    (d->network_msg && kb_client_send(c, d->network_msg, d->network_len)) ||
-	    kb_client_send(c, "{\"type\":\"ready\"}", 16))
+	    (d->network_msg && kb_client_send(c, d->network_msg, d->network_len)))
+		return;
+	dmn_fetch_send_all(d, c);
+	if (kb_client_send(c, "{\"type\":\"ready\"}", 16))
 		return;
 	kb_client_ready(c);
 }
@@ -507,6 +515,7 @@ void kb_daemon_free(struct kb_daemon *d)
 		kb_loop_cancel(d->loop, d->quit);
 	if (d->settle)
 		kb_loop_cancel(d->loop, d->settle);
+	dmn_fetch_free(d);
 	dmn_net_free(d);
 	kb_scan_free(d->scan);
 	for (i = 0; i < d->status_n; i++)
@@ -563,6 +572,7 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 		fprintf(stderr, "kboot daemon: out of memory\n");
 		goto fail;
 	}
+	dmn_url_update(d);
 
 	/* The first menu before the socket exists: a client never sees less. */
 	if (d->rebuild) {

@@ -25,6 +25,7 @@ struct dev {
 	struct probe *probe;   /* the child probing it, NULL when none */
 	bool queued;           /* PROBING, waiting for a free probe slot */
 	bool mounted;          /* dir holds our mount */
+	struct kb_remote *remote; /* a network source (remote.h), or NULL */
 };
 
 /*
@@ -62,6 +63,8 @@ struct kb_devices {
 	char **disks;                     /* disk names in order first seen (hdN) */
 	size_t ndisks;                    /* entries of disks */
 	unsigned int nprobes;             /* live (not abandoned) probe children */
+	char *remote_root;                /* sources mode: a private directory for
+					   * network sources, made when needed */
 };
 
 /* ---- The list (devices.c) ---- */
@@ -99,7 +102,24 @@ void probe_start_queued(struct kb_devices *d);
 void probe_abandon(struct kb_devices *d, struct dev *dev);
 /* Free a probe record (closing its pipe). */
 void probe_free(struct probe *p);
-/* Undo a mount at dir, if there is one, and remove dir (if empty). */
+/*
+ * Undo a mount at dir, if there is one, and remove dir with what a network
+ * source fetched into it (never crossing into another filesystem).
+ */
 void dev_detach(const char *dir);
+/* The probe record: append "KEY=value\n" (value cut, on one line); look one up. */
+#define RECORD_MAX 3072 /* a probe child's result; below PIPE_BUF (4096) */
+void dev_rec_add(char *rec, size_t *len, const char *key, const char *value);
+const char *dev_rec_get(struct arena *a, const char *rec, const char *key);
+
+/* ---- Network sources (devices-remote.c) ---- */
+
+/* The probe child of a network source: fetch or mount into dir, report on wfd. */
+void __attribute__((noreturn)) remote_child(const struct kb_remote *r, const char *name,
+					    const char *dir, int wfd);
+/* Fetch every network source again (a rescan). */
+void remote_reprobe(struct kb_devices *d);
+/* Apply the record of a network source's probe to dev (state, fstype, config). */
+void remote_result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus);
 
 #endif

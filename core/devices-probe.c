@@ -18,6 +18,7 @@
 #include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +33,6 @@
 #include "loop.h"
 
 #define PROBE_TIMEOUT_MS 30000 /* a probe taking longer is killed */
-#define RECORD_MAX 3072        /* the child's result; below PIPE_BUF (4096) */
 #define VALUE_MAX 255          /* longest value in a record */
 
 /* Every probe child not reaped yet, of every list; found by pid. */
@@ -70,15 +70,33 @@ void probe_free(struct probe *p)
 	free(p);
 }
 
-/* Undo a mount at dir, if there is one, and remove dir (if empty). */
+static dev_t tree_dev;
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (st->st_dev != tree_dev)
+		return 0;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
 void dev_detach(const char *dir)
 {
+	struct stat st;
+
 	umount2(dir, MNT_DETACH);
-	rmdir(dir);
+	if (!rmdir(dir) || errno != ENOTEMPTY || stat(dir, &st))
+		return;
+	/* What a network source fetched: files on kboot's own tmpfs. */
+	tree_dev = st.st_dev;
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }
 
 /* Append "KEY=value\n" to a record, value cut and kept on one line. */
-static void rec_add(char *rec, size_t *len, const char *key, const char *value)
+void dev_rec_add(char *rec, size_t *len, const char *key, const char *value)
 {
 	size_t i;
 	int n;
@@ -128,19 +146,19 @@ static void __attribute__((noreturn)) probe_child(const char *devpath, const cha
 	fd = open(devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		if (errno == ENOMEDIUM) {
-			rec_add(rec, &len, "STATE", "skipped");
-			rec_add(rec, &len, "REASON", "no medium");
+			dev_rec_add(rec, &len, "STATE", "skipped");
+			dev_rec_add(rec, &len, "REASON", "no medium");
 		} else {
 			snprintf(why, sizeof(why), "cannot open %s: %s", devpath, strerror(errno));
-			rec_add(rec, &len, "STATE", "failed");
-			rec_add(rec, &len, "REASON", why);
+			dev_rec_add(rec, &len, "STATE", "failed");
+			dev_rec_add(rec, &len, "REASON", why);
 		}
 		goto out;
 	}
 	pr = blkid_new_probe();
 	if (!pr || blkid_probe_set_device(pr, fd, 0, 0)) {
-		rec_add(rec, &len, "STATE", "failed");
-		rec_add(rec, &len, "REASON", "cannot probe it");
+		dev_rec_add(rec, &len, "STATE", "failed");
+		dev_rec_add(rec, &len, "REASON", "cannot probe it");
 		goto out;
 	}
 	blkid_probe_enable_superblocks(pr, 1);
@@ -152,51 +170,51 @@ static void __attribute__((noreturn)) probe_child(const char *devpath, const cha
 	v = rc == 0 ? blkid_value(pr, "TYPE") : NULL;
 	if (v)
 		snprintf(type, sizeof(type), "%s", v);
-	rec_add(rec, &len, "TYPE", v);
+	dev_rec_add(rec, &len, "TYPE", v);
 	if (v) {
-		rec_add(rec, &len, "UUID", blkid_value(pr, "UUID"));
-		rec_add(rec, &len, "LABEL", blkid_value(pr, "LABEL"));
+		dev_rec_add(rec, &len, "UUID", blkid_value(pr, "UUID"));
+		dev_rec_add(rec, &len, "LABEL", blkid_value(pr, "LABEL"));
 	}
 	if (rc == 0) {
-		rec_add(rec, &len, "PARTUUID", blkid_value(pr, "PART_ENTRY_UUID"));
-		rec_add(rec, &len, "PARTLABEL", blkid_value(pr, "PART_ENTRY_NAME"));
+		dev_rec_add(rec, &len, "PARTUUID", blkid_value(pr, "PART_ENTRY_UUID"));
+		dev_rec_add(rec, &len, "PARTLABEL", blkid_value(pr, "PART_ENTRY_NAME"));
 		/* A partition's table is its disk's; a whole disk may have one too. */
 		v = blkid_value(pr, "PART_ENTRY_SCHEME");
 		if (!v)
 			v = blkid_value(pr, "PTTYPE");
 		if (v)
 			snprintf(pttype, sizeof(pttype), "%s", v);
-		rec_add(rec, &len, "PTTYPE", v);
+		dev_rec_add(rec, &len, "PTTYPE", v);
 	}
 	blkid_free_probe(pr);
 	pr = NULL;
 	close(fd);
 
 	if (rc == -2) {
-		rec_add(rec, &len, "STATE", "skipped");
-		rec_add(rec, &len, "REASON", "several filesystem signatures found; not opened");
+		dev_rec_add(rec, &len, "STATE", "skipped");
+		dev_rec_add(rec, &len, "REASON", "several filesystem signatures found; not opened");
 		goto out;
 	}
 	if (!*type) {
-		rec_add(rec, &len, "STATE", "skipped");
+		dev_rec_add(rec, &len, "STATE", "skipped");
 		if (*pttype)
 			snprintf(why, sizeof(why), "no filesystem found: a %s partition table, "
 				 "but the kernel lists no partitions", pttype);
-		rec_add(rec, &len, "REASON", *pttype ? why : rc < 0 ? "cannot read it"
+		dev_rec_add(rec, &len, "REASON", *pttype ? why : rc < 0 ? "cannot read it"
 							       : "no filesystem found");
 		goto out;
 	}
 	skip = kb_fstype_skip_reason(type);
 	if (skip) {
-		rec_add(rec, &len, "STATE", "skipped");
-		rec_add(rec, &len, "REASON", skip);
+		dev_rec_add(rec, &len, "STATE", "skipped");
+		dev_rec_add(rec, &len, "REASON", skip);
 		goto out;
 	}
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		snprintf(why, sizeof(why), "cannot create the mount point %s: %s", dir,
 			 strerror(errno));
-		rec_add(rec, &len, "STATE", "failed");
-		rec_add(rec, &len, "REASON", why);
+		dev_rec_add(rec, &len, "STATE", "failed");
+		dev_rec_add(rec, &len, "REASON", why);
 		goto out;
 	}
 	ret = kb_mount_ro(devpath, dir, type);
@@ -204,11 +222,11 @@ static void __attribute__((noreturn)) probe_child(const char *devpath, const cha
 		rmdir(dir);
 		snprintf(why, sizeof(why), "cannot mount %s read-only: %s", type,
 			 kb_mount_strerror(ret));
-		rec_add(rec, &len, "STATE", "failed");
-		rec_add(rec, &len, "REASON", why);
+		dev_rec_add(rec, &len, "STATE", "failed");
+		dev_rec_add(rec, &len, "REASON", why);
 		goto out;
 	}
-	rec_add(rec, &len, "STATE", "ready");
+	dev_rec_add(rec, &len, "STATE", "ready");
 out:
 	if (pr)
 		blkid_free_probe(pr);
@@ -219,7 +237,7 @@ out:
 }
 
 /* The record's value for key, copied into a; NULL when absent. */
-static const char *rec_get(struct arena *a, const char *rec, const char *key)
+const char *dev_rec_get(struct arena *a, const char *rec, const char *key)
 {
 	size_t kl = strlen(key);
 	const char *p = rec;
@@ -240,15 +258,15 @@ static void probe_result(struct kb_devices *d, struct dev *dev, const char *rec,
 {
 	struct arena *a = dev->pub.arena;
 	struct kb_device *pub = &dev->pub;
-	const char *state = rec_get(a, rec, "STATE");
+	const char *state = dev_rec_get(a, rec, "STATE");
 
-	pub->fstype = rec_get(a, rec, "TYPE");
-	pub->uuid = rec_get(a, rec, "UUID");
-	pub->label = rec_get(a, rec, "LABEL");
-	pub->partuuid = rec_get(a, rec, "PARTUUID");
-	pub->partlabel = rec_get(a, rec, "PARTLABEL");
-	pub->pttype = rec_get(a, rec, "PTTYPE");
-	pub->reason = rec_get(a, rec, "REASON");
+	pub->fstype = dev_rec_get(a, rec, "TYPE");
+	pub->uuid = dev_rec_get(a, rec, "UUID");
+	pub->label = dev_rec_get(a, rec, "LABEL");
+	pub->partuuid = dev_rec_get(a, rec, "PARTUUID");
+	pub->partlabel = dev_rec_get(a, rec, "PARTLABEL");
+	pub->pttype = dev_rec_get(a, rec, "PTTYPE");
+	pub->reason = dev_rec_get(a, rec, "REASON");
 	if (state && !strcmp(state, "ready")) {
 		pub->state = KB_DEV_READY;
 		pub->mnt = dev->dir;
@@ -316,7 +334,10 @@ static void probe_done(struct kb_loop *l, pid_t pid, int wstatus, void *unused)
 	}
 	d->nprobes--;
 	p->dev->probe = NULL;
-	probe_result(d, p->dev, rec, wstatus);
+	if (p->dev->remote)
+		remote_result(d, p->dev, rec, wstatus);
+	else
+		probe_result(d, p->dev, rec, wstatus);
 	probe_free(p);
 	probe_start_queued(d);
 	dev_changed(d);
@@ -377,6 +398,8 @@ int probe_start(struct kb_devices *d, struct dev *dev)
 		ret = -errno;
 		goto fail;
 	}
+	if (pid == 0 && dev->remote)
+		remote_child(dev->remote, dev->pub.name, dev->dir, fds[1]);
 	if (pid == 0)
 		probe_child(dev->pub.dev, dev->dir, fds[1]);
 	close(fds[1]);

@@ -442,12 +442,15 @@ fail:
 	return NULL;
 }
 
-/* Stop every probe of d and drop every device.  No callbacks. */
-static void drop_all(struct kb_devices *d)
+/* Stop every probe of d and drop every device (network sources too, if asked).  No callbacks. */
+static void drop_all(struct kb_devices *d, bool remote)
 {
-	while (d->n)
-		dev_drop(d, d->v[d->n - 1]);
-	for (size_t i = 0; i < d->ndisks; i++)
+	size_t i;
+
+	for (i = d->n; i-- > 0;)
+		if (remote || !d->v[i]->remote)
+			dev_drop(d, d->v[i]);
+	for (i = 0; i < d->ndisks; i++)
 		free(d->disks[i]);
 	free(d->disks);
 	d->disks = NULL;
@@ -462,7 +465,7 @@ void kb_devices_free(struct kb_devices *d)
 		return;
 	if (d->start)
 		kb_loop_cancel(d->l, d->start);
-	drop_all(d);
+	drop_all(d, true);
 	/*
 	 * Abandoned probes of this list: killed already; the loop may never
 	 * reap them now, so clean up here and forget them (a reap later finds
@@ -493,6 +496,9 @@ void kb_devices_free(struct kb_devices *d)
 	if (d->uevent_path)
 		unlink(d->uevent_path);
 	free(d->uevent_path);
+	if (d->remote_root)
+		dev_detach(d->remote_root);
+	free(d->remote_root);
 	free(d->mount_root);
 	free(d->v);
 	free(d);
@@ -502,13 +508,14 @@ void kb_devices_rescan(struct kb_devices *d)
 {
 	if (!d->cfg.real) {
 		/* Sources are directories: nothing to forget, re-read them. */
-		dev_status(d, KB_STATUS_INFO, "rescan: %zu source director%s", d->n,
-			   d->n == 1 ? "y" : "ies");
+		dev_status(d, KB_STATUS_INFO, "rescan: %zu source%s", d->n, d->n == 1 ? "" : "s");
+		remote_reprobe(d);
 		dev_changed(d);
 		return;
 	}
 	dev_status(d, KB_STATUS_INFO, "rescan: forgetting every device and looking again");
-	drop_all(d);
+	drop_all(d, false);
+	remote_reprobe(d);
 	/* A device a client saw must not come back under its old seq. */
 	real_enumerate(d);
 	dev_changed(d);

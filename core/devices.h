@@ -46,6 +46,19 @@ struct kb_device {
 	int disk;              /* index of its disk (GRUB hdN), -1 unknown */
 	int part;              /* partition number, 0 none */
 	const char *mnt;       /* where its files are (mount point or source dir) */
+	/*
+	 * A network source (remote.h): url is what people see (the config or
+	 * nfs:// URL); base, config, parser, basedir and ipappend are what the
+	 * scan's kb_fs needs (model.h), base NULL for NFS, which is read like
+	 * a disk.  All NULL for a block device or a source directory.
+	 */
+	const char *url;
+	const char *base;
+	const char *config;    /* the config the probe found, once READY */
+	const char *parser;
+	const char *basedir;
+	const char *ipappend[2];
+	const char *iface;     /* the interface a PXE source came from */
 	enum kb_dev_state state;
 	const char *reason;    /* SKIPPED/FAILED: a sentence for people */
 	unsigned long seq;     /* order of appearance, for a stable menu order */
@@ -93,6 +106,16 @@ void kb_devices_free(struct kb_devices *d);
 
 /* Add a --source spec as a device (the same syntax as kboot scan). 0 or -errno. */
 int kb_devices_add_source(struct kb_devices *d, const char *spec);
+
+struct kb_remote;
+/*
+ * Add a network source (remote.h) as a device called name, probed like a
+ * disk: a child fetches its config (or mounts the NFS export).  A device
+ * of that name added this way before is replaced.  0 or -errno.
+ */
+int kb_devices_add_remote(struct kb_devices *d, const char *name, const struct kb_remote *r);
+/* Remove a device added by kb_devices_add_remote(); true when there was one. */
+bool kb_devices_remove_remote(struct kb_devices *d, const char *name);
 
 /* Handle one uevent message (the kernel's format: "ACTION@DEVPATH\0KEY=VALUE\0…"). */
 void kb_uevent_handle(struct kb_devices *d, const char *msg, size_t len);

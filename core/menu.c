@@ -15,6 +15,9 @@
 #include <string.h>
 
 #include "parser.h"
+#include "parsers/bls.h"
+#include "parsers/syslinux.h"
+#include "remote.h"
 #include "scan.h"
 
 /* The configs of one filesystem, in reading order. */
@@ -144,6 +147,75 @@ static int run_parser(struct kb_scan *s, struct fs_result *r, const struct kb_pa
 			return ret;
 	}
 	return 0;
+}
+
+/* Append the IPAPPEND strings a pxelinux entry asked for to its command line. */
+static int add_sysappend(struct kb_scan *s, const struct kb_fs *fs, const struct ptrv *sa)
+{
+	size_t i, b;
+
+	for (i = 0; i < sa->n; i++) {
+		const struct kb_syslinux_sysappend *x = sa->v[i];
+		struct kb_entry *e = x->entry;
+
+		for (b = 0; b < 2; b++) {
+			if (!(x->mask & (1ul << b)) || !fs->ipappend[b])
+				continue;
+			e->cmdline = arena_printf(s->arena, "%s%s%s", e->cmdline,
+						  *e->cmdline ? " " : "", fs->ipappend[b]);
+			if (!e->cmdline)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A network source (model.h, remote.h): its one config, with the parser it
+ * names or the one its name and content suggest.  Nothing else is looked
+ * for: there is no directory to list.
+ */
+static int run_remote(struct kb_scan *s, struct fs_result *r, const struct kb_fs *fs)
+{
+	const struct kb_parser *parser;
+	struct kb_syslinux_opts so = { .basedir = fs->basedir };
+	struct ptrv sysappend = { 0 };
+	struct kb_pctx *p;
+	size_t len;
+	char *buf;
+	int ret;
+
+	if (!fs->config)
+		return 0;
+	p = pctx_new(s, NULL, fs, fs->config);
+	if (!p)
+		return -ENOMEM;
+	ret = kb_read(p, fs, fs->config, 0, &buf, &len);
+	if (ret) {
+		kb_warn(p, 0, "cannot read: %s", strerror(-ret));
+		return ret == -ENOMEM ? ret : 0;
+	}
+	parser = kb_parser_by_name(fs->parser ? fs->parser
+					      : kb_remote_guess_parser(fs->config, buf));
+	if (!parser)
+		parser = kb_parser_by_name("kboot");
+	p->parser = parser;
+	if (!strcmp(parser->name, "syslinux")) {
+		so.sysappend = &sysappend;
+		ret = kb_syslinux_parse(p, buf, len, &so);
+		if (!ret)
+			ret = add_sysappend(s, fs, &sysappend);
+	} else if (!strcmp(parser->name, "bls")) {
+		ret = kb_bls_parse_one(p, buf, len);
+	} else {
+		ret = parser->parse(p, buf, len);
+	}
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		kb_warn(p, 0, "not parsed: %s", strerror(-ret));
+	r->nentries += p->entries.n;
+	return ptrv_push(s->arena, &r->configs, p);
 }
 
 static bool same_file(const struct kb_file *a, const struct kb_file *b)
@@ -297,7 +369,8 @@ static bool file_ok(struct kb_scan *s, struct pset *cache, const struct kb_file 
 
 	if (cache->slot[slot])
 		return ((struct filecheck *)cache->slot[slot])->ok;
-	key.ok = kb_is_file(f->fs, f->path);
+	/* A network source's files are only looked at when they are fetched. */
+	key.ok = f->fs->url || kb_is_file(f->fs, f->path);
 	c = arena_memdup(s->arena, &key, sizeof(key));
 	if (c) {
 		cache->slot[slot] = c;
@@ -512,14 +585,21 @@ int kb_scan_run(struct kb_scan *s)
 	res = arena_alloc(s->arena, (nfs ? nfs : 1) * sizeof(*res));
 	if (!res)
 		return -ENOMEM;
-	for (i = 0; i < nfs && !ret; i++)
+	for (i = 0; i < nfs && !ret; i++) {
+		const struct kb_fs *fs = s->fs.v[i];
+
+		if (fs->url) {
+			ret = run_remote(s, &res[i], fs);
+			continue;
+		}
 		for (j = 0; kb_parsers[j] && !ret; j++)
 			if (kb_parsers[j] != fallback)
-				ret = run_parser(s, &res[i], kb_parsers[j], s->fs.v[i]);
+				ret = run_parser(s, &res[i], kb_parsers[j], fs);
+	}
 	for (i = 0; i < nfs && !ret && fallback; i++) {
 		struct kb_pctx *p;
 
-		if (res[i].nentries)
+		if (res[i].nentries || ((const struct kb_fs *)s->fs.v[i])->url)
 			continue;
 		ret = run_parser(s, &res[i], fallback, s->fs.v[i]);
 		if (ret || !res[i].configs.n)

@@ -27,6 +27,17 @@ struct kb_fs {
 	int part;              /* partition number (1-based); 0 whole disk or unknown */
 	const char *root;      /* host directory holding its files */
 	int rootfd;            /* O_PATH directory fd of root; owned by the scan */
+	/*
+	 * A network source (core/remote.h): the files are at url + path
+	 * ("tftp://10.0.2.2/boot" + "/vmlinuz"); root holds the ones fetched so
+	 * far (the config and what it includes).  Kernels and initrds are
+	 * fetched when an entry boots.  NULL for a local filesystem.
+	 */
+	const char *url;
+	const char *config;    /* remote: the one config to read (absolute path) */
+	const char *parser;    /* remote: its parser's name; NULL: chosen by name and content */
+	const char *basedir;   /* remote syslinux: relative paths' directory (pxelinux) */
+	const char *ipappend[2]; /* remote pxelinux: IPAPPEND 1 and 2 strings, or NULL */
 };
 
 /* A file on a filesystem.  fs == NULL means "no file". */

@@ -94,6 +94,12 @@ int kb_scan_add_dir(struct kb_scan *s, const char *dir, const struct kb_fs *iden
 	fs->partuuid = arena_strdup(a, identity->partuuid);
 	fs->partlabel = arena_strdup(a, identity->partlabel);
 	fs->pttype = arena_strdup(a, identity->pttype);
+	fs->url = arena_strdup(a, identity->url);
+	fs->config = arena_strdup(a, identity->config);
+	fs->parser = arena_strdup(a, identity->parser);
+	fs->basedir = arena_strdup(a, identity->basedir);
+	fs->ipappend[0] = arena_strdup(a, identity->ipappend[0]);
+	fs->ipappend[1] = arena_strdup(a, identity->ipappend[1]);
 	if (!fs->name) {
 		/* The directory's base name; "." and "dir/" included. */
 		char *abs = realpath(dir, NULL);

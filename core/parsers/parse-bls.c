@@ -103,6 +103,7 @@
 #include <strings.h>
 
 #include "bls-private.h"
+#include "bls.h"
 #include "version-compare.h"
 
 #define BLS_MAX_FILE  (1024 * 1024)
@@ -476,6 +477,36 @@ static int bls_find(struct kb_pctx *p)
 	for (i = 0; i < 2; i++)
 		if (have[i])
 			read_dir(p, &dirs[i], &names[i]);
+	return 0;
+}
+
+int kb_bls_parse_one(struct kb_pctx *p, char *buf, size_t len)
+{
+	struct bls_dir *d = arena_alloc(p->arena, sizeof(*d));
+	struct bls_entry *be = arena_alloc(p->arena, sizeof(*be));
+	const char *name = strrchr(p->path, '/') + 1;
+	size_t base = strlen(name);
+
+	if (!d || !be)
+		return -ENOMEM;
+	if (base > 5 && !strcmp(name + base - 5, ".conf"))
+		base -= 5;
+	d->dir = kb_path_dir(p->arena, p->path);
+	d->prefix = "";
+	be->file = name;
+	be->path = p->path;
+	be->sort_name = str_lower(p->arena, name, base);
+	be->id = arena_strndup(p->arena, name,
+			       parse_tries(name, base, &be->tries_left, &be->tries_done));
+	if (!d->dir || !be->sort_name || !be->id)
+		return -ENOMEM;
+	bls_parse_entry(p, be, buf, len);
+	if (be->skip)
+		kb_warn(p, be->skip_line, "entry skipped: it %s", be->skip);
+	else
+		bls_add_entry(p, d, be);
+	sb_release(&be->options);
+	sb_release(&be->overlays);
 	return 0;
 }
 

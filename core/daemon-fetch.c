@@ -1,0 +1,430 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * daemon-fetch.c - booting from the network: a plan's files downloaded
+ * to tmpfs first, then the boot as from a disk.
+ *
+ * A boot plan whose kernel, initrds or device tree lie on a network source
+ * (kb_fs.url) or were given as URLs is "pending": each such file is
+ * downloaded (download.h: a child each, progress, cancel, a memory limit)
+ * into the downloads directory, and every change of a download is pushed
+ * to the clients as a "download" message.  When the last one is done the
+ * plan, now of local files, goes to dmn_boot(); when one fails the others
+ * are stopped and the failure is a status line; the menu goes on.  The
+ * "abort" request stops them all.  One pending boot at a time.
+ *
+ * The downloads directory is /run/kboot/downloads with real devices, a
+ * private directory under /tmp with --source directories (removed at the
+ * end).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "daemon-private.h"
+#include "devices.h"
+#include "download.h"
+#include "json.h"
+#include "remote.h"
+
+#define KB_DOWNLOAD_DIR "/run/kboot/downloads"
+#define KEEP 16 /* download states resent to a new client */
+
+struct item {
+	struct kb_file *file; /* in the pending plan; made local once done */
+	const char *url;
+	const char *name;     /* the file in the downloads directory */
+	int id;               /* the download, 0 once finished */
+};
+
+struct pending {
+	struct arena *a;       /* owns everything here */
+	struct boot_plan plan; /* network files replaced as they arrive */
+	struct kb_fs local;    /* the downloads directory as a filesystem */
+	struct item items[66]; /* kernel, initrds (at most 64), dtb */
+	size_t n, left;        /* items, items not done yet */
+	struct ptrv fds;       /* local filesystems' rootfds we dup'd (as intptr_t) */
+};
+
+/* The last state of recent downloads, for clients that connect later. */
+static struct {
+	int id;
+	char *msg;
+	size_t len;
+} kept[KEEP];
+
+bool dmn_plan_is_remote(const struct boot_plan *p)
+{
+	size_t i;
+
+	if (p->kernel.fs && p->kernel.fs->url)
+		return true;
+	for (i = 0; i < p->initrds.n; i++) {
+		const struct kb_file *f = p->initrds.v[i];
+
+		if (f->fs && f->fs->url)
+			return true;
+	}
+	return p->dtb.fs && p->dtb.fs->url;
+}
+
+/* url without "user:password@", for people. */
+static void url_shown(FILE *f, const char *key, const char *url)
+{
+	const char *s = strstr(url, "://"), *at, *end;
+
+	fprintf(f, ",\"%s\":", key);
+	if (!s) {
+		kb_json_string(f, url);
+		return;
+	}
+	end = s + 3 + strcspn(s + 3, "/?#");
+	at = memchr(s + 3, '@', (size_t)(end - s - 3));
+	if (!at) {
+		kb_json_string(f, url);
+		return;
+	}
+	{
+		char buf[4200];
+
+		snprintf(buf, sizeof(buf), "%.*s%s", (int)(s + 3 - url), url, at + 1);
+		kb_json_string(f, buf);
+	}
+}
+
+static const char *const dl_states[] = { "running", "done", "failed", "cancelled" };
+
+static void keep_msg(int id, const struct msg *m)
+{
+	size_t i, slot = 0;
+
+	for (i = 0; i < KEEP; i++) {
+		if (kept[i].id == id) {
+			slot = i;
+			break;
+		}
+		if (kept[i].id < kept[slot].id)
+			slot = i; /* the oldest, or an empty slot */
+	}
+	free(kept[slot].msg);
+	kept[slot].id = id;
+	kept[slot].msg = malloc(m->len);
+	kept[slot].len = kept[slot].msg ? m->len : 0;
+	if (kept[slot].msg)
+		memcpy(kept[slot].msg, m->buf, m->len);
+}
+
+void dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c)
+{
+	size_t i;
+
+	for (i = 0; i < KEEP; i++)
+		if (kept[i].msg && kb_client_send(c, kept[i].msg, kept[i].len))
+			return;
+}
+
+static void download_push(struct kb_daemon *d, const struct kb_download *dl)
+{
+	const char *name = strrchr(dl->path, '/');
+	struct msg m;
+
+	if (!dmn_msg_open(&m, "download"))
+		return;
+	fprintf(m.f, ",\"id\":%d", dl->id);
+	dmn_json_key_str(m.f, "name", name ? name + 1 : dl->path);
+	url_shown(m.f, "url", dl->url);
+	dmn_json_key_str(m.f, "state", dl_states[dl->state]);
+	fprintf(m.f, ",\"bytes\":%llu", (unsigned long long)dl->bytes);
+	if (dl->total)
+		fprintf(m.f, ",\"total\":%llu", (unsigned long long)dl->total);
+	else
+		fputs(",\"total\":null", m.f);
+	fprintf(m.f, ",\"rate\":%llu", (unsigned long long)dl->rate);
+	dmn_json_key_str(m.f, "error", dl->error);
+	if (dmn_msg_close(&m))
+		return;
+	keep_msg(dl->id, &m);
+	if (d->srv)
+		kb_server_broadcast(d->srv, m.buf, m.len);
+	free(m.buf);
+}
+
+static void pending_free(struct kb_daemon *d)
+{
+	struct pending *p = d->pending;
+
+	if (!p)
+		return;
+	d->pending = NULL;
+	if (p->local.rootfd >= 0)
+		close(p->local.rootfd);
+	for (size_t i = 0; i < p->fds.n; i++)
+		close((int)(intptr_t)p->fds.v[i]);
+	arena_free(p->a);
+	free(p);
+}
+
+/* Stop every download of the pending boot that still runs, and forget it. */
+static void pending_stop(struct kb_daemon *d)
+{
+	size_t i;
+
+	for (i = 0; d->pending && i < d->pending->n; i++)
+		if (d->pending->items[i].id)
+			kb_download_cancel(d->dls, d->pending->items[i].id);
+	pending_free(d);
+}
+
+/* Every file arrived: boot the plan of local files. */
+static void pending_boot(struct kb_daemon *d)
+{
+	struct pending *p = d->pending;
+	struct arena *a = arena_new();
+	const char *err = NULL;
+
+	/* A failure to load is a status line of dmn_boot's. */
+	if (!a)
+		dmn_status(d, KB_STATUS_ERROR, "cannot boot '%s': out of memory", p->plan.title);
+	else
+		dmn_boot(d, a, &p->plan, &err);
+	arena_free(a);
+	pending_free(d);
+}
+
+static void on_download(struct kb_downloads *dls, const struct kb_download *dl, void *data)
+{
+	struct kb_daemon *d = data;
+	struct pending *p = d->pending;
+	struct item *it = NULL;
+	size_t i;
+
+	download_push(d, dl);
+	for (i = 0; p && i < p->n; i++)
+		if (p->items[i].id == dl->id)
+			it = &p->items[i];
+	if (!it || dl->state == KB_DL_RUNNING)
+		return;
+	it->id = 0;
+	if (dl->state == KB_DL_FAILED) {
+		dmn_status(d, KB_STATUS_ERROR, "cannot boot '%s': %s", p->plan.title,
+			   dl->error ? dl->error : "a download failed");
+		pending_stop(d);
+		return;
+	}
+	if (dl->state == KB_DL_CANCELLED) {
+		pending_stop(d);
+		return;
+	}
+	it->file->fs = &p->local;
+	it->file->path = arena_printf(p->a, "/%s", it->name);
+	if (!it->file->path) {
+		dmn_status(d, KB_STATUS_ERROR, "cannot boot '%s': out of memory", p->plan.title);
+		pending_stop(d);
+		return;
+	}
+	if (--p->left == 0)
+		pending_boot(d);
+}
+
+/* The downloads and their directory, made at the first boot that needs them. */
+static int downloads_init(struct kb_daemon *d)
+{
+	char tmpl[] = "/tmp/kboot-dl-XXXXXX";
+
+	if (d->dls)
+		return 0;
+	if (d->sources) {
+		if (!mkdtemp(tmpl))
+			return -errno;
+		d->dl_dir = strdup(tmpl);
+	} else {
+		d->dl_dir = strdup(KB_DOWNLOAD_DIR);
+	}
+	if (!d->dl_dir)
+		return -ENOMEM;
+	d->dls = kb_downloads_new(d->loop, d->dl_dir, on_download, d);
+	return d->dls ? 0 : -errno;
+}
+
+/*
+ * A local file of the plan keeps working while the menu is read again
+ * (which frees the filesystems it was read from): its filesystem is
+ * copied, with a descriptor of our own.
+ */
+static int keep_local(struct pending *p, struct kb_file *f, const char **err)
+{
+	struct kb_fs *fs = arena_alloc(p->a, sizeof(*fs));
+
+	if (!fs || ptrv_push(p->a, &p->fds, (void *)(intptr_t)-1)) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	*fs = *f->fs;
+	fs->name = arena_strdup(p->a, f->fs->name);
+	fs->root = arena_strdup(p->a, f->fs->root);
+	fs->rootfd = fcntl(f->fs->rootfd, F_DUPFD_CLOEXEC, 0);
+	f->path = arena_strdup(p->a, f->path);
+	if (fs->rootfd < 0 || !fs->name || !fs->root || !f->path) {
+		p->fds.n--;
+		if (fs->rootfd >= 0)
+			close(fs->rootfd);
+		*err = "cannot keep a file of the plan open";
+		return -ENOMEM;
+	}
+	p->fds.v[p->fds.n - 1] = (void *)(intptr_t)fs->rootfd;
+	f->fs = fs;
+	return 0;
+}
+
+/* Queue f for download if it is a network file.  0, or -errno with *err. */
+static int add_item(struct kb_daemon *d, struct pending *p, struct kb_file *f, size_t index,
+		    const char *name, const char **err)
+{
+	struct item *it = &p->items[p->n];
+	char url[4096], msg[512];
+	int id;
+
+	if (!f->fs)
+		return 0;
+	if (!f->fs->url)
+		return keep_local(p, f, err);
+	if (kb_remote_url(f->fs->url, f->path, url, sizeof(url))) {
+		*err = "a URL is too long";
+		return -ENAMETOOLONG;
+	}
+	it->file = f;
+	it->name = name;
+	it->url = arena_strdup(p->a, url);
+	p->plan.urls[index] = it->url;
+	if (!it->url) {
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	id = kb_download_start(d->dls, url, name, 0, 0, msg, sizeof(msg));
+	if (id < 0) {
+		*err = arena_strdup(p->a, msg);
+		return id;
+	}
+	it->id = id;
+	p->n++;
+	p->left++;
+	return 0;
+}
+
+/* A copy of f in p's arena (the plan outlives the request). */
+static struct kb_file *copy_file(struct pending *p, const struct kb_file *f)
+{
+	struct kb_file *c = arena_alloc(p->a, sizeof(*c));
+
+	if (c)
+		*c = *f;
+	return c;
+}
+
+int dmn_fetch_plan(struct kb_daemon *d, const struct boot_plan *plan, const char **err)
+{
+	struct pending *p;
+	struct kb_file *f;
+	size_t i;
+	int ret;
+
+	if (d->pending) {
+		*err = "a boot is already waiting for its downloads";
+		return -EBUSY;
+	}
+	ret = downloads_init(d);
+	if (ret) {
+		*err = "cannot make the downloads directory";
+		return ret;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p || !(p->a = arena_new())) {
+		free(p);
+		*err = "out of memory";
+		return -ENOMEM;
+	}
+	d->pending = p;
+	p->plan = *plan;
+	p->plan.entry = arena_strdup(p->a, plan->entry);
+	p->plan.title = arena_strdup(p->a, plan->title);
+	p->plan.cmdline = arena_strdup(p->a, plan->cmdline);
+	p->plan.initrds = (struct ptrv){ 0 };
+	p->local = (struct kb_fs){ .name = "download", .root = d->dl_dir, .disk = -1 };
+	p->local.rootfd = open(d->dl_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (p->local.rootfd < 0 || !p->plan.title || !p->plan.cmdline) {
+		*err = "cannot prepare the downloads";
+		ret = -ENOMEM;
+		goto fail;
+	}
+	p->plan.urls = arena_alloc(p->a, (plan->initrds.n + 2) * sizeof(*p->plan.urls));
+	ret = p->plan.urls ? add_item(d, p, &p->plan.kernel, 0, "kernel", err) : -ENOMEM;
+	for (i = 0; !ret && i < plan->initrds.n; i++) {
+		f = copy_file(p, plan->initrds.v[i]);
+		if (!f || ptrv_push(p->a, &p->plan.initrds, f)) {
+			*err = "out of memory";
+			ret = -ENOMEM;
+		} else {
+			ret = add_item(d, p, f, i + 1, arena_printf(p->a, "initrd%zu", i + 1), err);
+		}
+	}
+	if (!ret)
+		ret = add_item(d, p, &p->plan.dtb, plan->initrds.n + 1, "dtb", err);
+	if (ret)
+		goto fail;
+	dmn_status(d, KB_STATUS_INFO, "'%s': downloading %zu file%s", p->plan.title, p->n,
+		   p->n == 1 ? "" : "s");
+	return 0;
+fail:
+	/* *err may live in p's arena: keep it until the caller is done. */
+	if (*err) {
+		static char keep[512];
+
+		snprintf(keep, sizeof(keep), "%s", *err);
+		*err = keep;
+	}
+	pending_stop(d);
+	return ret;
+}
+
+int dmn_fetch_abort(struct kb_daemon *d, const char **err)
+{
+	if (!d->pending) {
+		*err = "no boot is downloading";
+		return -ENOENT;
+	}
+	dmn_status(d, KB_STATUS_INFO, "'%s': downloads stopped", d->pending->plan.title);
+	pending_stop(d);
+	return 0;
+}
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void dmn_fetch_free(struct kb_daemon *d)
+{
+	size_t i;
+
+	pending_free(d);
+	kb_downloads_free(d->dls);
+	d->dls = NULL;
+	if (d->sources && d->dl_dir)
+		nftw(d->dl_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	free(d->dl_dir);
+	d->dl_dir = NULL;
+	for (i = 0; i < KEEP; i++) {
+		free(kept[i].msg);
+		kept[i].msg = NULL;
+		kept[i].id = 0;
+	}
+}
