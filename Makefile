@@ -19,6 +19,8 @@ UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -lt
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 # core/ and its subfolders (core/parsers/: one file per config format).
+# Debian's python3 (its python3-pyftpdlib), not another one first on PATH.
+PYTHON := $(firstword $(wildcard /usr/bin/python3) python3)
 CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
 CORE_HDR := $(sort $(wildcard core/*.h core/*/*.h))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
@@ -101,19 +103,21 @@ cli: $(B)/kboot
 .PHONY: daemon-test
 # Run twice: the normal binary, then one built with ASan + UBSan.
 daemon-test: $(B)/kboot $(B)/asan/kboot
-	@python3 tests/daemon/test_daemon.py
-	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/daemon/test_daemon.py
+	@$(PYTHON) tests/daemon/test_daemon.py
+	@$(PYTHON) tests/daemon/test_netsources.py
+	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/daemon/test_daemon.py
+	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/daemon/test_netsources.py
 
 # The menu in real terminals (tmux), plain and under ASan + UBSan.
 .PHONY: ui-test
 ui-test: $(B)/kboot $(B)/asan/kboot
-	@python3 tests/ui/test_ui.py
-	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 python3 tests/ui/test_ui.py
+	@$(PYTHON) tests/ui/test_ui.py
+	@KBOOT=$(B)/asan/kboot ASAN_OPTIONS=detect_leaks=1 $(PYTHON) tests/ui/test_ui.py
 
 # QEMU boots the real image into real kernels (tests/e2e, docs/image.md).
 .PHONY: e2e-test
 e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS)
-	@python3 tests/e2e/test_boot.py
+	@$(PYTHON) tests/e2e/test_boot.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
