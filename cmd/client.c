@@ -39,6 +39,8 @@ struct session {
 	const struct kb_json *countdown; /* the last "countdown" message */
 	const struct kb_json *settings;	 /* the last "settings" message */
 	const struct kb_json *booting;	 /* a "booting" message, if one came */
+	struct ptrv downloads;		 /* the last "download" message of each id */
+	const struct kb_json *download;	 /* the last "download" message read */
 	struct ptrv status;		 /* every "status" message */
 	bool ready;			 /* "ready" was seen */
 };
@@ -149,12 +151,29 @@ static int next_message(struct session *s, const struct kb_json **msg, int timeo
 			return -ENOMEM;
 	} else if (!strcmp(type, "booting")) {
 		s->booting = m;
+	} else if (!strcmp(type, "download")) {
+		const struct kb_json *id = kb_json_get(m, "id");
+		size_t i;
+
+		for (i = 0; i < s->downloads.n; i++) {
+			const struct kb_json *o = kb_json_get(s->downloads.v[i], "id");
+
+			if (o && id && o->num == id->num)
+				break;
+		}
+		if (i < s->downloads.n)
+			s->downloads.v[i] = (void *)m;
+		else if (ptrv_push(s->a, &s->downloads, (void *)m))
+			return -ENOMEM;
+		s->download = m;
 	} else if (!strcmp(type, "ready")) {
 		s->ready = true;
 	}
 	*msg = m;
 	return 0;
 }
+
+static const char *str_or(const struct kb_json *o, const char *key, const char *dflt);
 
 static long long now_ms(void)
 {
@@ -433,10 +452,27 @@ int cmd_boot(int argc, char **argv)
 		session_close(&s);
 		return 1;
 	}
-	/* The daemon announces the boot to everyone; wait for it. */
+	/*
+	 * The daemon announces the boot to everyone; wait for it.  Files on
+	 * the network are downloaded first: every sign of progress gives the
+	 * wait another timeout, and a download that fails ends it.
+	 */
 	deadline = now_ms() + s.timeout_ms;
-	while (!s.booting && next_message(&s, &m, remaining(deadline)) == 0)
-		;
+	while (!s.booting && next_message(&s, &m, remaining(deadline)) == 0) {
+		const char *state;
+
+		if (m != s.download)
+			continue;
+		deadline = now_ms() + s.timeout_ms;
+		state = str_or(m, "state", "");
+		if (!strcmp(state, "failed") || !strcmp(state, "cancelled")) {
+			fprintf(stderr, "kboot boot: %s\n",
+				!strcmp(state, "failed") ? str_or(m, "error", "a download failed")
+							 : "the downloads were stopped");
+			session_close(&s);
+			return 1;
+		}
+	}
 	if (s.booting)
 		print_booting(s.booting);
 	else
@@ -499,6 +535,24 @@ static void print_status(const struct session *s)
 		if (!strcmp(state, "running") && rem && rem->type == KB_JNUM)
 			printf(", boots in %.0f s", rem->num);
 		putchar('\n');
+	}
+
+	if (s->downloads.n)
+		printf("Downloads:\n");
+	for (i = 0; i < s->downloads.n; i++) {
+		const struct kb_json *d = s->downloads.v[i], *b = kb_json_get(d, "bytes"),
+				     *t = kb_json_get(d, "total"), *r = kb_json_get(d, "rate");
+		double bytes = b && b->type == KB_JNUM ? b->num : 0;
+
+		printf("  %-8s %-9s %.0f", str_or(d, "name", "?"), str_or(d, "state", "?"), bytes);
+		if (t && t->type == KB_JNUM && t->num > 0)
+			printf("/%.0f bytes (%.0f%%)", t->num, 100 * bytes / t->num);
+		else
+			printf(" bytes");
+		if (r && r->type == KB_JNUM)
+			printf(", %.1f MiB/s", r->num / (1 << 20));
+		/* an error names its URL */
+		printf(", %s\n", str_or(d, "error", str_or(d, "url", "")));
 	}
 
 	printf("Status:\n");

@@ -150,6 +150,12 @@ class NetSourceTest(unittest.TestCase):
         st = c.wait_for(lambda m: m["type"] == "status" and m["level"] == "error",
                         what="an error")
         self.assertIn(self.http.url + "/boot/nothere: 404", st["text"])
+        # The same through the command line: an exit status and the reason.
+        r = self.daemon.kboot("boot", "--kernel", self.http.url + "/boot/nothere2")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("/boot/nothere2: 404", r.stderr)
+        r = self.daemon.kboot("status")
+        self.assertRegex(r.stdout, r"\n  kernel +failed +0 bytes, 0.0 MiB/s, http://\S+/boot/nothere2: 404")
         disk = [e for e in entries(menu) if e["title"] == "Disk entry"][0]
         r = self.daemon.kboot("boot", disk["id"])
         self.assertEqual(r.returncode, 0, r.stderr)
