@@ -184,8 +184,9 @@ image-deps:
 image: image-deps
 	@$(MAKE) --no-print-directory $(IMAGE)
 
-$(IMAGE) &: $(B)/kboot tools/mkimage tools/debs $(SKEL)
-	tools/mkimage
+# HOSTS=FILE: lines for the image's /etc/hosts (docs/network.md)
+$(IMAGE) &: $(B)/kboot tools/mkimage tools/debs $(SKEL) $(HOSTS)
+	tools/mkimage $(if $(HOSTS),--hosts $(HOSTS))
 
 $(TARGET_IMG) &: tools/mktarget tools/debs
 	tools/mktarget $(B)/target

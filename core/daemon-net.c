@@ -285,6 +285,7 @@ int dmn_net_start(struct kb_daemon *d)
 	struct msg m;
 
 	d->netcfg.spec = d->net_spec;
+	d->netcfg.hosts = "/etc/hosts";
 	d->netcfg.changed = net_changed;
 	d->netcfg.status = net_status;
 	d->netcfg.data = d;

@@ -213,6 +213,34 @@ static void write_resolv(struct kb_net *n)
 		unlink(tmp);
 }
 
+/* /etc/hosts: localhost, then the image builder's lines. */
+static void write_hosts(struct kb_net *n)
+{
+	const char *path = n->cfg->hosts;
+	FILE *in, *f;
+	char tmp[4096], buf[4096];
+	size_t len;
+
+	if (!path)
+		return;
+	in = fopen(opt(n->cfg->hosts_extra, "/etc/kboot/hosts"), "re");
+	snprintf(tmp, sizeof(tmp), "%s.kboot", path);
+	f = fopen(tmp, "we");
+	if (!f) {
+		if (in)
+			fclose(in);
+		return;
+	}
+	fputs("# written by kboot\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
+	      "ip6-loopback\n", f);
+	while (in && (len = fread(buf, 1, sizeof(buf), in)) > 0)
+		fwrite(buf, 1, len, f);
+	if (in)
+		fclose(in);
+	if (fclose(f) || rename(tmp, path))
+		unlink(tmp);
+}
+
 /* ---- Configuring ---- */
 
 static void clear_lease(struct kb_iface *x)
@@ -590,6 +618,7 @@ struct kb_net *kb_net_new(struct kb_loop *l, const struct kb_net_config *cfg)
 	n->w = kb_loop_watch(l, n->nl, EPOLLIN, nl_event, n);
 	if (!n->w)
 		goto fail;
+	write_hosts(n);
 	ret = dump_links(n);
 	if (ret) {
 		errno = -ret;

@@ -13,8 +13,8 @@
  *   - static: address/prefix, gateway and DNS servers set with `ip`;
  *   - none.
  * /etc/resolv.conf is written from every configured interface's DNS
- * servers and domain; /etc/hosts gets kboot's own lines (localhost) above
- * whatever the image brought.
+ * servers and domain; /etc/hosts, at start, from kboot's own lines
+ * (localhost) and the lines the image builder gave (/etc/kboot/hosts).
  *
  * Not here: downloads (fetch.h), PXE configs, which interface a boot uses.
  */
@@ -75,6 +75,8 @@ struct kb_net_config {
 	const char *ip;          /* NULL: "/sbin/ip" */
 	const char *run_dir;     /* NULL: "/run/kboot/net" (lease files) */
 	const char *resolv_conf; /* NULL: "/etc/resolv.conf" */
+	const char *hosts;       /* written at start ("/etc/hosts"); NULL: not written */
+	const char *hosts_extra; /* the image builder's lines; NULL: "/etc/kboot/hosts" */
 	int dhcp_tries;          /* discovers before giving up; 0: 4 */
 	int dhcp_wait;           /* seconds between them; 0: 2 */
 	/* Something changed: interfaces, carrier, a lease.  Optional. */

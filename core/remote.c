@@ -133,7 +133,13 @@ int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid,
 		return -ENOENT;
 	}
 	/* The path prefix: option 210, else the boot file's directory. */
-	if (x->pxe_prefix[0]) {
+	if (strstr(x->pxe_prefix, "://")) {
+		size_t n210 = strlen(x->pxe_prefix);
+
+		while (n210 && x->pxe_prefix[n210 - 1] == '/')
+			n210--;
+		prefix = arena_strndup(a, x->pxe_prefix, n210);
+	} else if (x->pxe_prefix[0]) {
 		prefix = dir_clean(a, x->pxe_prefix, strlen(x->pxe_prefix));
 	} else if (x->bootfile[0]) {
 		const char *cut = strstr(x->bootfile, "pxelinux.cfg/");

@@ -210,6 +210,8 @@ static struct kb_net_config cfg(const char *spec, char *paths, size_t size)
 	PATH(script, "%s/rootfs-skel/etc/kboot/udhcpc", getenv("KBOOT_TOP"));
 	PATH(run_dir, "%s/run", tu_tmp);
 	PATH(resolv_conf, "%s/resolv.conf", tu_tmp);
+	PATH(hosts, "%s/hosts", tu_tmp);
+	PATH(hosts_extra, "%s/hosts.image", tu_tmp);
 #undef PATH
 	return c;
 }
@@ -247,6 +249,7 @@ static void test_dhcp_lease_with_pxe_options(void **state)
 
 	NEED_NETNS();
 	c = cfg("kbc0:dhcp", paths, sizeof(paths));
+	tu_put("hosts.image", "10.0.2.100 bootsrv\n");
 	l = kb_loop_new();
 	n = kb_net_new(l, &c);
 	assert_non_null(n);
@@ -267,6 +270,11 @@ static void test_dhcp_lease_with_pxe_options(void **state)
 	assert_true(strlen(x->mac) == 17);
 	resolv = tu_slurp(c.resolv_conf, NULL);
 	assert_non_null(strstr(resolv, "search kboot.test\nnameserver 192.168.77.53\n"));
+	free(resolv);
+	/* /etc/hosts: localhost, then the image builder's lines. */
+	resolv = tu_slurp(c.hosts, NULL);
+	assert_non_null(strstr(resolv, "127.0.0.1\tlocalhost\n"));
+	assert_non_null(strstr(resolv, "\n10.0.2.100 bootsrv\n"));
 	free(resolv);
 	/* The address is really there. */
 	sh("/usr/sbin/ip -4 addr show dev kbc0 | grep -q 'inet 192.168.77.1'");

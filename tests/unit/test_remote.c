@@ -125,6 +125,11 @@ static void test_pxe_options_209_and_210_and_66(void **state)
 	assert_int_equal(r.nconfigs, 1);
 	assert_string_equal(r.configs[0], "/configs/rack7.cfg");
 
+	x = lease("pxelinux.0", "pxelinux.cfg/kboot", "tftp://192.168.77.1/boot/");
+	assert_int_equal(kb_remote_pxe(a, &x, NULL, &r, err, sizeof(err)), 0);
+	assert_string_equal(r.base, "tftp://192.168.77.1/boot");
+	assert_string_equal(r.configs[0], "/pxelinux.cfg/kboot");
+
 	x = lease("", "http://10.0.2.100:8080/pxe/menu.cfg", "");
 	assert_int_equal(kb_remote_pxe(a, &x, NULL, &r, err, sizeof(err)), 0);
 	assert_string_equal(r.base, "http://10.0.2.100:8080");
