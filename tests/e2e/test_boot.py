@@ -37,7 +37,8 @@ import tmuxpane  # noqa: E402
 class Vm(tmuxpane.Pane):
     """One QEMU, its serial console in a tmux pane, everything it prints in a log."""
 
-    def __init__(self, disks, append="", writable=False, net=False, width=100, height=30):
+    def __init__(self, disks, append="", writable=False, net=False, width=100, height=30,
+                 net_opts=None):
         self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
         self.log.close()
         args = [os.path.join(ROOT, "tools", "qemu")]
@@ -45,6 +46,8 @@ class Vm(tmuxpane.Pane):
             args.append("--writable")
         if net:
             args.append("--net")
+        if net_opts:
+            args += ["--net-opts", net_opts]
         if append:
             args += ["--append", append]
         args += disks
