@@ -118,6 +118,7 @@ ui-test: $(B)/kboot $(B)/asan/kboot
 .PHONY: e2e-test
 e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS)
 	@$(PYTHON) tests/e2e/test_boot.py
+	@$(PYTHON) tests/e2e/test_net.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
