@@ -282,8 +282,8 @@ static int keep_local(struct pending *p, struct kb_file *f, const char **err)
 }
 
 /* Queue f for download if it is a network file.  0, or -errno with *err. */
-static int add_item(struct kb_daemon *d, struct pending *p, struct kb_file *f, size_t index,
-		    const char *name, const char **err)
+static int add_item(struct kb_daemon *d, struct pending *p, struct arena *a, struct kb_file *f,
+		    size_t index, const char *name, const char **err)
 {
 	struct item *it = &p->items[p->n];
 	char url[4096], msg[512];
@@ -307,7 +307,7 @@ static int add_item(struct kb_daemon *d, struct pending *p, struct kb_file *f, s
 	}
 	id = kb_download_start(d->dls, url, name, 0, 0, msg, sizeof(msg));
 	if (id < 0) {
-		*err = arena_strdup(p->a, msg);
+		*err = arena_strdup(a, msg);
 		return id;
 	}
 	it->id = id;
@@ -326,7 +326,8 @@ static struct kb_file *copy_file(struct pending *p, const struct kb_file *f)
 	return c;
 }
 
-int dmn_fetch_plan(struct kb_daemon *d, const struct boot_plan *plan, const char **err)
+int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan *plan,
+		   const char **err)
 {
 	struct pending *p;
 	struct kb_file *f;
@@ -362,31 +363,24 @@ int dmn_fetch_plan(struct kb_daemon *d, const struct boot_plan *plan, const char
 		goto fail;
 	}
 	p->plan.urls = arena_alloc(p->a, (plan->initrds.n + 2) * sizeof(*p->plan.urls));
-	ret = p->plan.urls ? add_item(d, p, &p->plan.kernel, 0, "kernel", err) : -ENOMEM;
+	ret = p->plan.urls ? add_item(d, p, a, &p->plan.kernel, 0, "kernel", err) : -ENOMEM;
 	for (i = 0; !ret && i < plan->initrds.n; i++) {
 		f = copy_file(p, plan->initrds.v[i]);
 		if (!f || ptrv_push(p->a, &p->plan.initrds, f)) {
 			*err = "out of memory";
 			ret = -ENOMEM;
 		} else {
-			ret = add_item(d, p, f, i + 1, arena_printf(p->a, "initrd%zu", i + 1), err);
+			ret = add_item(d, p, a, f, i + 1, arena_printf(p->a, "initrd%zu", i + 1), err);
 		}
 	}
 	if (!ret)
-		ret = add_item(d, p, &p->plan.dtb, plan->initrds.n + 1, "dtb", err);
+		ret = add_item(d, p, a, &p->plan.dtb, plan->initrds.n + 1, "dtb", err);
 	if (ret)
 		goto fail;
 	dmn_status(d, KB_STATUS_INFO, "'%s': downloading %zu file%s", p->plan.title, p->n,
 		   p->n == 1 ? "" : "s");
 	return 0;
 fail:
-	/* *err may live in p's arena: keep it until the caller is done. */
-	if (*err) {
-		static char keep[512];
-
-		snprintf(keep, sizeof(keep), "%s", *err);
-		*err = keep;
-	}
 	pending_stop(d);
 	return ret;
 }

@@ -197,7 +197,8 @@ void dmn_url_update(struct kb_daemon *d);
 /* Whether a plan has files that must be downloaded first. */
 bool dmn_plan_is_remote(const struct boot_plan *p);
 /* Start downloading a plan's network files; the boot follows.  0 or -errno with *err. */
-int dmn_fetch_plan(struct kb_daemon *d, const struct boot_plan *p, const char **err);
+int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
+		   const char **err);
 /* The "abort" request: stop the downloads of the boot waiting for them. */
 int dmn_fetch_abort(struct kb_daemon *d, const char **err);
 /* Send every download's state to a new client. */

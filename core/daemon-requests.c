@@ -326,7 +326,7 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 		dmn_countdown_push(d);
 	}
 	if (dmn_plan_is_remote(p))
-		return dmn_fetch_plan(d, p, err);
+		return dmn_fetch_plan(d, a, p, err);
 	if (d->cfg->plan)
 		plan_write(d->cfg->plan, a, p);
 	/* A real boot is loaded first: a kernel that cannot be loaded is a
