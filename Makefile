@@ -170,11 +170,12 @@ $(B)/bench: tests/bench/bench.c $(CORE_OBJ)
 	@mkdir -p $(dir $@)
 	$(CC) $(KB_CFLAGS) -O2 -g -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-bench: $(B)/bench $(B)/kboot
+bench: $(B)/bench $(B)/kboot $(IMAGE)
 	@$(B)/bench tests/data
 	@tools/bench-daemon
 	@tools/bench-ui
 	@tools/bench-fetch
+	@tools/bench-net
 
 # ---- the boot image, the demo disk, QEMU (docs/image.md, docs/demo-disk.md) ----
 .PHONY: image demo-disk test-disks qemu image-deps
@@ -216,7 +217,7 @@ help:
 	@echo "make            build build/kboot"
 	@echo "make check      every test: lint, unit + golden (cmocka), the same under ASan+UBSan"
 	@echo "make fuzz       libFuzzer per parser, the JSON reader and URLs, FUZZ_SECONDS each (default 300)"
-	@echo "make bench      parse time and peak memory (numbers, not a test)"
+	@echo "make bench      parse time, peak memory, download speed (numbers, not a test)"
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
 	@echo "make image      build/vmlinuz and build/kboot.cpio.zst from Debian packages"
 	@echo "make demo-disk  build/demo.img: one disk, every config language"

@@ -9,6 +9,7 @@
  * ellipsis ("…", or "..." without UTF-8), never wrapped.
  */
 #include <curses.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -148,4 +149,109 @@ void draw_footer(struct ui *u, const char *hints)
 {
 	draw_fill(u, u->rows - 1, KB_ROLE_HELP);
 	draw_str(u, u->rows - 1, 1, u->cols - 2, KB_ROLE_HELP, hints);
+}
+
+/* The status line: the message for the user, else the daemon's latest line. */
+void draw_status(struct ui *u, int y)
+{
+	static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING, KB_ROLE_ERROR };
+	const struct ui_status *s;
+
+	draw_fill(u, y, KB_ROLE_STATUS);
+	if (u->message) {
+		draw_str(u, y, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+	} else if (u->log_n) {
+		s = &u->log[(u->log_first + u->log_n - 1) % UI_LOG_KEEP];
+		draw_str(u, y, 1, u->cols - 2, roles[s->level % 3], s->text);
+	}
+}
+
+/*
+ * s over at most maxlines lines of width columns from (y, x), broken at
+ * spaces (a word longer than a line is cut); the last line ends in an
+ * ellipsis when text is left.  Returns the lines used; with y < 0 only
+ * counts them.
+ */
+int draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
+		 const char *s)
+{
+	int lines = 0;
+
+	while (s && *s && lines < maxlines && width > 0) {
+		size_t len = strlen(s), cut = len, k;
+		char *line;
+
+		if (lines < maxlines - 1 && text_width(u, s) > width) {
+			/* The last space that leaves a line no wider than width. */
+			for (k = 1, cut = 0; k < len; k++) {
+				char *head;
+
+				if (s[k] != ' ')
+					continue;
+				head = strndup(s, k);
+				if (!head || text_width(u, head) > width) {
+					free(head);
+					break;
+				}
+				free(head);
+				cut = k;
+			}
+			if (!cut)
+				cut = len;
+		}
+		line = strndup(s, cut);
+		if (!line)
+			break;
+		if (y >= 0)
+			draw_str(u, y + lines, x, width, r, line);
+		lines++;
+		free(line);
+		s += cut;
+		s += strspn(s, " ");
+	}
+	return lines;
+}
+
+/* "1.5 MiB" */
+static void fmt_size(char *buf, size_t size, double v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	size_t i = 0;
+
+	while (v >= 1024 && i < 4) {
+		v /= 1024;
+		i++;
+	}
+	if (i)
+		snprintf(buf, size, "%.1f %s", v, units[i]);
+	else
+		snprintf(buf, size, "%.0f B", v);
+}
+
+/*
+ * The progress of the boot's downloads on line y, when one runs (false
+ * otherwise): the first one's name, bytes of the total and percent when
+ * the size is known, and rate.
+ */
+bool draw_download(struct ui *u, int y)
+{
+	const struct ui_download *d = u->ndl ? &u->dl[0] : NULL;
+	char buf[256], got[32], total[32], rate[32], more[32] = "";
+
+	if (!d)
+		return false;
+	fmt_size(got, sizeof(got), (double)d->bytes);
+	fmt_size(rate, sizeof(rate), (double)d->rate);
+	if (u->ndl > 1)
+		snprintf(more, sizeof(more), " (+%zu more)", u->ndl - 1);
+	if (d->total >= 0) {
+		fmt_size(total, sizeof(total), (double)d->total);
+		snprintf(buf, sizeof(buf), "Downloading %s: %s of %s (%d%%), %s/s%s", d->name, got,
+			 total, d->total ? (int)(d->bytes * 100 / (uint64_t)d->total) : 100, rate,
+			 more);
+	} else {
+		snprintf(buf, sizeof(buf), "Downloading %s: %s, %s/s%s", d->name, got, rate, more);
+	}
+	draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+	return true;
 }

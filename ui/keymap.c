@@ -4,7 +4,10 @@
  *
  * Habits follow GRUB's menu (arrows, Enter, `e`, `c`, Esc; Ctrl-X or F10
  * boots an edit) and readline/bash in the line editor (Ctrl-A/E/K/U/W,
- * Alt-B/F/D).  `n` is the network boot wizard's key (issue 6).
+ * Alt-B/F/D).  `n` opens the network boot wizard, whose fields use the
+ * same line editor (its bindings carry KM_EDIT | KM_NET).  The menu's Esc
+ * stops the downloads of a boot in progress, and leaves a submenu when
+ * nothing is downloading.
  */
 #include <curses.h>
 #include <string.h>
@@ -26,8 +29,9 @@ const struct ui_binding ui_keymap[] = {
 	{ ACT_BOOT, KM_MENU, { '\n', '\r', KEY_ENTER }, "Enter",
 	  "boot the selected entry, or open its submenu" },
 	{ ACT_OPEN, KM_MENU, { KEY_RIGHT }, "Right", "open the selected submenu" },
-	{ ACT_BACK, KM_MENU, { KEY_ESC, KEY_LEFT, KEY_BACKSPACE }, "Esc, Left",
-	  "leave the submenu" },
+	{ ACT_ABORT, KM_MENU, { KEY_ESC }, "Esc",
+	  "stop the downloads of a boot in progress, else leave the submenu" },
+	{ ACT_BACK, KM_MENU, { KEY_LEFT, KEY_BACKSPACE }, "Left", "leave the submenu" },
 	{ ACT_EDIT, KM_MENU, { 'e' }, "e", "edit the entry's kernel, initrds and command line" },
 	{ ACT_HELP, KM_MENU | KM_TEXT, { 'h', KEY_F(1), '?' }, "h, F1, ?", "this help" },
 	{ ACT_LOG, KM_MENU | KM_TEXT, { 'l' }, "l", "the log: every status line with its time" },
@@ -35,9 +39,10 @@ const struct ui_binding ui_keymap[] = {
 	  "system information: version, kernel, memory, disks, network" },
 	{ ACT_SHELL, KM_MENU, { 'c' }, "c", "a shell on this terminal (exit returns here)" },
 	{ ACT_RESCAN, KM_MENU, { 'r' }, "r", "look for devices and configs again" },
-	{ ACT_REDRAW, KM_MENU | KM_EDIT | KM_TEXT, { KEY_CTRL('l') }, "Ctrl-L",
+	{ ACT_REDRAW, KM_MENU | KM_EDIT | KM_TEXT | KM_NET, { KEY_CTRL('l') }, "Ctrl-L",
 	  "redraw the screen" },
-	{ ACT_NETWORK, KM_MENU, { 'n' }, "n", "network boot (not in this version yet)" },
+	{ ACT_NETWORK, KM_MENU, { 'n' }, "n",
+	  "network boot: set up an interface, then PXE, a config URL or kernel URLs" },
 	{ ACT_QUIT, KM_MENU, { 'q' }, "q", "leave kboot menu (not on a console)" },
 
 	/* edit */
@@ -49,26 +54,42 @@ const struct ui_binding ui_keymap[] = {
 	  "next field" },
 	{ ACT_FIELD_PREV, KM_EDIT, { KEY_UP }, "Up", "previous field" },
 	{ ACT_COMPLETE, KM_EDIT, { '\t' }, "Tab", "complete a file name on the entry's filesystem" },
-	{ ACT_LEFT, KM_EDIT, { KEY_LEFT, KEY_CTRL('b') }, "Left, Ctrl-B", "cursor left" },
-	{ ACT_RIGHT, KM_EDIT, { KEY_RIGHT, KEY_CTRL('f') }, "Right, Ctrl-F", "cursor right" },
-	{ ACT_LINE_START, KM_EDIT, { KEY_HOME, KEY_CTRL('a'), KEY_FIND }, "Home, Ctrl-A", "start of the line" },
-	{ ACT_LINE_END, KM_EDIT, { KEY_END, KEY_CTRL('e'), KEY_SELECT }, "End, Ctrl-E", "end of the line" },
-	{ ACT_WORD_LEFT, KM_EDIT, { KEY_CTRL_LEFT, KEY_META('b') }, "Ctrl-Left, Alt-B",
+	{ ACT_LEFT, KM_EDIT | KM_NET, { KEY_LEFT, KEY_CTRL('b') }, "Left, Ctrl-B", "cursor left" },
+	{ ACT_RIGHT, KM_EDIT | KM_NET, { KEY_RIGHT, KEY_CTRL('f') }, "Right, Ctrl-F",
+	  "cursor right" },
+	{ ACT_LINE_START, KM_EDIT | KM_NET, { KEY_HOME, KEY_CTRL('a'), KEY_FIND }, "Home, Ctrl-A",
+	  "start of the line" },
+	{ ACT_LINE_END, KM_EDIT | KM_NET, { KEY_END, KEY_CTRL('e'), KEY_SELECT }, "End, Ctrl-E",
+	  "end of the line" },
+	{ ACT_WORD_LEFT, KM_EDIT | KM_NET, { KEY_CTRL_LEFT, KEY_META('b') }, "Ctrl-Left, Alt-B",
 	  "one word left" },
-	{ ACT_WORD_RIGHT, KM_EDIT, { KEY_CTRL_RIGHT, KEY_META('f') }, "Ctrl-Right, Alt-F",
+	{ ACT_WORD_RIGHT, KM_EDIT | KM_NET, { KEY_CTRL_RIGHT, KEY_META('f') }, "Ctrl-Right, Alt-F",
 	  "one word right" },
-	{ ACT_BACKSPACE, KM_EDIT, { KEY_BACKSPACE, KEY_DEL, KEY_CTRL('h') }, "Backspace",
+	{ ACT_BACKSPACE, KM_EDIT | KM_NET, { KEY_BACKSPACE, KEY_DEL, KEY_CTRL('h') }, "Backspace",
 	  "delete the character before the cursor" },
-	{ ACT_DELETE, KM_EDIT, { KEY_DC, KEY_CTRL('d') }, "Delete, Ctrl-D",
+	{ ACT_DELETE, KM_EDIT | KM_NET, { KEY_DC, KEY_CTRL('d') }, "Delete, Ctrl-D",
 	  "delete the character under the cursor" },
-	{ ACT_KILL_END, KM_EDIT, { KEY_CTRL('k') }, "Ctrl-K", "delete to the end of the line" },
-	{ ACT_KILL_START, KM_EDIT, { KEY_CTRL('u') }, "Ctrl-U", "delete to the start of the line" },
-	{ ACT_KILL_WORD, KM_EDIT, { KEY_CTRL('w') }, "Ctrl-W", "delete the word before the cursor" },
-	{ ACT_DELETE_WORD, KM_EDIT, { KEY_META('d') }, "Alt-D", "delete the word after the cursor" },
+	{ ACT_KILL_END, KM_EDIT | KM_NET, { KEY_CTRL('k') }, "Ctrl-K",
+	  "delete to the end of the line" },
+	{ ACT_KILL_START, KM_EDIT | KM_NET, { KEY_CTRL('u') }, "Ctrl-U",
+	  "delete to the start of the line" },
+	{ ACT_KILL_WORD, KM_EDIT | KM_NET, { KEY_CTRL('w') }, "Ctrl-W",
+	  "delete the word before the cursor" },
+	{ ACT_DELETE_WORD, KM_EDIT | KM_NET, { KEY_META('d') }, "Alt-D",
+	  "delete the word after the cursor" },
 
 	/* help, log, info */
 	{ ACT_TEXT_CLOSE, KM_TEXT, { KEY_ESC, 'q', KEY_LEFT, '\n' }, "Esc, q, Left, Enter",
 	  "back to the menu" },
+
+	/* the network boot wizard */
+	{ ACT_NET_OK, KM_NET, { '\n', '\r', KEY_ENTER }, "Enter",
+	  "choose; on the last field or OK: send the form" },
+	{ ACT_NET_NEXT, KM_NET, { '\t', KEY_DOWN }, "Tab, Down", "next field or item" },
+	{ ACT_NET_PREV, KM_NET, { KEY_BTAB, KEY_UP }, "Shift-Tab, Up", "previous field or item" },
+	{ ACT_HELP, KM_NET, { KEY_F(1) }, "F1", "this help" },
+	{ ACT_NET_CANCEL, KM_NET, { KEY_ESC }, "Esc",
+	  "back to the menu (a DHCP request already sent goes on)" },
 };
 
 const size_t ui_keymap_len = sizeof(ui_keymap) / sizeof(ui_keymap[0]);

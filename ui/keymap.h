@@ -19,19 +19,22 @@ enum ui_action {
 	/* the menu */
 	ACT_UP, ACT_DOWN, ACT_PGUP, ACT_PGDN, ACT_HOME, ACT_END,
 	ACT_BOOT, ACT_OPEN, ACT_BACK, ACT_EDIT, ACT_HELP, ACT_LOG, ACT_INFO, ACT_SHELL, ACT_RESCAN,
-	ACT_REDRAW, ACT_NETWORK, ACT_QUIT,
+	ACT_REDRAW, ACT_NETWORK, ACT_QUIT, ACT_ABORT,
 	/* the edit screen */
 	ACT_EDIT_BOOT, ACT_EDIT_CANCEL, ACT_FIELD_NEXT, ACT_FIELD_PREV, ACT_COMPLETE,
 	ACT_LEFT, ACT_RIGHT, ACT_LINE_START, ACT_LINE_END, ACT_WORD_LEFT, ACT_WORD_RIGHT,
 	ACT_BACKSPACE, ACT_DELETE, ACT_KILL_END, ACT_KILL_START, ACT_KILL_WORD, ACT_DELETE_WORD,
 	/* help, log, system info */
 	ACT_TEXT_CLOSE,
+	/* the network boot wizard (its fields use the line editor's actions) */
+	ACT_NET_OK, ACT_NET_NEXT, ACT_NET_PREV, ACT_NET_CANCEL,
 };
 
 /* Which screens a binding belongs to (a bit set). */
 #define KM_MENU 1u
 #define KM_EDIT 2u
 #define KM_TEXT 4u /* help, log, info */
+#define KM_NET 8u  /* the network boot wizard */
 
 /* Alt-x arrives as Esc then x; ui.c reports it as KEY_META(x). */
 #define KEY_META(c) (0x10000 | (c))

@@ -85,24 +85,22 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 
 /* ---- Drawing ---- */
 
-static void draw_field(struct ui *u, int i, int y)
+/* One field: its text scrolled so the cursor shows, '<' and '>' where text is hidden. */
+void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active)
 {
-	struct kb_lineedit *le = &u->edit.field[i], start;
-	enum kb_role r = i == u->edit.cur ? KB_ROLE_FIELD_ACTIVE : KB_ROLE_FIELD;
-	int x = LABEL_W, width = u->cols - LABEL_W - 1;
+	enum kb_role r = active ? KB_ROLE_FIELD_ACTIVE : KB_ROLE_FIELD;
+	struct kb_lineedit start;
 	struct kb_le_view v;
 	char *text;
 
+	if (width < 1)
+		return;
 	/* Fields not being edited show their start. */
-	if (i != u->edit.cur) {
+	if (!active) {
 		start = *le;
 		start.cursor = start.scroll = 0;
 		le = &start;
 	}
-
-	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL, labels[i]);
-	if (width < 1)
-		return;
 	attrset(kb_theme_attr(r));
 	move(y, x);
 	hline(' ', width);
@@ -115,6 +113,21 @@ static void draw_field(struct ui *u, int i, int y)
 	if (text)
 		draw_str(u, y, x + (v.more_left ? 1 : 0), width, r, text);
 	free(text);
+}
+
+/* The cursor's column in a field width columns wide. */
+int field_cursor(struct kb_lineedit *le, int width)
+{
+	struct kb_le_view v;
+
+	kb_le_view(le, width, &v);
+	return v.cursor_col;
+}
+
+static void draw_field(struct ui *u, int i, int y)
+{
+	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL, labels[i]);
+	field_draw(u, &u->edit.field[i], y, LABEL_W, u->cols - LABEL_W - 1, i == u->edit.cur);
 }
 
 void edit_draw(struct ui *u)
@@ -148,19 +161,16 @@ void edit_draw(struct ui *u)
 /* Where the terminal cursor goes: in the active field. */
 void edit_cursor(struct ui *u)
 {
-	struct kb_le_view v;
 	int width = u->cols - LABEL_W - 1;
 
 	if (width < 1)
 		return;
-	kb_le_view(&u->edit.field[u->edit.cur], width, &v);
-	move(FIELD_Y + u->edit.cur, LABEL_W + v.cursor_col);
+	move(FIELD_Y + u->edit.cur, LABEL_W + field_cursor(&u->edit.field[u->edit.cur], width));
 }
 
 /* ---- Booting the edit ---- */
 
-/* A field's text without the blanks around it (malloc'd). */
-static char *trimmed(const struct kb_lineedit *le)
+char *field_trimmed(const struct kb_lineedit *le)
 {
 	const char *s = kb_le_text(le), *e;
 
@@ -173,8 +183,8 @@ static char *trimmed(const struct kb_lineedit *le)
 static void edit_boot(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
-	char *kernel = trimmed(&ed->field[FIELD_KERNEL]);
-	char *dtb = trimmed(&ed->field[FIELD_DTB]);
+	char *kernel = field_trimmed(&ed->field[FIELD_KERNEL]);
+	char *dtb = field_trimmed(&ed->field[FIELD_DTB]);
 	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
 	struct strbuf sb = STRBUF_INIT;
 	char *tok, *save = NULL, *title = NULL;
@@ -321,12 +331,35 @@ static const enum kb_le_op le_ops[] = {
 	[ACT_DELETE_WORD] = KB_LE_DELETE_WORD_FORWARD,
 };
 
+bool field_key(struct kb_lineedit *le, enum ui_action a, int key)
+{
+	char buf[8];
+	size_t n;
+
+	if (a >= ACT_LEFT && a <= ACT_DELETE_WORD) {
+		if (kb_le_do(le, le_ops[a]) == -EAGAIN)
+			beep();
+		return true;
+	}
+	if (a != ACT_NONE)
+		return false;
+	/* Text: printable ASCII, or a character ui.c decoded. */
+	if (key >= 0x20 && key < 0x7f) {
+		buf[0] = (char)key;
+		n = 1;
+	} else if (key & KEY_UNICODE) {
+		n = utf8_encode(buf, (unsigned int)(key & ~KEY_UNICODE));
+	} else {
+		return false;
+	}
+	if (!n || kb_le_insert(le, buf, n))
+		beep();
+	return true;
+}
+
 void edit_key(struct ui *u, enum ui_action a, int key)
 {
 	struct ui_edit *ed = &u->edit;
-	struct kb_lineedit *le = &ed->field[ed->cur];
-	char buf[8];
-	size_t n;
 
 	if (a != ACT_COMPLETE && a != ACT_HELP && a != ACT_REDRAW)
 		clear_matches(ed);
@@ -349,22 +382,8 @@ void edit_key(struct ui *u, enum ui_action a, int key)
 	case ACT_HELP:
 		text_open(u, a);
 		break;
-	case ACT_LEFT ... ACT_DELETE_WORD:
-		if (kb_le_do(le, le_ops[a]) == -EAGAIN)
-			beep();
-		break;
 	default:
-		/* Text: printable ASCII, or a character ui.c decoded. */
-		if (key >= 0x20 && key < 0x7f) {
-			buf[0] = (char)key;
-			n = 1;
-		} else if (key & KEY_UNICODE) {
-			n = utf8_encode(buf, (unsigned int)(key & ~KEY_UNICODE));
-		} else {
-			break;
-		}
-		if (!n || kb_le_insert(le, buf, n))
-			beep();
+		field_key(&ed->field[ed->cur], a, key);
 		break;
 	}
 }

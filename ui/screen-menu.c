@@ -183,9 +183,11 @@ static const char *heading_text(struct ui *u, const struct ui_item *it, char *bu
 		snprintf(buf, size, "%s", it->text);
 		return buf;
 	}
+	const char *where = d->dev ? d->dev : d->url; /* a network source: its server */
+
 	snprintf(buf, size, "%s%s%s%s%s%s%s", d->name, d->label ? "  " : "",
 		 d->label ? d->label : "", d->fstype ? "  " : "", d->fstype ? d->fstype : "",
-		 d->dev ? "  " : "", d->dev ? d->dev : "");
+		 where ? "  " : "", where ? where : "");
 	return buf;
 }
 
@@ -269,7 +271,9 @@ static void draw_info(struct ui *u, int y)
 	const struct ui_entry *e = it && it->kind == ITEM_ENTRY ? &u->entries[it->entry] : NULL;
 	char buf[512];
 
-	if (u->cd == UI_CD_RUNNING) {
+	if (draw_download(u, y)) {
+		/* A boot's downloads: their progress says it all. */
+	} else if (u->cd == UI_CD_RUNNING) {
 		snprintf(buf, sizeof(buf), "Booting '%s' in %d s. Any key stops the countdown.",
 			 u->cd_title ? u->cd_title : "?", u->cd_remaining);
 		draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
@@ -288,20 +292,6 @@ static void draw_info(struct ui *u, int y)
 	} else if (it && it->kind == ITEM_SHELL) {
 		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL,
 			 "A shell on this terminal; exit returns to the menu.");
-	}
-}
-
-static void draw_status(struct ui *u, int y)
-{
-	static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING, KB_ROLE_ERROR };
-	const struct ui_status *s;
-
-	draw_fill(u, y, KB_ROLE_STATUS);
-	if (u->message) {
-		draw_str(u, y, 1, u->cols - 2, roles[u->message_level % 3], u->message);
-	} else if (u->log_n) {
-		s = &u->log[(u->log_first + u->log_n - 1) % UI_LOG_KEEP];
-		draw_str(u, y, 1, u->cols - 2, roles[s->level % 3], s->text);
 	}
 }
 
@@ -345,7 +335,9 @@ void menu_draw(struct ui *u)
 		draw_hline(u, y++);
 	draw_info(u, y++);
 	draw_status(u, y++);
-	if (u->cols < 60)
+	if (u->ndl)
+		draw_footer(u, "Esc stops the download  h help");
+	else if (u->cols < 60)
 		draw_footer(u, "Enter boot  e edit  h help");
 	else
 		draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  "
@@ -496,8 +488,15 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		if (ui_request(u, "rescan", NULL) > 0)
 			ui_say(u, 0, "Rescanning every device%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
 		break;
+	case ACT_ABORT:
+		if (!u->ndl) {
+			leave_submenu(u);
+		} else if (ui_request(u, "abort", NULL) > 0) {
+			ui_say(u, 0, "Stopping the downloads%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+		}
+		break;
 	case ACT_NETWORK:
-		ui_say(u, 1, "Network boot is not in this version of kboot yet.");
+		net_open(u);
 		break;
 	case ACT_QUIT:
 		if (u->cfg->can_quit)

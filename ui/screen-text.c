@@ -82,25 +82,31 @@ static void help_line(struct ui *u, struct page *p, const char *keys, const char
 	}
 }
 
-static void help_section(struct ui *u, struct page *p, unsigned int screen, const char *title)
+/* The bindings of screen, without those also on screen `shown` (listed already). */
+static void help_section(struct ui *u, struct page *p, unsigned int screen, unsigned int shown,
+			 const char *title)
 {
 	size_t i;
 
 	add(p, KB_ROLE_HEADING, "%s", title);
 	for (i = 0; i < ui_keymap_len; i++)
-		if (ui_keymap[i].screens & screen)
+		if ((ui_keymap[i].screens & screen) && !(ui_keymap[i].screens & shown))
 			help_line(u, p, ui_keymap[i].keys_help, ui_keymap[i].help);
 	add(p, KB_ROLE_NORMAL, "%s", "");
 }
 
 static void build_help(struct ui *u, struct page *p)
 {
-	help_section(u, p, KM_MENU, "Menu");
+	help_section(u, p, KM_MENU, 0, "Menu");
 	help_line(u, p, "any key", "stops the countdown (on every console)");
 	help_line(u, p, "other keys", "the entry's hotkey from its config boots it");
 	add(p, KB_ROLE_NORMAL, "%s", "");
-	help_section(u, p, KM_EDIT, "Edit (e)");
-	help_section(u, p, KM_TEXT, "Help, log and system information");
+	help_section(u, p, KM_EDIT, 0, "Edit (e)");
+	help_section(u, p, KM_NET, KM_EDIT, "Network boot (n)");
+	add(p, KB_ROLE_NORMAL, "  Its fields edit as in Edit; the daemon's answers show");
+	add(p, KB_ROLE_NORMAL, "  next to the field they concern.");
+	add(p, KB_ROLE_NORMAL, "%s", "");
+	help_section(u, p, KM_TEXT, 0, "Help, log and system information");
 	add(p, KB_ROLE_NORMAL, "Marks: * the default entry, ! the entry has warnings;");
 	add(p, KB_ROLE_NORMAL, "dimmed entries cannot boot, with the reason.");
 }
@@ -149,7 +155,8 @@ static void info_devices(struct ui *u, struct page *p)
 		const struct ui_device *d = &u->devs[i];
 
 		add(p, KB_ROLE_NORMAL, "  %-10s %-8s %-16s %s", d->name, d->fstype ? d->fstype : "-",
-		    d->label ? d->label : "-", d->dev ? d->dev : d->source ? d->source : "");
+		    d->label ? d->label : "-",
+		    d->dev ? d->dev : d->url ? d->url : d->source ? d->source : "");
 		if (d->uuid || d->partuuid)
 			add(p, KB_ROLE_NORMAL, "  %-10s UUID %s%s%s", "", d->uuid ? d->uuid : "-",
 			    d->partuuid ? "  PARTUUID " : "", d->partuuid ? d->partuuid : "");
@@ -356,7 +363,7 @@ void text_key(struct ui *u, enum ui_action a, int key)
 		text_open(u, a);
 		break;
 	case ACT_TEXT_CLOSE:
-		u->screen = u->edit.title ? SCR_EDIT : SCR_MENU;
+		u->screen = u->net.open ? SCR_NET : u->edit.title ? SCR_EDIT : SCR_MENU;
 		break;
 	default:
 		break;

@@ -2,9 +2,11 @@
 /*
  * state.c - the daemon's messages into the UI's model (ui.h).
  *
- * Each "menu" and "devices" message replaces its part of the model whole
- * (a fresh arena each time); status lines go into a ring; the countdown
- * and a boot are small values.  Nothing here draws: ui.c redraws after
+ * Each "menu", "devices" and "network" message replaces its part of the
+ * model whole (a fresh arena each time); status lines go into a ring; the
+ * countdown and a boot are small values; "download" messages keep a small
+ * table of the downloads that run (one that ends leaves it, a failure
+ * becomes the message for the user).  Nothing here draws: ui.c redraws after
  * every message.  Messages of unknown types are ignored (docs/protocol.md:
  * later versions may add some).
  */
@@ -116,6 +118,7 @@ static void take_devices(struct ui *u, struct arena *a, const struct kb_json *de
 		d->state = jstr(j, "state");
 		d->reason = jstr(j, "reason");
 		d->mountpoint = jstr(j, "mountpoint");
+		d->url = jstr(j, "url");
 		u->ndevs++;
 	}
 }
@@ -192,6 +195,69 @@ static void take_booting(struct ui *u, const struct kb_json *m)
 	u->booting = buf;
 }
 
+/* ---- Downloads ---- */
+
+static void dl_remove(struct ui *u, size_t i)
+{
+	free(u->dl[i].url);
+	memmove(&u->dl[i], &u->dl[i + 1], (u->ndl - i - 1) * sizeof(u->dl[0]));
+	u->ndl--;
+}
+
+void ui_downloads_clear(struct ui *u)
+{
+	while (u->ndl)
+		dl_remove(u, u->ndl - 1);
+}
+
+static uint64_t jsize(const struct kb_json *o, const char *key)
+{
+	const struct kb_json *v = kb_json_get(o, key);
+
+	return v && v->type == KB_JNUM && v->num > 0 ? (uint64_t)v->num : 0;
+}
+
+static void take_download(struct ui *u, const struct kb_json *m)
+{
+	const struct kb_json *id = kb_json_get(m, "id"), *total = kb_json_get(m, "total");
+	const char *state = jstr(m, "state"), *name = jstr(m, "name"), *url = jstr(m, "url");
+	const char *err = jstr(m, "error");
+	struct ui_download *d = NULL;
+	size_t i;
+
+	if (!id || id->type != KB_JNUM || !state)
+		return;
+	for (i = 0; i < u->ndl && !d; i++)
+		if (u->dl[i].id == (int)id->num)
+			d = &u->dl[i];
+	if (strcmp(state, "running")) {
+		/* It ended: done says nothing (the boot goes on), the rest say why. */
+		if (d)
+			dl_remove(u, (size_t)(d - u->dl));
+		if (!strcmp(state, "failed"))
+			ui_say(u, 2, "%s", err ? err : "A download failed.");
+		else if (!strcmp(state, "cancelled"))
+			ui_say(u, 1, "Download of the %s stopped.", name ? name : "file");
+		return;
+	}
+	if (!d) {
+		if (u->ndl == UI_DL_MAX)
+			return;
+		d = &u->dl[u->ndl++];
+		memset(d, 0, sizeof(*d));
+		d->id = (int)id->num;
+		net_downloading(u);
+	}
+	snprintf(d->name, sizeof(d->name), "%s", name ? name : "file");
+	if (url && (!d->url || strcmp(d->url, url))) {
+		free(d->url);
+		d->url = strdup(url);
+	}
+	d->bytes = jsize(m, "bytes");
+	d->total = total && total->type == KB_JNUM && total->num >= 0 ? (int64_t)total->num : -1;
+	d->rate = jsize(m, "rate");
+}
+
 static void take_reply(struct ui *u, const struct kb_json *m)
 {
 	const struct kb_json *seq = kb_json_get(m, "seq");
@@ -202,6 +268,11 @@ static void take_reply(struct ui *u, const struct kb_json *m)
 	if (n && n == u->edit.complete_seq) {
 		u->edit.complete_seq = 0;
 		edit_completed(u, m);
+		return;
+	}
+	if (n && n == u->net.seq) {
+		u->net.seq = 0;
+		net_replied(u, m);
 		return;
 	}
 	if (ok && ok->type == KB_JBOOL && ok->b)
@@ -226,14 +297,21 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 		arena_free(u->net_arena);
 		u->net_arena = a;
 		u->network = kb_json_get(msg, "interfaces");
+		net_changed(u);
 		return true;
 	} else if (!strcmp(type, "status")) {
 		const struct kb_json *t = kb_json_get(msg, "time");
 		const char *level = jstr(msg, "level");
 
-		log_add(u, t && t->type == KB_JNUM && t->num > 0 ? (uint64_t)t->num : 0,
-			!level || !strcmp(level, "info") ? 0 : !strcmp(level, "warning") ? 1 : 2,
+		int lvl = !level || !strcmp(level, "info") ? 0 : !strcmp(level, "warning") ? 1 : 2;
+
+		log_add(u, t && t->type == KB_JNUM && t->num > 0 ? (uint64_t)t->num : 0, lvl,
 			jstr(msg, "text") ? jstr(msg, "text") : "");
+		if (lvl) {
+			/* A problem the daemon reports outranks our own message. */
+			free(u->message);
+			u->message = NULL;
+		}
 	} else if (!strcmp(type, "countdown")) {
 		take_countdown(u, msg);
 	} else if (!strcmp(type, "settings")) {
@@ -248,6 +326,8 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 		take_booting(u, msg);
 	} else if (!strcmp(type, "reply")) {
 		take_reply(u, msg);
+	} else if (!strcmp(type, "download")) {
+		take_download(u, msg);
 	}
 	return false;
 }
@@ -267,6 +347,7 @@ void ui_state_free(struct ui *u)
 	free(u->cd_title);
 	free(u->default_entry);
 	free(u->booting);
+	ui_downloads_clear(u);
 	free(u->sel_id);
 	free(u->message);
 	for (i = 0; i < u->depth; i++)

@@ -127,10 +127,14 @@ void ui_draw(struct ui *u)
 		menu_draw(u);
 	else if (u->screen == SCR_EDIT)
 		edit_draw(u);
+	else if (u->screen == SCR_NET)
+		net_draw(u);
 	else
 		text_draw(u);
 	if (u->screen == SCR_EDIT) {
 		edit_cursor(u);
+		curs_set(1);
+	} else if (u->screen == SCR_NET && net_cursor(u)) {
 		curs_set(1);
 	} else {
 		move(u->rows - 1, u->cols - 1);
@@ -240,7 +244,7 @@ static void handle_key(struct ui *u, int key)
 {
 	static const unsigned int screen_bits[] = { [SCR_MENU] = KM_MENU, [SCR_EDIT] = KM_EDIT,
 						    [SCR_HELP] = KM_TEXT, [SCR_LOG] = KM_TEXT,
-						    [SCR_INFO] = KM_TEXT };
+						    [SCR_INFO] = KM_TEXT, [SCR_NET] = KM_NET };
 	enum ui_action a;
 
 	if (key == KEY_RESIZE) {
@@ -263,6 +267,8 @@ static void handle_key(struct ui *u, int key)
 		menu_key(u, a, key);
 	else if (u->screen == SCR_EDIT)
 		edit_key(u, a, key);
+	else if (u->screen == SCR_NET)
+		net_key(u, a, key);
 	else
 		text_key(u, a, key);
 }
@@ -315,6 +321,7 @@ static void lost_daemon(struct ui *u, int err)
 	kb_conn_close(u->conn);
 	u->conn = NULL;
 	u->ready = false;
+	ui_downloads_clear(u); /* their ends will never come */
 	if (u->booting) {
 		ui_quit(u, 0); /* the boot is under way */
 		return;
@@ -485,6 +492,7 @@ static void ui_free(struct ui *u)
 	}
 	kb_conn_close(u->conn);
 	edit_close(u);
+	net_close(u);
 	ui_state_free(u);
 	free(u);
 }

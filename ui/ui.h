@@ -3,16 +3,18 @@
  * ui.h - `kboot ui`: the ncurses client of the daemon.
  *
  * The UI draws the state the daemon pushes (devices, menu, status lines,
- * countdown: docs/protocol.md) and sends requests (boot, cancel, rescan,
- * complete).  It never mounts, opens a disk or calls kexec; `make lint`
- * checks that.  Several UIs may run at once (one per console, one per SSH
- * session); they stay in step because each only draws what the daemon says.
+ * countdown, network, downloads: docs/protocol.md) and sends requests
+ * (boot, cancel, rescan, complete, net, source, abort).  It never mounts,
+ * opens a disk or calls kexec; `make lint` checks that.  Several UIs may
+ * run at once (one per console, one per SSH session); they stay in step
+ * because each only draws what the daemon says.
  *
  * Files: ui.c (terminal, event loop, shell, booting), state.c (messages
  * into the model below), keymap.c (every key and action, and the help
  * text), draw.c (drawing helpers), screen-*.c (one per screen: draw()
- * reads the state, key() turns an action into a change), lineedit.c (the
- * line editor), theme.c (colour roles).
+ * reads the state, key() turns an action into a change; screen-net.c is
+ * the network boot wizard), lineedit.c (the line editor), theme.c (colour
+ * roles).
  */
 #ifndef KBOOT_UI_H
 #define KBOOT_UI_H
@@ -67,6 +69,19 @@ struct ui_entry {
 struct ui_device {
 	const char *name, *dev, *source, *fstype, *label, *uuid, *partuuid;
 	const char *state, *reason, *mountpoint;
+	const char *url;  /* a network source's server ("http://host"), else NULL */
+};
+
+/* A download of the boot in progress, while it runs ("download" messages;
+ * one that ends leaves the model). */
+#define UI_DL_MAX 8
+struct ui_download {
+	int id;           /* the daemon's number for it */
+	char name[16];    /* "kernel", "initrd" or "dtb" */
+	char *url;        /* malloc'd */
+	uint64_t bytes;   /* received so far */
+	int64_t total;    /* its size, -1 when the server did not say */
+	uint64_t rate;    /* bytes per second */
 };
 
 struct ui_status {
@@ -84,7 +99,7 @@ struct ui_item {
 	int entry;         /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
 };
 
-enum ui_screen { SCR_MENU, SCR_EDIT, SCR_HELP, SCR_LOG, SCR_INFO };
+enum ui_screen { SCR_MENU, SCR_EDIT, SCR_HELP, SCR_LOG, SCR_INFO, SCR_NET };
 
 /* The edit screen: GRUB's `e`. */
 enum { FIELD_KERNEL, FIELD_INITRD, FIELD_DTB, FIELD_CMDLINE, NFIELDS };
@@ -96,6 +111,32 @@ struct ui_edit {
 	char **matches;         /* the last ambiguous completion (malloc'd) */
 	size_t nmatches;
 	int complete_seq;       /* the pending "complete" request, 0 when none */
+};
+
+/* The network boot wizard (`n`): screen-net.c. */
+enum ui_net_step {
+	NET_IFACE,  /* (a) pick an interface */
+	NET_MODE,   /* (b) DHCP, static or as it is */
+	NET_STATIC, /* (b) the static address form */
+	NET_WAIT,   /* (b) DHCP under way: the interface's state */
+	NET_CHOICE, /* (c) PXE, a config URL or kernel URLs */
+	NET_URL,    /* (c) the config URL form */
+	NET_BOOT,   /* (c) the kernel URLs form */
+};
+#define NET_FIELDS 3 /* the most fields a form has */
+struct ui_net {
+	bool open;                            /* the wizard is on screen (or under help) */
+	enum ui_net_step step;
+	char *iface;                          /* the interface chosen (malloc'd), or NULL */
+	bool no_ifaces;                       /* the daemon manages none: (a) and (b) skipped */
+	int sel;                              /* the item, or the field (nfields: OK) */
+	int top;                              /* the first list item shown */
+	struct kb_lineedit field[NET_FIELDS]; /* a form's fields */
+	int nfields;                          /* 0 on the list steps */
+	char *err;                            /* the error shown (malloc'd), or NULL */
+	int err_at;                           /* next to this item or field (nfields: OK) */
+	int seq;                              /* the request awaiting its reply, or 0 */
+	bool replied;                         /* NET_WAIT: the daemon took the DHCP request */
 };
 
 struct ui {
@@ -124,6 +165,8 @@ struct ui {
 	bool ready;                         /* the initial state arrived */
 	bool cancel_sent;                   /* one cancel per countdown is enough */
 	char *booting;                      /* the plan, once "booting" came (malloc'd) */
+	struct ui_download dl[UI_DL_MAX];   /* the downloads running, by arrival */
+	size_t ndl;
 	int seq;                            /* last request number */
 
 	/* The menu screen. */
@@ -139,6 +182,7 @@ struct ui {
 	/* The other screens. */
 	enum ui_screen screen;
 	struct ui_edit edit;
+	struct ui_net net;
 	int text_top;                       /* help, log, info: first line shown */
 	bool log_follow;                    /* the log shows its end */
 	char *message;                      /* a sentence for the user (malloc'd), or NULL */
@@ -159,6 +203,7 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a);
 void ui_state_free(struct ui *u);
 const struct ui_device *ui_device(const struct ui *u, const char *name);
 int ui_request(struct ui *u, const char *type, const char *members);
+void ui_downloads_clear(struct ui *u);
 void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* screen-menu.c */
@@ -174,6 +219,23 @@ void edit_draw(struct ui *u);
 void edit_cursor(struct ui *u);
 void edit_key(struct ui *u, enum ui_action a, int key);
 void edit_completed(struct ui *u, const struct kb_json *reply);
+/* Shared with the wizard's fields: draw le as a field at (y, x); apply a
+ * line-editing action or a typed character (false when a is neither);
+ * the text without blanks around it (malloc'd, NULL when out of memory). */
+void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active);
+int field_cursor(struct kb_lineedit *le, int width);
+bool field_key(struct kb_lineedit *le, enum ui_action a, int key);
+char *field_trimmed(const struct kb_lineedit *le);
+
+/* screen-net.c: the network boot wizard */
+void net_open(struct ui *u);
+void net_close(struct ui *u);
+void net_draw(struct ui *u);
+bool net_cursor(struct ui *u); /* moves the cursor into the field being edited, if one is */
+void net_key(struct ui *u, enum ui_action a, int key);
+void net_replied(struct ui *u, const struct kb_json *reply); /* the reply to u->net.seq */
+void net_changed(struct ui *u);     /* a "network" message arrived */
+void net_downloading(struct ui *u); /* a download started */
 
 /* screen-text.c: help, log, system info */
 void text_open(struct ui *u, enum ui_action a); /* ACT_HELP, ACT_LOG or ACT_INFO */
@@ -192,6 +254,10 @@ int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *
 void draw_title(struct ui *u, const char *what);
 void draw_hline(struct ui *u, int y);
 void draw_footer(struct ui *u, const char *hints);
+void draw_status(struct ui *u, int y);
+int draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
+		 const char *s);
+bool draw_download(struct ui *u, int y);
 const char *draw_glyph(const struct ui *u, const char *utf8, const char *ascii);
 int text_width(const struct ui *u, const char *s);
 

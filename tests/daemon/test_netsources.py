@@ -9,60 +9,19 @@ boots of their entries (or of URLs given by hand) download the files
 first.  Faults: a 404, a server that accepts and never answers, a slow
 download cancelled with "abort".  PXE needs a lease: tests/e2e covers it.
 """
-import http.server
-import logging
 import os
 import shutil
-import socket
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(1, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 from test_daemon import Daemon, WAIT, entries, parse_plan, write  # noqa: E402
+from netservers import FtpServer, HttpServer  # noqa: E402
 
 KERNEL = b"K" * 300000
-
-
-class Handler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-    def do_GET(self):
-        if self.path.startswith("/stall/"):
-            self.server.stalled.wait(WAIT * 3)  # accept, read, never answer
-            return
-        if self.path.startswith("/slow/"):
-            self.send_response(200)
-            self.send_header("Content-Length", str(64 << 20))
-            self.end_headers()
-            try:
-                while not self.server.stalled.is_set():
-                    self.wfile.write(b"s" * 4096)
-                    time.sleep(0.05)
-            except OSError:
-                pass
-            return
-        super().do_GET()
-
-
-class HttpServer:
-    """http.server on 127.0.0.1 serving a directory, plus /stall/ and /slow/."""
-
-    def __init__(self, root):
-        handler = lambda *a, **kw: Handler(*a, directory=root, **kw)  # noqa: E731
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
-        self.httpd.stalled = threading.Event()
-        self.url = "http://127.0.0.1:%d" % self.httpd.server_address[1]
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def stop(self):
-        self.httpd.stalled.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 class NetSourceTest(unittest.TestCase):
@@ -87,7 +46,11 @@ class NetSourceTest(unittest.TestCase):
         write(os.path.join(self.empty, "boot", "vmlinuz-disk"), "disk kernel\n")
         write(os.path.join(self.empty, "boot", "grub", "grub.cfg"),
               "menuentry 'Disk entry' {\n  linux /boot/vmlinuz-disk\n}\n")
-        self.http = HttpServer(self.srv_dir)
+        with open(os.path.join(self.srv_dir, "boot", "big"), "wb") as f:
+            f.truncate(16 << 20)
+        self.http = HttpServer(self.srv_dir, faults={"/boot/stall": "stall",
+                                                     "/boot/big": "slow"}).start()
+        self.url = self.http.host_url("").rstrip("/")
         self.daemon = None
 
     def tearDown(self):
@@ -109,7 +72,7 @@ class NetSourceTest(unittest.TestCase):
                               what="a menu of %d entries" % n)
 
     def test_kboot_url_config_and_its_includes_join_the_menu(self):
-        c = self.start("kboot.url=%s/boot/grub.cfg" % self.http.url)
+        c = self.start("kboot.url=%s/boot/grub.cfg" % self.url)
         menu = self.wait_menu(c, 4)
         by_title = {e["title"]: e for e in entries(menu)}
         self.assertEqual(by_title["Net GRUB"]["kernel"], "url1:/boot/vmlinuz")
@@ -121,10 +84,10 @@ class NetSourceTest(unittest.TestCase):
             d["name"] == "url1" and d["state"] == "ready" for d in m["devices"]))
         url1 = [d for d in devs["devices"] if d["name"] == "url1"][0]
         self.assertEqual(url1["fstype"], "http")
-        self.assertEqual(url1["url"], self.http.url + "/boot/grub.cfg")
+        self.assertEqual(url1["url"], self.url + "/boot/grub.cfg")
 
     def test_boot_of_a_network_entry_downloads_then_boots(self):
-        c = self.start("kboot.url=%s/boot/grub.cfg" % self.http.url)
+        c = self.start("kboot.url=%s/boot/grub.cfg" % self.url)
         menu = self.wait_menu(c, 4)
         e = [e for e in entries(menu) if e["title"] == "Net GRUB"][0]
         c.send({"type": "boot", "id": e["id"], "seq": 1})
@@ -133,25 +96,25 @@ class NetSourceTest(unittest.TestCase):
                           and m["state"] == "done", what="kernel downloaded")
         self.assertEqual(done["bytes"], len(KERNEL))
         self.assertEqual(done["total"], len(KERNEL))
-        self.assertEqual(done["url"], self.http.url + "/boot/vmlinuz")
+        self.assertEqual(done["url"], self.url + "/boot/vmlinuz")
         b = c.wait_for(lambda m: m["type"] == "booting", what="booting")
-        self.assertEqual(b["kernel"], self.http.url + "/boot/vmlinuz")
-        self.assertEqual(b["initrd"], [self.http.url + "/boot/initrd.img"])
+        self.assertEqual(b["kernel"], self.url + "/boot/vmlinuz")
+        self.assertEqual(b["initrd"], [self.url + "/boot/initrd.img"])
         self.assertEqual(self.daemon.wait_exit(), 0)
         plan = parse_plan(self.daemon.plan())
         self.assertEqual(plan["cmdline"], ["BOOT_IMAGE=/boot/vmlinuz console=ttyS0 net=grub"])
-        self.assertEqual(plan["kernel"], [self.http.url + "/boot/vmlinuz"])
+        self.assertEqual(plan["kernel"], [self.url + "/boot/vmlinuz"])
 
     def test_404_is_a_message_and_the_disk_still_boots(self):
-        c = self.start("kboot.url=%s/boot/grub.cfg" % self.http.url)
+        c = self.start("kboot.url=%s/boot/grub.cfg" % self.url)
         menu = self.wait_menu(c, 4)
         e = [e for e in entries(menu) if e["title"] == "Missing kernel"][0]
         c.send({"type": "boot", "id": e["id"], "seq": 1})
         st = c.wait_for(lambda m: m["type"] == "status" and m["level"] == "error",
                         what="an error")
-        self.assertIn(self.http.url + "/boot/nothere: 404", st["text"])
+        self.assertIn(self.url + "/boot/nothere: 404", st["text"])
         # The same through the command line: an exit status and the reason.
-        r = self.daemon.kboot("boot", "--kernel", self.http.url + "/boot/nothere2")
+        r = self.daemon.kboot("boot", "--kernel", self.url + "/boot/nothere2")
         self.assertEqual(r.returncode, 1)
         self.assertIn("/boot/nothere2: 404", r.stderr)
         r = self.daemon.kboot("status")
@@ -164,12 +127,12 @@ class NetSourceTest(unittest.TestCase):
 
     def test_stalled_server_times_out_with_a_message(self):
         c = self.start()
-        c.send({"type": "boot", "kernel": self.http.url + "/stall/vmlinuz", "seq": 1})
+        c.send({"type": "boot", "kernel": self.url + "/boot/stall", "seq": 1})
         c.wait_for(lambda m: m["type"] == "reply" and m["ok"], what="ok reply")
         t0 = time.monotonic()
         st = c.wait_for(lambda m: m["type"] == "status" and m["level"] == "error",
                         timeout=WAIT * 2, what="the stall timeout")
-        self.assertIn("/stall/vmlinuz: no data for", st["text"])
+        self.assertIn("/boot/stall: no data for", st["text"])
         self.assertGreater(time.monotonic() - t0, 5)  # it did wait for data first
         # The menu is still usable: a disk entry boots.
         r = self.daemon.kboot("boot", "--title", "Disk entry")
@@ -178,7 +141,7 @@ class NetSourceTest(unittest.TestCase):
 
     def test_abort_stops_a_slow_download_at_once(self):
         c = self.start()
-        c.send({"type": "boot", "kernel": self.http.url + "/slow/vmlinuz", "seq": 1})
+        c.send({"type": "boot", "kernel": self.url + "/boot/big", "seq": 1})
         c.wait_for(lambda m: m["type"] == "download" and m["state"] == "running"
                    and m["bytes"] > 0, what="download progress")
         c.send({"type": "boot", "title": "Disk entry", "seq": 2})
@@ -200,35 +163,23 @@ class NetSourceTest(unittest.TestCase):
         r = c.wait_for(lambda m: m["type"] == "reply" and m.get("seq") == 1)
         self.assertFalse(r["ok"])
         self.assertIn("unknown scheme", r["error"])
-        c.send({"type": "source", "url": self.http.url + "/none/grub.cfg", "seq": 2})
+        c.send({"type": "source", "url": self.url + "/none/grub.cfg", "seq": 2})
         self.assertTrue(c.wait_for(lambda m: m["type"] == "reply" and m.get("seq") == 2)["ok"])
         devs = c.wait_for(lambda m: m["type"] == "devices" and any(
             d["state"] == "failed" for d in m["devices"]), what="a failed source")
         failed = [d for d in devs["devices"] if d["state"] == "failed"][0]
         self.assertIn("/none/grub.cfg: 404", failed["reason"])
         # A syslinux config whose paths go up from its directory.
-        c.send({"type": "source", "url": self.http.url + "/pxe/menu.cfg", "seq": 3})
+        c.send({"type": "source", "url": self.url + "/pxe/menu.cfg", "seq": 3})
         menu = c.wait_for(lambda m: m["type"] == "menu" and any(
             e["title"] == "one" for e in entries(m)), what="the syslinux entry")
         one = [e for e in entries(menu) if e["title"] == "one"][0]
         self.assertEqual(one["kernel"], "url2:/boot/vmlinuz")
 
     def test_ftp_kernel_by_url(self):
-        # Debian's python3-pyftpdlib (tools/install-deps build), quietly
-        import warnings
-        warnings.simplefilter("ignore", DeprecationWarning)
-        logging.getLogger("pyftpdlib").setLevel(logging.WARNING)
-        from pyftpdlib.authorizers import DummyAuthorizer
-        from pyftpdlib.handlers import FTPHandler
-        from pyftpdlib.servers import ThreadedFTPServer
-        auth = DummyAuthorizer()
-        auth.add_anonymous(self.srv_dir)
-        handler = type("H", (FTPHandler,), {"authorizer": auth, "passive_ports": None})
-        ftpd = ThreadedFTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=ftpd.serve_forever, kwargs={"timeout": 0.2},
-                         daemon=True).start()
-        self.addCleanup(ftpd.close_all)
-        url = "ftp://127.0.0.1:%d/boot/vmlinuz" % ftpd.address[1]
+        ftpd = FtpServer(self.srv_dir, host=True).start()
+        self.addCleanup(ftpd.stop)
+        url = ftpd.host_url("/boot/vmlinuz")
         c = self.start()
         c.send({"type": "boot", "kernel": url, "cmdline": "ftp=1", "seq": 1})
         done = c.wait_for(lambda m: m["type"] == "download" and m["state"] == "done",

@@ -38,7 +38,7 @@ class Vm(tmuxpane.Pane):
     """One QEMU, its serial console in a tmux pane, everything it prints in a log."""
 
     def __init__(self, disks, append="", writable=False, net=False, width=100, height=30,
-                 net_opts=None):
+                 net_opts=None, build=None):
         self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
         self.log.close()
         args = [os.path.join(ROOT, "tools", "qemu")]
@@ -51,8 +51,9 @@ class Vm(tmuxpane.Pane):
         if append:
             args += ["--append", append]
         args += disks
-        cmd = "env TERM=xterm-256color %s; echo QEMU-EXIT=$?; sleep 600" % " ".join(
-            shlex.quote(a) for a in args)
+        env = "TERM=xterm-256color" + (" KBOOT_BUILD=" + shlex.quote(build) if build else "")
+        cmd = "env %s %s; echo QEMU-EXIT=$?; sleep 600" % (env, " ".join(
+            shlex.quote(a) for a in args))
         super().__init__("e2e", cmd, width, height, key_delay=0.1, joined=True)
         self.tmux("pipe-pane", "-t", "p", "cat >> " + shlex.quote(self.log.name))
 

@@ -9,15 +9,32 @@ of tools/mktarget, which prints its command line and powers off.
 """
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_boot import B, DEMO, Vm  # noqa: E402
+from test_boot import B, DEMO, ROOT, Vm  # noqa: E402
+import netservers  # noqa: E402  (tests/, on the path through test_boot)
+import nfsserver  # noqa: E402
 
 MAC = "52:54:00:12:34:56"  # QEMU's first NIC
 BOOTIF = "BOOTIF=01-" + MAC.replace(":", "-")
+
+
+def boot_tree(tmp, name, grub_title, demo):
+    """A directory with /boot/vmlinuz, /boot/target.img and a grub.cfg that
+    boots them at once with kboot.demo=demo."""
+    d = os.path.join(tmp, name)
+    os.makedirs(os.path.join(d, "boot", "grub"))
+    shutil.copy(os.path.join(B, "vmlinuz"), os.path.join(d, "boot", "vmlinuz"))
+    shutil.copy(os.path.join(B, "target", "target.img"), os.path.join(d, "boot", "target.img"))
+    with open(os.path.join(d, "boot", "grub", "grub.cfg"), "w") as f:
+        f.write("set timeout=1\nmenuentry '%s' {\n"
+                "  linux /boot/vmlinuz console=ttyS0 kboot.demo=%s\n"
+                "  initrd /boot/target.img\n}\n" % (grub_title, demo))
+    return d
 
 
 def tftp_root(tmp):
@@ -56,6 +73,93 @@ class NetBootTest(unittest.TestCase):
         self.assertEqual(cmdline, "BOOT_IMAGE=vmlinuz console=ttyS0 kboot.demo=pxe "
                                   "initrd=target.img ip=10.0.2.15:10.0.2.2::255.255.255.0 "
                                   + BOOTIF)
+
+    def serve(self, server):
+        server.start()
+        self.addCleanup(server.stop)
+        return server
+
+    def test_http_config_by_kboot_url_boots(self):
+        d = boot_tree(self.tmp, "www", "HTTP target", "http")
+        h = self.serve(netservers.HttpServer(d))
+        v = self.vm([], net_opts=netservers.net_opts(h),
+                    append="kboot.url=" + h.url("/boot/grub/grub.cfg"))
+        v.wait_screen(r"Booting 'HTTP target' in \d+ s")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=http")
+
+    def test_ftp_config_and_files_boot(self):
+        d = boot_tree(self.tmp, "ftp", "FTP target", "ftp")
+        f = self.serve(netservers.FtpServer(d))
+        v = self.vm([], net_opts=netservers.net_opts(f),
+                    append="kboot.url=" + f.url("/boot/grub/grub.cfg"))
+        v.wait_screen(r"Booting 'FTP target' in \d+ s")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=ftp")
+
+    def test_nfs_export_is_scanned_like_a_disk_and_boots(self):
+        d = boot_tree(self.tmp, "nfs", "NFS target", "nfs")
+        n = self.serve(nfsserver.NfsServer(d))
+        # Only on loopback.
+        for a in n.listening():
+            self.assertIn(a, ("0100007F", "0000000000000000FFFF00000100007F"))
+        v = self.vm([], net_opts=n.guestfwd(),
+                    append="kboot.url=nfs://%s%s" % (nfsserver.GUEST_ADDR, n.export))
+        s = v.wait_screen(r"Booting 'NFS target' in \d+ s")
+        self.assertRegex(s, r"nfs1 +nfs +nfs://10\.0\.2\.100/export")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=nfs")
+
+    def test_wizard_static_address_and_kernel_url(self):
+        d = boot_tree(self.tmp, "www", "unused", "unused")
+        h = self.serve(netservers.HttpServer(d))
+        v = self.vm([], net_opts=netservers.net_opts(h), append="kboot.net=none kboot.timeout=-1")
+        v.wait_screen(r"Shell")
+        v.keys("n")
+        s = v.wait_screen(r"1/3 The network interface")
+        self.assertRegex(s, r"eth0 +link up +52:54:00:12:34:56")
+        v.keys("Enter")  # eth0
+        v.wait_screen(r"2/3 The address of eth0")
+        v.keys("Down", "Enter")  # static
+        v.wait_screen(r"^ Address\b")
+        v.type("10.0.2.300/24")
+        v.keys("Enter", "Enter", "Enter")
+        v.wait_screen(r"'10\.0\.2\.300' is not an IPv4 address")
+        v.keys("C-u")
+        v.type("10.0.2.15/24")
+        v.keys("Enter", "Enter", "Enter")
+        v.wait_screen(r"3/3 What to boot")
+        v.keys("Down", "Down", "Enter")
+        v.wait_screen(r"^ Kernel URL\b")
+        v.type(h.url("/boot/vmlinuz"))
+        v.keys("Down")
+        v.type(h.url("/boot/target.img"))
+        v.keys("Down")
+        v.type("console=ttyS0 kboot.demo=wizard")
+        v.keys("Enter")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "console=ttyS0 kboot.demo=wizard")
+
+    def test_host_name_from_the_images_hosts_file(self):
+        # An image of its own, built with HOSTS= (tools/mkimage --hosts).
+        hosts = os.path.join(self.tmp, "hosts")
+        with open(hosts, "w") as f:
+            f.write("%s bootsrv.test bootsrv\n" % netservers.GUEST_ADDR)
+        build = os.path.join(self.tmp, "build")
+        os.makedirs(build)
+        subprocess.run([os.path.join(ROOT, "tools", "mkimage"), "--hosts", hosts, "--out", build],
+                       check=True, stdout=subprocess.DEVNULL)
+        d = boot_tree(self.tmp, "www", "Named target", "names")
+        h = self.serve(netservers.HttpServer(d))
+        v = self.vm([], net_opts=netservers.net_opts(h), build=build,
+                    append="kboot.url=http://bootsrv:%d/boot/grub/grub.cfg" % h.guest_port)
+        v.wait_screen(r"Booting 'Named target' in \d+ s")
+        initrds, cmdline = v.target()
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=names")
 
     def test_no_dhcp_server_and_the_disk_entries_still_boot(self):
         v = self.vm([DEMO], net_opts="ipv4=off")

@@ -10,7 +10,10 @@ prints its plan once curses is left, and the wrapper prints EXIT=<status>.
 Countdowns are read as text; a test that needs a still screen turns the
 countdown off (--timeout -1), so time never shows on a compared screen.
 Golden screens live in tests/ui/screens/ (KBOOT_UPDATE_SCREENS=1 rewrites
-them; read the diff).  Python 3 and tmux only.
+them; read the diff).  Network sources and downloads come from a real HTTP
+server on 127.0.0.1 (tests/netservers.py); the wizard's interface steps need
+interfaces, so tests/e2e/test_net.py drives them in QEMU.  Python 3 and
+tmux only.
 """
 import os
 import re
@@ -31,6 +34,7 @@ SOURCES = [os.path.join(DATA, "boot") + ":name=sda1:label=boot:uuid=0bb7-boot",
            os.path.join(DATA, "usb") + ":name=sdb1:label=ALPINE"]
 KEYMAP_C = os.path.join(ROOT, "ui", "keymap.c")
 sys.path.insert(0, os.path.join(ROOT, "tests"))
+import netservers  # noqa: E402
 import tmuxpane  # noqa: E402
 
 
@@ -412,6 +416,165 @@ class UiTest(unittest.TestCase):
         t.keys("q")
         s, code = t.plan()
         self.assertEqual(code, 0)
+
+
+    # ---- the network boot wizard (n) ----
+
+    def wizard(self, t):
+        t.keys("n")
+        return t.wait_for(r"kboot \S+ \S+ network boot")
+
+    def url_boot_form(self, t):
+        self.wizard(t)
+        t.keys("Down", "Down", "Enter")
+        return t.wait_for(r"^ Kernel URL\b")
+
+    def test_wizard_opens_with_n_and_escape_returns_to_the_menu(self):
+        t = self.start(["--timeout", "-1"])
+        self.wizard(t)
+        t.keys("Escape")
+        s = t.wait_for(r"Alpine lts")
+        self.assertNotIn("network boot", s)
+        # From a form too, and Esc throws the form away.
+        self.url_boot_form(t)
+        t.type("http://x/k")
+        t.keys("Escape")
+        t.wait_for(r"Alpine lts")
+        self.url_boot_form(t)
+        self.assertNotIn("http://x/k", t.screen())
+
+    def test_wizard_without_interfaces_starts_at_the_choice(self):
+        t = self.start(["--timeout", "-1"])
+        s = self.wizard(t)
+        self.assertIn("3/3 What to boot", s)
+        self.assertIn("No network interface to set up here", s)
+        self.golden("net-choice", t.settle())
+        t.keys("Enter")  # PXE: no interface to run it on, said next to the item
+        s = t.wait_for(r"There is no network interface to run PXE on")
+        self.assertRegex(s, r"Find the config by PXE\n +There is no network interface")
+
+    def test_wizard_at_40x12_on_a_vt100(self):
+        t = self.start(["--timeout", "-1"], width=40, height=12, term="vt100", lang="C")
+        s = self.wizard(t)
+        self.assertIn("Boot a kernel from URLs", s)
+        s = self.url_boot_form(t)
+        self.assertRegex(s, r"(?m)^ Command line *$")
+        self.assertRegex(s, r"(?m)^ +\[ OK \]")
+        self.assertTrue(all(len(l) <= 40 for l in s.split("\n")))
+        self.assertTrue(all(ord(c) < 0x80 for c in s))
+        t.keys("Enter", "Enter", "Enter")  # through the empty fields: nothing to send
+        t.wait_for(r"^ Kernel URL *$")
+        t.wait_for(r"Type the kernel's URL")
+
+    def test_url_boot_with_a_bad_scheme_shows_the_error_next_to_the_kernel(self):
+        t = self.start(["--timeout", "-1"])
+        self.url_boot_form(t)
+        t.type("htp://x/k")
+        t.keys("Tab", "Tab", "Enter")  # Enter on the last field sends the form
+        s = t.wait_for(r"^ Kernel URL +htp://x/k\n +\S")
+        self.assertRegex(s, r"(?m)^ Kernel URL +htp://x/k\n +\S.*unknown scheme")
+
+    def test_url_boot_in_dry_run_from_a_loopback_http_server(self):
+        tmp = tempfile.mkdtemp(prefix="kboot-ui-http-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        for name, size in (("vmlinuz", 300000), ("initrd.img", 1000)):
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(os.urandom(size))
+        httpd = netservers.HttpServer(tmp).start()
+        self.addCleanup(httpd.stop)
+        base = httpd.host_url("").rstrip("/")
+
+        t = self.start(["--timeout", "-1"])
+        self.url_boot_form(t)
+        t.type(base + "/vmlinuz")
+        t.keys("Down")
+        t.type(base + "/initrd.img")
+        t.keys("Down")
+        t.type("console=ttyS0 kboot-url-test")
+        t.keys("Enter")
+        s, code = t.plan()
+        self.assertEqual(code, 0)
+        self.assertIn("Booting '", s)
+        self.assertRegex(s, r"cmdline console=ttyS0 kboot-url-test\n")
+        self.assertRegex(s, r"kernel +\S*vmlinuz")
+        self.assertRegex(s, r"initrd +\S*initrd\.img")
+
+
+class NetworkUiTest(unittest.TestCase):
+    """Network sources and downloads in the menu, `kboot menu --dry-run`
+    with its daemon fetching from a real HTTP server on 127.0.0.1.  The
+    wizard's interface steps need interfaces: tests/e2e/test_net.py."""
+
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="kboot-ui-net-")
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        os.makedirs(os.path.join(self.tmp, "boot"))
+        with open(os.path.join(self.tmp, "boot", "grub.cfg"), "w") as f:
+            f.write("menuentry 'Netboot Linux' {\n  linux /boot/vmlinuz console=ttyS0\n}\n")
+        with open(os.path.join(self.tmp, "boot", "vmlinuz"), "wb") as f:
+            f.write(os.urandom(300000))
+        with open(os.path.join(self.tmp, "boot", "big"), "wb") as f:
+            f.truncate(4 << 20)
+        self.http = netservers.HttpServer(self.tmp, faults={"/boot/big": "slow"}).start()
+        self.addCleanup(self.http.stop)
+        self.url = self.http.host_url("").rstrip("/")
+        self.terms = []
+
+    def tearDown(self):
+        for t in self.terms:
+            t.close()
+
+    def start(self, cmdline=""):
+        t = menu(["--timeout", "-1", "--cmdline", cmdline])
+        self.terms.append(t)
+        t.wait_for(r"Debian GNU/Linux")
+        return t
+
+    def test_network_source_heading_shows_fstype_and_url(self):
+        url = self.url + "/boot/grub.cfg"
+        t = self.start("kboot.url=" + url)
+        s = t.wait_for(r"Netboot Linux")
+        self.assertRegex(s, r"(?m)^ url1  http  %s$" % re.escape(url))
+
+    def test_config_url_from_the_wizard_and_its_failure(self):
+        t = self.start()
+        t.keys("n")
+        t.wait_for(r"3/3 What to boot")
+        t.keys("Down", "Enter")
+        t.wait_for(r"^ Config URL\b")
+        t.type(self.url + "/none/grub.cfg")
+        t.keys("Enter")
+        t.wait_for(r"/none/grub\.cfg: 404 File not found")
+        t.keys("n", "Down", "Enter")
+        t.wait_for(r"^ Config URL\b")
+        t.type(self.url + "/boot/grub.cfg")
+        t.keys("Enter")
+        t.wait_for(r"Netboot Linux")
+
+    def test_download_progress_escape_stops_it_and_a_404_is_shown(self):
+        t = self.start()
+        t.keys("n")
+        t.wait_for(r"3/3 What to boot")
+        t.keys("Down", "Down", "Enter")
+        t.wait_for(r"^ Kernel URL\b")
+        t.type(self.url + "/boot/big")
+        t.keys("Enter", "Enter", "Enter")
+        s = t.wait_for(r"^ Downloading kernel: [\d.]+ KiB of 4\.0 MiB \(\d+%\), ")
+        self.assertIn("Esc stops the download", s)
+        t.keys("Escape")
+        s = t.wait_for(r"Download of the kernel stopped")
+        self.assertNotIn("Downloading", s)
+        t.keys("n", "Down", "Down", "Enter")
+        t.wait_for(r"^ Kernel URL\b")
+        t.type(self.url + "/boot/nothere")
+        t.keys("Enter", "Enter", "Enter")
+        s = t.wait_for(r"/boot/nothere: 404 File not found")
+        self.assertNotIn("Downloading", s)
+        # The menu goes on: an entry of the disk boots.
+        t.keys("Home", "Enter")
+        s, code = t.plan()
+        self.assertEqual(code, 0)
+        self.assertIn("Booting 'Debian GNU/Linux", s)
 
 
 class TwoClientsTest(unittest.TestCase):

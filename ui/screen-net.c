@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * screen-net.c - the network boot wizard (`n`): an interface, its address,
+ * then what to boot from the network.
+ *
+ * Steps (enum ui_net_step):
+ *   (a) NET_IFACE   the daemon's interfaces (name, link, MAC, address or
+ *                   state) and "use the network as it is"; with none at
+ *                   all (`kboot menu`, a machine without a NIC) the wizard
+ *                   says so and starts at (c);
+ *   (b) NET_MODE    DHCP, a static address (NET_STATIC: address/prefix,
+ *                   gateway, DNS servers) or as it is; DHCP goes on in
+ *                   NET_WAIT, which follows the interface's state in the
+ *                   "network" messages until it is up or failed;
+ *   (c) NET_CHOICE  PXE on the interface ("source" with "pxe"), a config
+ *                   URL (NET_URL: "source" with "url") or a kernel, its
+ *                   initrds and a command line by URL (NET_BOOT: "boot").
+ * Lists and forms share the keys: Up/Down (and Tab) move, Enter chooses,
+ * or on a form's last field or its OK sends it; Esc goes back to the menu
+ * from every step.  A form's mistakes that the UI can see (an address that
+ * is no IPv4 address) are shown next to their field without asking the
+ * daemon; the daemon's answer to a request is shown next to the field it
+ * names (the field whose text the sentence quotes), else next to OK.
+ *
+ * Not here: checking URLs (the daemon has the one URL parser and answers
+ * "unknown scheme" and the like), the download progress (screen-menu.c
+ * and draw.c draw it from the model), remembering the forms after Esc.
+ */
+#include <arpa/inet.h>
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core/client.h"
+#include "../core/jsonparse.h"
+#include "ui.h"
+
+#define LABEL_W	    14 /* columns before a form's field */
+#define NET_DNS_MAX 3  /* DNS servers the daemon keeps (docs/network.md) */
+
+static const char *const mode_items[] = { "DHCP: ask the network for an address",
+					  "A static address", "Keep the interface as it is" };
+static const char *const choice_items[] = { "Find the config by PXE", "Load a config from a URL",
+					    "Boot a kernel from URLs" };
+static const char *const static_labels[] = { "Address", "Gateway", "DNS" };
+static const char *const url_labels[] = { "Config URL" };
+static const char *const boot_labels[] = { "Kernel URL", "Initrd URLs", "Command line" };
+
+/* ---- The daemon's interfaces ---- */
+
+static size_t n_ifaces(const struct ui *u)
+{
+	return u->network && u->network->type == KB_JARR ? u->network->n : 0;
+}
+
+static const struct kb_json *iface_at(const struct ui *u, size_t i)
+{
+	return i < n_ifaces(u) ? u->network->item[i] : NULL;
+}
+
+static const struct kb_json *iface_named(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < n_ifaces(u); i++) {
+		const char *n = kb_json_get_str(iface_at(u, i), "name");
+
+		if (n && !strcmp(n, name))
+			return iface_at(u, i);
+	}
+	return NULL;
+}
+
+static const char *iface_str(const struct kb_json *x, const char *key)
+{
+	const char *s = x ? kb_json_get_str(x, key) : NULL;
+
+	return s ? s : "";
+}
+
+/* "10.0.2.15/24", or "" without an address (buf holds it). */
+static const char *iface_cidr(const struct kb_json *x, char *buf, size_t size)
+{
+	const struct kb_json *prefix = x ? kb_json_get(x, "prefix") : NULL;
+
+	if (!*iface_str(x, "address"))
+		return "";
+	snprintf(buf, size, "%s/%d", iface_str(x, "address"),
+		 prefix && prefix->type == KB_JNUM ? (int)prefix->num : 32);
+	return buf;
+}
+
+/* ---- Steps and forms ---- */
+
+/* Show err next to item or field `at` (NULL: no error); a field with an
+ * error gets the cursor, to be put right. */
+static void set_error(struct ui *u, int at, const char *err)
+{
+	free(u->net.err);
+	u->net.err = err ? strdup(err) : NULL;
+	u->net.err_at = at;
+	if (err && at < u->net.nfields)
+		u->net.sel = at;
+}
+
+static void free_fields(struct ui_net *n)
+{
+	int i;
+
+	for (i = 0; i < NET_FIELDS; i++)
+		kb_le_free(&n->field[i]);
+	n->nfields = 0;
+}
+
+static void go(struct ui *u, enum ui_net_step step)
+{
+	free_fields(&u->net);
+	set_error(u, 0, NULL);
+	u->net.step = step;
+	u->net.sel = 0;
+	u->net.top = 0;
+	u->net.seq = 0;
+	u->net.replied = false;
+}
+
+/* A form with these starting texts (NULL: empty), the cursor in field 0. */
+static void go_form(struct ui *u, enum ui_net_step step, const char *const *text, int n)
+{
+	int i;
+
+	go(u, step);
+	for (i = 0; i < n; i++)
+		if (kb_le_init(&u->net.field[i], text ? text[i] : NULL))
+			set_error(u, n, "Out of memory.");
+	u->net.nfields = n;
+}
+
+static const char *const *labels(const struct ui *u)
+{
+	return u->net.step == NET_STATIC ? static_labels
+	       : u->net.step == NET_URL	 ? url_labels
+					 : boot_labels;
+}
+
+/* Items of a list step (0 on a form or while waiting). */
+static int n_items(const struct ui *u)
+{
+	switch (u->net.step) {
+	case NET_IFACE:
+		return (int)n_ifaces(u) + 1;
+	case NET_MODE:
+	case NET_CHOICE:
+		return 3;
+	default:
+		return u->net.nfields ? u->net.nfields + 1 : 0;
+	}
+}
+
+void net_close(struct ui *u)
+{
+	free_fields(&u->net);
+	free(u->net.err);
+	free(u->net.iface);
+	memset(&u->net, 0, sizeof(u->net));
+	if (u->screen == SCR_NET)
+		u->screen = SCR_MENU;
+}
+
+void net_open(struct ui *u)
+{
+	net_close(u);
+	u->net.open = true;
+	u->screen = SCR_NET;
+	u->net.no_ifaces = !n_ifaces(u);
+	go(u, u->net.no_ifaces ? NET_CHOICE : NET_IFACE);
+}
+
+/* ---- Requests ---- */
+
+static void net_send(struct ui *u, const char *type, struct strbuf *sb)
+{
+	int ret;
+
+	if (sb->oom) {
+		set_error(u, u->net.nfields, "Out of memory.");
+		return;
+	}
+	ret = ui_request(u, type, sb_str(sb));
+	if (ret > 0)
+		u->net.seq = ret;
+}
+
+static void send_dhcp(struct ui *u)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	go(u, NET_WAIT);
+	sb_adds(&sb, ",\"iface\":");
+	kb_sb_json_string(&sb, u->net.iface);
+	sb_adds(&sb, ",\"mode\":\"dhcp\"");
+	net_send(u, "net", &sb);
+	sb_release(&sb);
+}
+
+static bool is_ipv4(const char *s)
+{
+	struct in_addr a;
+
+	return inet_pton(AF_INET, s, &a) == 1;
+}
+
+/*
+ * Check the static form and build its request; 0, or -1 with the error
+ * next to the field.
+ */
+static int static_request(struct ui *u, struct strbuf *sb)
+{
+	char *addr = field_trimmed(&u->net.field[0]), *gw = field_trimmed(&u->net.field[1]);
+	char *dns = field_trimmed(&u->net.field[2]), *slash, *end, *tok, *save = NULL;
+	long prefix = -1;
+	int ret = -1, ndns = 0;
+
+	if (!addr || !gw || !dns) {
+		set_error(u, 3, "Out of memory.");
+		goto out;
+	}
+	slash = strchr(addr, '/');
+	if (slash) {
+		*slash = '\0';
+		prefix = strtol(slash + 1, &end, 10);
+		if (end == slash + 1 || *end)
+			prefix = -1;
+	}
+	if (!*addr) {
+		set_error(u, 0, "Type the address and its prefix, as in 10.0.2.15/24.");
+		goto out;
+	}
+	if (!is_ipv4(addr)) {
+		char msg[300];
+
+		snprintf(msg, sizeof(msg), "'%s' is not an IPv4 address (as in 10.0.2.15/24).",
+			 addr);
+		set_error(u, 0, msg);
+		goto out;
+	}
+	if (prefix < 0 || prefix > 32) {
+		set_error(u, 0, "Add the prefix length, 0 to 32, as in 10.0.2.15/24.");
+		goto out;
+	}
+	if (*gw && !is_ipv4(gw)) {
+		set_error(u, 1, "The gateway is not an IPv4 address (as in 10.0.2.2).");
+		goto out;
+	}
+	sb_adds(sb, ",\"iface\":");
+	kb_sb_json_string(sb, u->net.iface);
+	sb_adds(sb, ",\"mode\":\"static\",\"address\":");
+	kb_sb_json_string(sb, addr);
+	sb_printf(sb, ",\"prefix\":%ld", prefix);
+	if (*gw) {
+		sb_adds(sb, ",\"gateway\":");
+		kb_sb_json_string(sb, gw);
+	}
+	sb_adds(sb, ",\"dns\":[");
+	for (tok = strtok_r(dns, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+		char msg[300];
+
+		if (!is_ipv4(tok) || ndns == NET_DNS_MAX) {
+			if (ndns == NET_DNS_MAX)
+				snprintf(msg, sizeof(msg), "At most %d DNS servers.", NET_DNS_MAX);
+			else
+				snprintf(msg, sizeof(msg), "'%s' is not an IPv4 address.", tok);
+			set_error(u, 2, msg);
+			goto out;
+		}
+		if (ndns++)
+			sb_addc(sb, ',');
+		kb_sb_json_string(sb, tok);
+	}
+	sb_addc(sb, ']');
+	ret = 0;
+out:
+	free(addr);
+	free(gw);
+	free(dns);
+	return ret;
+}
+
+/* The interface PXE runs on: the one chosen, else the first up, else the first. */
+static const char *pxe_iface(const struct ui *u)
+{
+	size_t i;
+
+	if (u->net.iface)
+		return u->net.iface;
+	for (i = 0; i < n_ifaces(u); i++)
+		if (!strcmp(iface_str(iface_at(u, i), "state"), "up"))
+			return iface_str(iface_at(u, i), "name");
+	return n_ifaces(u) ? iface_str(iface_at(u, 0), "name") : NULL;
+}
+
+static void submit(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	struct strbuf sb = STRBUF_INIT;
+	char *kernel = NULL, *initrds = NULL, *url = NULL, *tok, *save = NULL;
+	bool first = true;
+
+	if (n->seq)
+		return; /* one request at a time: the answer is on its way */
+	set_error(u, 0, NULL);
+	if (n->step == NET_STATIC) {
+		if (!static_request(u, &sb))
+			net_send(u, "net", &sb);
+	} else if (n->step == NET_URL) {
+		url = field_trimmed(&n->field[0]);
+		if (!url || !*url) {
+			set_error(u, 0,
+				  "Type the URL of a grub.cfg, syslinux, BLS or kboot.conf file.");
+			goto out;
+		}
+		sb_adds(&sb, ",\"url\":");
+		kb_sb_json_string(&sb, url);
+		net_send(u, "source", &sb);
+	} else if (n->step == NET_BOOT) {
+		kernel = field_trimmed(&n->field[0]);
+		initrds = strdup(kb_le_text(&n->field[1]));
+		if (!kernel || !*kernel || !initrds) {
+			set_error(u, 0, "Type the kernel's URL, as in http://10.0.2.2/vmlinuz.");
+			goto out;
+		}
+		/* Named by the kernel's file name: the URL is in every message already. */
+		sb_adds(&sb, ",\"title\":");
+		kb_sb_json_string(&sb, strrchr(kernel, '/') && strrchr(kernel, '/')[1]
+					       ? strrchr(kernel, '/') + 1
+					       : kernel);
+		sb_adds(&sb, ",\"kernel\":");
+		kb_sb_json_string(&sb, kernel);
+		sb_adds(&sb, ",\"initrd\":[");
+		for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+			if (!first)
+				sb_addc(&sb, ',');
+			kb_sb_json_string(&sb, tok);
+			first = false;
+		}
+		sb_adds(&sb, "],\"cmdline\":");
+		kb_sb_json_string(&sb, kb_le_text(&n->field[2]));
+		net_send(u, "boot", &sb);
+	}
+out:
+	sb_release(&sb);
+	free(kernel);
+	free(initrds);
+	free(url);
+}
+
+/* Enter on a list item, or a form's last field or OK. */
+static void choose(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	const struct kb_json *x;
+	char cidr[64];
+
+	switch (n->step) {
+	case NET_IFACE:
+		x = iface_at(u, (size_t)n->sel);
+		free(n->iface);
+		n->iface = x ? strdup(iface_str(x, "name")) : NULL;
+		go(u, x ? NET_MODE : NET_CHOICE);
+		break;
+	case NET_MODE:
+		x = iface_named(u, n->iface);
+		if (n->sel == 0) {
+			send_dhcp(u);
+		} else if (n->sel == 1) {
+			const char *text[3] = { iface_cidr(x, cidr, sizeof(cidr)),
+						iface_str(x, "gateway"), NULL };
+			struct strbuf dns = STRBUF_INIT;
+			const struct kb_json *d = x ? kb_json_get(x, "dns") : NULL;
+			size_t i;
+
+			for (i = 0; d && d->type == KB_JARR && i < d->n; i++)
+				if (d->item[i]->type == KB_JSTR) {
+					if (i)
+						sb_addc(&dns, ' ');
+					sb_adds(&dns, d->item[i]->str);
+				}
+			text[2] = dns.oom ? "" : sb_str(&dns);
+			go_form(u, NET_STATIC, text, 3);
+			sb_release(&dns);
+		} else {
+			go(u, NET_CHOICE);
+		}
+		break;
+	case NET_WAIT:
+		if (n->replied && !strcmp(iface_str(iface_named(u, n->iface), "state"), "failed"))
+			send_dhcp(u);
+		break;
+	case NET_CHOICE:
+		if (n->sel == 0) {
+			struct strbuf sb = STRBUF_INIT;
+			const char *iface = pxe_iface(u);
+
+			if (!iface) {
+				set_error(u, 0, "There is no network interface to run PXE on.");
+				break;
+			}
+			if (n->seq)
+				break;
+			if (iface != n->iface) {
+				free(n->iface);
+				n->iface = strdup(iface);
+			}
+			sb_adds(&sb, ",\"pxe\":");
+			kb_sb_json_string(&sb, iface);
+			set_error(u, 0, NULL);
+			net_send(u, "source", &sb);
+			sb_release(&sb);
+		} else {
+			go_form(u, n->sel == 1 ? NET_URL : NET_BOOT, NULL, n->sel == 1 ? 1 : 3);
+		}
+		break;
+	default:
+		if (n->sel < n->nfields - 1)
+			n->sel++;
+		else
+			submit(u);
+		break;
+	}
+}
+
+/* ---- The daemon's answers ---- */
+
+/*
+ * The form field an error sentence is about: the one with the longest
+ * word (4 characters or more) that the sentence quotes; n->nfields (OK)
+ * when none.
+ */
+static int field_of(const struct ui *u, const char *err)
+{
+	int i, best = u->net.nfields;
+	size_t best_len = 3;
+
+	for (i = 0; i < u->net.nfields; i++) {
+		char *text = strdup(kb_le_text(&u->net.field[i])), *tok, *save = NULL;
+
+		for (tok = text ? strtok_r(text, " ,", &save) : NULL; tok;
+		     tok = strtok_r(NULL, " ,", &save))
+			if (strlen(tok) > best_len && strstr(err, tok)) {
+				best = i;
+				best_len = strlen(tok);
+			}
+		free(text);
+	}
+	return best;
+}
+
+void net_replied(struct ui *u, const struct kb_json *reply)
+{
+	const struct kb_json *ok = kb_json_get(reply, "ok");
+	const char *err = kb_json_get_str(reply, "error");
+	struct ui_net *n = &u->net;
+	const char *dots = draw_glyph(u, "\xe2\x80\xa6", "...");
+
+	if (!n->open)
+		return;
+	if (!ok || ok->type != KB_JBOOL || !ok->b) {
+		if (!err)
+			err = "The daemon refused the request.";
+		if (n->step == NET_WAIT) {
+			go(u, NET_MODE);
+			set_error(u, 0, err);
+		} else if (n->step == NET_CHOICE) {
+			set_error(u, n->sel, err);
+		} else {
+			set_error(u, n->step == NET_URL ? 0 : field_of(u, err), err);
+		}
+		return;
+	}
+	switch (n->step) {
+	case NET_WAIT:
+		n->replied = true;
+		net_changed(u);
+		break;
+	case NET_STATIC:
+		go(u, NET_CHOICE);
+		break;
+	case NET_CHOICE:
+		ui_say(u, 0, "Looking for a PXE config on %s%s", n->iface, dots);
+		net_close(u);
+		break;
+	case NET_URL:
+		ui_say(u, 0, "Loading the config%s Its entries join the menu.", dots);
+		net_close(u);
+		break;
+	case NET_BOOT:
+		ui_say(u, 0, "Booting from the network%s", dots);
+		net_close(u);
+		break;
+	default:
+		break;
+	}
+}
+
+void net_changed(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	const struct kb_json *x;
+
+	if (!n->open)
+		return;
+	if (n->step == NET_IFACE && n->sel >= n_items(u))
+		n->sel = n_items(u) - 1;
+	if (n->step != NET_WAIT || !n->replied)
+		return;
+	x = iface_named(u, n->iface);
+	if (!x) {
+		go(u, NET_IFACE);
+		set_error(u, 0, "The interface went away.");
+	} else if (!strcmp(iface_str(x, "state"), "up")) {
+		go(u, NET_CHOICE);
+	}
+}
+
+void net_downloading(struct ui *u)
+{
+	/* The boot was taken: its progress shows on the menu, Esc stops it there. */
+	if (u->net.open && u->net.step == NET_BOOT && u->net.seq) {
+		net_close(u);
+		ui_say(u, 0, "Booting from the network%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+	}
+}
+
+/* ---- Drawing ---- */
+
+/* The first line of a step's body; the caption and a sentence go above it. */
+static int body_top(const struct ui *u)
+{
+	return u->rows >= 16 ? 4 : 2;
+}
+
+/* The last line the body may use (the status line and the keys are below). */
+static int body_end(const struct ui *u)
+{
+	return u->rows - 3;
+}
+
+/* The error under its field or item, from column x: at most 3 lines. */
+static void draw_error(struct ui *u, int *y, int x)
+{
+	int room = body_end(u) - *y + 1;
+
+	*y += draw_wrapped(u, *y, x, u->cols - x - 1, room < 3 ? room : 3, KB_ROLE_ERROR,
+			   u->net.err);
+}
+
+static bool jtrue(const struct kb_json *x, const char *key)
+{
+	const struct kb_json *v = x ? kb_json_get(x, key) : NULL;
+
+	return v && v->type == KB_JBOOL && v->b;
+}
+
+static void item_text(struct ui *u, int i, char *buf, size_t size)
+{
+	const struct kb_json *x;
+	char cidr[64];
+	const char *state;
+
+	switch (u->net.step) {
+	case NET_IFACE:
+		x = iface_at(u, (size_t)i);
+		if (!x) {
+			snprintf(buf, size, "Use the network as it is");
+			break;
+		}
+		state = iface_str(x, "state");
+		snprintf(buf, size, "%-8s %-9s %-17s %s%s%s", iface_str(x, "name"),
+			 jtrue(x, "carrier") ? "link up" : "link down", iface_str(x, "mac"),
+			 *iface_cidr(x, cidr, sizeof(cidr)) ? cidr : state,
+			 *iface_str(x, "reason") ? ": " : "", iface_str(x, "reason"));
+		break;
+	case NET_MODE:
+		snprintf(buf, size, "%s", mode_items[i]);
+		break;
+	default:
+		snprintf(buf, size, "%s", choice_items[i]);
+		break;
+	}
+}
+
+static void draw_list(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	int y = body_top(u), i, rows = body_end(u) - y + 1;
+	char buf[512];
+
+	if (n->sel < n->top)
+		n->top = n->sel;
+	if (n->sel >= n->top + rows - (n->err ? 1 : 0))
+		n->top = n->sel - rows + 1 + (n->err ? 1 : 0);
+	if (n->top < 0)
+		n->top = 0;
+	for (i = n->top; i < n_items(u) && y <= body_end(u); i++) {
+		bool sel = i == n->sel;
+
+		item_text(u, i, buf, sizeof(buf));
+		if (sel)
+			draw_fill(u, y, KB_ROLE_SELECTED);
+		draw_str(u, y++, 4, u->cols - 5, sel ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, buf);
+		if (n->err && n->err_at == i)
+			draw_error(u, &y, 6);
+	}
+}
+
+/* Where each field and OK go (ys[nfields] is OK's line). */
+static void form_layout(const struct ui *u, int *ys)
+{
+	int y = body_top(u), i, lines;
+
+	for (i = 0; i <= u->net.nfields; i++) {
+		if (i == u->net.nfields && u->rows >= 16)
+			y++; /* a blank line before OK, when there is room */
+		ys[i] = y++;
+		if (u->net.err && u->net.err_at == i) {
+			/* As many lines as draw_error() will take. */
+			lines = draw_wrapped((struct ui *)u, -1, 0, u->cols - LABEL_W - 1, 3,
+					     KB_ROLE_ERROR, u->net.err);
+			y += lines;
+		}
+	}
+}
+
+static void draw_form(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	int ys[NET_FIELDS + 1], i, y;
+	const char *ok = "[ OK ]";
+
+	form_layout(u, ys);
+	for (i = 0; i < n->nfields && ys[i] <= body_end(u); i++) {
+		draw_str(u, ys[i], 1, LABEL_W - 2, KB_ROLE_NORMAL, labels(u)[i]);
+		field_draw(u, &n->field[i], ys[i], LABEL_W, u->cols - LABEL_W - 1, n->sel == i);
+		y = ys[i] + 1;
+		if (n->err && n->err_at == i)
+			draw_error(u, &y, LABEL_W);
+	}
+	y = ys[n->nfields];
+	if (y > body_end(u))
+		return;
+	draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1,
+		 n->sel == n->nfields ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, ok);
+	if (n->seq)
+		draw_str(u, y, LABEL_W + 8, u->cols - LABEL_W - 9, KB_ROLE_NORMAL,
+			 n->step == NET_STATIC ? "Setting the address" : "Asking the daemon");
+	y++;
+	if (n->err && n->err_at == n->nfields)
+		draw_error(u, &y, LABEL_W);
+}
+
+static void draw_wait(struct ui *u)
+{
+	const struct kb_json *x = iface_named(u, u->net.iface);
+	const char *state = iface_str(x, "state");
+	int y = body_top(u);
+	char buf[512];
+
+	if (!strcmp(state, "failed")) {
+		snprintf(buf, sizeof(buf), "%s: DHCP failed%s%s", u->net.iface,
+			 *iface_str(x, "reason") ? ": " : ".", iface_str(x, "reason"));
+		y += draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_ERROR, buf);
+		draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Enter asks again.");
+		return;
+	}
+	if (!strcmp(state, "down") && !jtrue(x, "carrier"))
+		snprintf(buf, sizeof(buf), "%s: the link is down; DHCP starts when it comes up.",
+			 u->net.iface);
+	else
+		snprintf(buf, sizeof(buf), "%s: asking for a DHCP lease%s (%s)", u->net.iface,
+			 draw_glyph(u, "\xe2\x80\xa6", "..."), *state ? state : "waiting");
+	y += draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_NORMAL, buf);
+	draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Esc goes back to the menu; DHCP goes on.");
+}
+
+void net_draw(struct ui *u)
+{
+	struct ui_net *n = &u->net;
+	const struct kb_json *x = iface_named(u, n->iface);
+	char caption[128], intro[256], cidr[64];
+
+	intro[0] = '\0';
+	switch (n->step) {
+	case NET_IFACE:
+		snprintf(caption, sizeof(caption), "1/3 The network interface");
+		snprintf(intro, sizeof(intro), "Which interface leads to the boot server?");
+		break;
+	case NET_MODE:
+	case NET_STATIC:
+	case NET_WAIT:
+		snprintf(caption, sizeof(caption), "2/3 The address of %s", n->iface);
+		if (n->step == NET_STATIC)
+			snprintf(intro, sizeof(intro),
+				 "Address/prefix, gateway (may be empty), DNS servers.");
+		else if (n->step == NET_MODE)
+			snprintf(intro, sizeof(intro), "How does %s get its address?", n->iface);
+		break;
+	default:
+		snprintf(caption, sizeof(caption), "3/3 %s",
+			 n->step == NET_URL    ? "Load a config from a URL"
+			 : n->step == NET_BOOT ? "Boot a kernel from URLs"
+					       : "What to boot");
+		if (n->step == NET_URL)
+			snprintf(intro, sizeof(intro),
+				 "A grub.cfg, syslinux, BLS or kboot.conf file; its entries join "
+				 "the menu.");
+		else if (n->step == NET_BOOT)
+			snprintf(intro, sizeof(intro),
+				 "The files are downloaded, then booted; initrds separated by "
+				 "spaces.");
+		else if (n->no_ifaces)
+			snprintf(
+				intro, sizeof(intro),
+				"No network interface to set up here: the network is used as it is.");
+		else if (n->iface && x)
+			snprintf(intro, sizeof(intro), "Through %s%s%s.", n->iface,
+				 *iface_cidr(x, cidr, sizeof(cidr)) ? ", " : "", cidr);
+		break;
+	}
+	draw_title(u, "network boot");
+	draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, caption);
+	if (u->rows >= 16)
+		draw_str(u, 2, 1, u->cols - 2, KB_ROLE_NORMAL, intro);
+	if (n->step == NET_WAIT)
+		draw_wait(u);
+	else if (n->nfields)
+		draw_form(u);
+	else
+		draw_list(u);
+	if (n->err && n->step != NET_STATIC && n->step != NET_URL && n->step != NET_BOOT &&
+	    n->err_at >= n_items(u))
+		draw_wrapped(u, body_end(u), 2, u->cols - 3, 1, KB_ROLE_ERROR, n->err);
+
+	if (!draw_download(u, u->rows - 2))
+		draw_status(u, u->rows - 2);
+	if (n->nfields)
+		draw_footer(u, u->cols < 60
+				       ? "Enter OK  Tab next  Esc menu"
+				       : "Enter next/OK  Tab/Up/Down field  Esc menu  F1 help");
+	else if (n->step == NET_WAIT)
+		draw_footer(u, "Esc menu (DHCP goes on)  F1 help");
+	else
+		draw_footer(u, u->cols < 60 ? "Enter choose  Esc menu"
+					    : "Up/Down select  Enter choose  Esc menu  F1 help");
+}
+
+bool net_cursor(struct ui *u)
+{
+	int ys[NET_FIELDS + 1], width = u->cols - LABEL_W - 1;
+
+	if (u->net.step == NET_WAIT || !u->net.nfields || u->net.sel >= u->net.nfields || width < 1)
+		return false;
+	form_layout(u, ys);
+	if (ys[u->net.sel] > body_end(u))
+		return false;
+	move(ys[u->net.sel], LABEL_W + field_cursor(&u->net.field[u->net.sel], width));
+	return true;
+}
+
+/* ---- Keys ---- */
+
+void net_key(struct ui *u, enum ui_action a, int key)
+{
+	struct ui_net *n = &u->net;
+	int items = n_items(u);
+
+	switch (a) {
+	case ACT_NET_CANCEL:
+		if (n->step == NET_WAIT && n->iface)
+			ui_say(u, 0, "%s: DHCP goes on; n opens the wizard again.", n->iface);
+		net_close(u);
+		break;
+	case ACT_HELP:
+		text_open(u, a);
+		break;
+	case ACT_NET_NEXT:
+		if (items)
+			n->sel = (n->sel + 1) % items;
+		break;
+	case ACT_NET_PREV:
+		if (items)
+			n->sel = (n->sel + items - 1) % items;
+		break;
+	case ACT_NET_OK:
+		choose(u);
+		break;
+	default:
+		if (!n->nfields && items && (a == ACT_LINE_START || a == ACT_LINE_END)) {
+			n->sel = a == ACT_LINE_START ? 0 : items - 1; /* Home, End on a list */
+			break;
+		}
+		if (n->nfields && n->sel < n->nfields && field_key(&n->field[n->sel], a, key) &&
+		    n->err && n->err_at == n->sel)
+			set_error(u, 0, NULL); /* the field changed: its error is stale */
+		break;
+	}
+}
