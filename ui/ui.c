@@ -194,7 +194,14 @@ void ui_shell(struct ui *u)
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
+		/*
+		 * Whatever we were started with (a background job of /etc/kboot/rc
+		 * ignores SIGINT and SIGQUIT), the shell's commands get Ctrl-C.
+		 */
 		signal(SIGPIPE, SIG_DFL);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGTSTP, SIG_DFL);
 		execl(sh, sh, (char *)NULL);
 		fprintf(stderr, "kboot: cannot run %s: %s\n", sh, strerror(errno));
 		_exit(127);

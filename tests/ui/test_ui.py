@@ -42,13 +42,16 @@ class Term(tmuxpane.Pane):
     """kboot (menu, or ui) in a tmux pane; the pane stays when it exits."""
 
     def __init__(self, args, width=80, height=24, term="xterm-256color", lang="C.UTF-8",
-                 env=None, kboot_cmd="menu"):
+                 env=None, kboot_cmd="menu", ignore_int=False):
         envs = {"TERM": term, "LANG": lang, "LC_ALL": lang, "SHELL": "/bin/sh",
                 "KBOOT_THEME_DIR": os.path.join(ROOT, "themes")}
         envs.update(env or {})
         inner = " ".join("%s=%s" % (k, shlex.quote(v)) for k, v in envs.items())
         cmd = "env %s %s %s %s; echo EXIT=$?; sleep 600" % (
             inner, shlex.quote(KBOOT), kboot_cmd, " ".join(shlex.quote(a) for a in args))
+        if ignore_int:
+            # As /etc/kboot/rc starts it: a background job, SIGINT and SIGQUIT ignored.
+            cmd = "trap '' INT QUIT; " + cmd
         super().__init__("ui-test", cmd, width, height)
 
     def lines(self):
@@ -410,6 +413,21 @@ class UiTest(unittest.TestCase):
         t.type("exit")
         t.keys("Enter")
         t.wait_for(r"Back from the shell")
+
+    def test_ctrl_c_in_the_shell_stops_a_command(self):
+        t = menu(["--timeout", "-1"], ignore_int=True)
+        self.terms.append(t)
+        t.wait_for(r"Debian GNU/Linux")
+        t.keys("c")
+        t.wait_for(r"kboot: a shell; type 'exit' to return to the menu")
+        t.type("sleep 60; echo slept-$?")
+        t.keys("Enter")
+        time.sleep(0.5)
+        t.keys("C-c")
+        t.type("echo after-$((6*7))")
+        t.keys("Enter")
+        s = t.wait_for(r"after-42", timeout=5)
+        self.assertNotIn("slept-0", s)
 
     def test_quit(self):
         t = self.start(["--timeout", "-1"])
