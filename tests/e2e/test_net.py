@@ -161,6 +161,31 @@ class NetBootTest(unittest.TestCase):
         initrds, cmdline = v.target()
         self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=names")
 
+    def test_faults_404_cancel_and_stall_leave_a_working_menu(self):
+        d = boot_tree(self.tmp, "www", "Good", "faults")
+        with open(os.path.join(d, "boot", "big"), "wb") as f:
+            f.truncate(64 << 20)
+        with open(os.path.join(d, "boot", "grub", "grub.cfg"), "a") as f:
+            for title, path in (("Missing", "nothere"), ("Slow", "big"), ("Stalled", "stall")):
+                f.write("menuentry '%s' {\n  linux /boot/%s\n}\n" % (title, path))
+        h = self.serve(netservers.HttpServer(d, faults={"/boot/big": "slow",
+                                                        "/boot/stall": "stall"}))
+        v = self.vm([], net_opts=netservers.net_opts(h),
+                    append="kboot.timeout=-1 kboot.url=" + h.url("/boot/grub/grub.cfg"))
+        v.wait_screen(r"Stalled")
+        v.keys("Down", "Enter")  # Missing
+        v.wait_screen(r"/boot/nothere: 404 File not found")
+        v.keys("Down", "Enter")  # Slow: cancelled while it downloads
+        v.wait_screen(r"Downloading kernel: .*of 64\.0 MiB")
+        v.keys("Escape")
+        s = v.wait_screen(r"Download of the kernel stopped")
+        self.assertNotIn("Downloading", s)
+        v.keys("Down", "Enter")  # Stalled: no data for 15 s
+        v.wait_screen(r"/boot/stall: no data for 15 s")
+        v.keys("Home", "Enter")  # the menu still boots the good entry
+        initrds, cmdline = v.target()
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=faults")
+
     def test_no_dhcp_server_and_the_disk_entries_still_boot(self):
         v = self.vm([DEMO], net_opts="ipv4=off")
         v.wait_screen(r"Booting 'Demo BLS \(two initrds\)' in \d+ s")
