@@ -173,15 +173,20 @@ class NetBootTest(unittest.TestCase):
         v = self.vm([], net_opts=netservers.net_opts(h),
                     append="kboot.timeout=-1 kboot.url=" + h.url("/boot/grub/grub.cfg"))
         v.wait_screen(r"Stalled")
+        # (The serial console is 80 columns wide: the patterns fit in them.)
         v.keys("Down", "Enter")  # Missing
-        v.wait_screen(r"/boot/nothere: 404 File not found")
-        v.keys("Down", "Enter")  # Slow: cancelled while it downloads
+        v.wait_screen(r"'Missing': \S+/boot/nothere: 404 File")
+        v.keys("Down")
+        v.wait_screen(r"^ url1:/boot/big")
+        v.keys("Enter")  # Slow: cancelled while it downloads
         v.wait_screen(r"Downloading kernel: .*of 64\.0 MiB")
         v.keys("Escape")
         s = v.wait_screen(r"Download of the kernel stopped")
         self.assertNotIn("Downloading", s)
-        v.keys("Down", "Enter")  # Stalled: no data for 15 s
-        v.wait_screen(r"/boot/stall: no data for 15 s")
+        v.keys("Down")
+        v.wait_screen(r"^ url1:/boot/stall")
+        v.keys("Enter")  # Stalled: no data for 15 s
+        v.wait_screen(r"'Stalled': \S+/boot/stall: no data for 15 s")
         v.keys("Home", "Enter")  # the menu still boots the good entry
         initrds, cmdline = v.target()
         self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=faults")
