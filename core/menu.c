@@ -42,6 +42,17 @@ static struct kb_pctx *pctx_new(struct kb_scan *s, const struct kb_parser *parse
 	return p;
 }
 
+/* A config was parsed (ret is what its parser returned): keep its results. */
+static int config_done(struct kb_scan *s, struct fs_result *r, struct kb_pctx *p, int ret)
+{
+	if (ret == -ENOMEM)
+		return ret;
+	if (ret)
+		kb_warn(p, 0, "not parsed: %s", strerror(-ret));
+	r->nentries += p->entries.n;
+	return ptrv_push(s->arena, &r->configs, p);
+}
+
 static int parse_file(struct kb_scan *s, struct fs_result *r, const struct kb_parser *parser,
 		      const struct kb_fs *fs, const char *path)
 {
@@ -59,13 +70,7 @@ static int parse_file(struct kb_scan *s, struct fs_result *r, const struct kb_pa
 		kb_warn(p, 0, "cannot read: %s", strerror(-ret));
 		return ret == -ENOMEM ? ret : 0;
 	}
-	ret = parser->parse(p, buf, len);
-	if (ret == -ENOMEM)
-		return ret;
-	if (ret)
-		kb_warn(p, 0, "not parsed: %s", strerror(-ret));
-	r->nentries += p->entries.n;
-	return ptrv_push(s->arena, &r->configs, p);
+	return config_done(s, r, p, parser->parse(p, buf, len));
 }
 
 /* Expand one path pattern ("*" components match any name) and parse each match. */
@@ -210,12 +215,7 @@ static int run_remote(struct kb_scan *s, struct fs_result *r, const struct kb_fs
 	} else {
 		ret = parser->parse(p, buf, len);
 	}
-	if (ret == -ENOMEM)
-		return ret;
-	if (ret)
-		kb_warn(p, 0, "not parsed: %s", strerror(-ret));
-	r->nentries += p->entries.n;
-	return ptrv_push(s->arena, &r->configs, p);
+	return config_done(s, r, p, ret);
 }
 
 static bool same_file(const struct kb_file *a, const struct kb_file *b)

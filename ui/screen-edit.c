@@ -83,6 +83,25 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 	u->screen = SCR_EDIT;
 }
 
+void boot_files_json(struct strbuf *sb, const char *title, const char *kernel, char *initrds)
+{
+	char *tok, *save = NULL;
+	bool first = true;
+
+	sb_adds(sb, ",\"title\":");
+	kb_sb_json_string(sb, title);
+	sb_adds(sb, ",\"kernel\":");
+	kb_sb_json_string(sb, kernel);
+	sb_adds(sb, ",\"initrd\":[");
+	for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		if (!first)
+			sb_addc(sb, ',');
+		kb_sb_json_string(sb, tok);
+		first = false;
+	}
+	sb_addc(sb, ']');
+}
+
 /* ---- Drawing ---- */
 
 /* One field: its text scrolled so the cursor shows, '<' and '>' where text is hidden. */
@@ -187,8 +206,7 @@ static void edit_boot(struct ui *u)
 	char *dtb = field_trimmed(&ed->field[FIELD_DTB]);
 	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
 	struct strbuf sb = STRBUF_INIT;
-	char *tok, *save = NULL, *title = NULL;
-	bool first = true;
+	char *title = NULL;
 
 	if (!initrds || !kernel || !dtb || !*kernel) {
 		if (kernel && !*kernel)
@@ -197,18 +215,7 @@ static void edit_boot(struct ui *u)
 	}
 	if (asprintf(&title, "%s (edited)", ed->title) < 0)
 		title = NULL;
-	sb_adds(&sb, ",\"title\":");
-	kb_sb_json_string(&sb, title ? title : ed->title);
-	sb_adds(&sb, ",\"kernel\":");
-	kb_sb_json_string(&sb, kernel);
-	sb_adds(&sb, ",\"initrd\":[");
-	for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!first)
-			sb_addc(&sb, ',');
-		kb_sb_json_string(&sb, tok);
-		first = false;
-	}
-	sb_addc(&sb, ']');
+	boot_files_json(&sb, title ? title : ed->title, kernel, initrds);
 	if (*dtb) {
 		sb_adds(&sb, ",\"dtb\":");
 		kb_sb_json_string(&sb, dtb);

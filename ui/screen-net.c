@@ -303,8 +303,7 @@ static void submit(struct ui *u)
 {
 	struct ui_net *n = &u->net;
 	struct strbuf sb = STRBUF_INIT;
-	char *kernel = NULL, *initrds = NULL, *url = NULL, *tok, *save = NULL;
-	bool first = true;
+	char *kernel = NULL, *initrds = NULL, *url = NULL;
 
 	if (n->seq)
 		return; /* one request at a time: the answer is on its way */
@@ -330,20 +329,11 @@ static void submit(struct ui *u)
 			goto out;
 		}
 		/* Named by the kernel's file name: the URL is in every message already. */
-		sb_adds(&sb, ",\"title\":");
-		kb_sb_json_string(&sb, strrchr(kernel, '/') && strrchr(kernel, '/')[1]
-					       ? strrchr(kernel, '/') + 1
-					       : kernel);
-		sb_adds(&sb, ",\"kernel\":");
-		kb_sb_json_string(&sb, kernel);
-		sb_adds(&sb, ",\"initrd\":[");
-		for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-			if (!first)
-				sb_addc(&sb, ',');
-			kb_sb_json_string(&sb, tok);
-			first = false;
-		}
-		sb_adds(&sb, "],\"cmdline\":");
+		boot_files_json(&sb, strrchr(kernel, '/') && strrchr(kernel, '/')[1]
+					     ? strrchr(kernel, '/') + 1
+					     : kernel,
+				kernel, initrds);
+		sb_adds(&sb, ",\"cmdline\":");
 		kb_sb_json_string(&sb, kb_le_text(&n->field[2]));
 		net_send(u, "boot", &sb);
 	}

@@ -226,6 +226,9 @@ void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, b
 int field_cursor(struct kb_lineedit *le, int width);
 bool field_key(struct kb_lineedit *le, enum ui_action a, int key);
 char *field_trimmed(const struct kb_lineedit *le);
+/* ,"title":…,"kernel":…,"initrd":[…] of a boot request; initrds (blank-separated) is cut up. */
+struct strbuf;
+void boot_files_json(struct strbuf *sb, const char *title, const char *kernel, char *initrds);
 
 /* screen-net.c: the network boot wizard */
 void net_open(struct ui *u);

@@ -79,25 +79,23 @@ class NetBootTest(unittest.TestCase):
         self.addCleanup(server.stop)
         return server
 
-    def test_http_config_by_kboot_url_boots(self):
-        d = boot_tree(self.tmp, "www", "HTTP target", "http")
-        h = self.serve(netservers.HttpServer(d))
-        v = self.vm([], net_opts=netservers.net_opts(h),
-                    append="kboot.url=" + h.url("/boot/grub/grub.cfg"))
-        v.wait_screen(r"Booting 'HTTP target' in \d+ s")
+    def boot_config_by_url(self, server_class, demo):
+        """kboot.url= names the grub.cfg on server_class's server; its entry
+        (kernel and initrd from the same server) autoboots."""
+        d = boot_tree(self.tmp, demo, "%s target" % demo.upper(), demo)
+        srv = self.serve(server_class(d))
+        v = self.vm([], net_opts=netservers.net_opts(srv),
+                    append="kboot.url=" + srv.url("/boot/grub/grub.cfg"))
+        v.wait_screen(r"Booting '%s target' in \d+ s" % demo.upper())
         initrds, cmdline = v.target()
         self.assertEqual(initrds, "target")
-        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=http")
+        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=" + demo)
+
+    def test_http_config_by_kboot_url_boots(self):
+        self.boot_config_by_url(netservers.HttpServer, "http")
 
     def test_ftp_config_and_files_boot(self):
-        d = boot_tree(self.tmp, "ftp", "FTP target", "ftp")
-        f = self.serve(netservers.FtpServer(d))
-        v = self.vm([], net_opts=netservers.net_opts(f),
-                    append="kboot.url=" + f.url("/boot/grub/grub.cfg"))
-        v.wait_screen(r"Booting 'FTP target' in \d+ s")
-        initrds, cmdline = v.target()
-        self.assertEqual(initrds, "target")
-        self.assertEqual(cmdline, "BOOT_IMAGE=/boot/vmlinuz console=ttyS0 kboot.demo=ftp")
+        self.boot_config_by_url(netservers.FtpServer, "ftp")
 
     def test_nfs_export_is_scanned_like_a_disk_and_boots(self):
         d = boot_tree(self.tmp, "nfs", "NFS target", "nfs")
