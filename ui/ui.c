@@ -431,8 +431,12 @@ static int term_start(struct ui *u)
 	setlocale(LC_ALL, "");
 	codeset = nl_langinfo(CODESET);
 	u->utf8 = codeset && !strcmp(codeset, "UTF-8");
+	/*
+	 * A key's bytes on a serial line (a virtual one on a busy host most
+	 * of all) can arrive far apart; waiting longer only delays a lone Esc.
+	 */
 	if (!getenv("ESCDELAY"))
-		set_escdelay(25);
+		set_escdelay(100);
 	scr = newterm(NULL, stdout, stdin);
 	if (!scr) {
 		/* An unknown TERM: a vt100 is what nearly every terminal can be. */
