@@ -57,6 +57,9 @@ static void add_item(struct ui *u, int kind, const char *text, int entry)
 }
 
 /* The item that holds entry id at this level, or -1. */
+/* sel_id of the shell item: no entry id starts with a control character. */
+#define SHELL_ID "\x01shell"
+
 static int item_of_id(const struct ui *u, const char *id)
 {
 	size_t i, k;
@@ -64,6 +67,8 @@ static int item_of_id(const struct ui *u, const char *id)
 	for (i = 0; id && i < u->nitems; i++) {
 		const struct ui_item *it = &u->items[i];
 
+		if (it->kind == ITEM_SHELL && !strcmp(id, SHELL_ID))
+			return (int)i;
 		if (it->kind == ITEM_ENTRY && !strcmp(u->entries[it->entry].id, id))
 			return (int)i;
 		if (it->kind != ITEM_SUBMENU)
@@ -94,10 +99,9 @@ static void remember_selection(struct ui *u)
 	if (!selectable(u, u->sel))
 		return;
 	it = &u->items[u->sel];
-	if (it->kind == ITEM_SHELL)
-		return;
 	free(u->sel_id);
-	u->sel_id = strdup(u->entries[it->entry].id);
+	/* The shell too: a menu that changes under it must not move the cursor. */
+	u->sel_id = strdup(it->kind == ITEM_SHELL ? SHELL_ID : u->entries[it->entry].id);
 }
 
 void menu_build(struct ui *u)
