@@ -186,9 +186,15 @@ image-deps:
 image: image-deps
 	@$(MAKE) --no-print-directory $(IMAGE)
 
-# HOSTS=FILE: lines for the image's /etc/hosts (docs/network.md)
-$(IMAGE) &: $(B)/kboot tools/mkimage tools/debs $(SKEL) $(HOSTS)
-	tools/mkimage $(if $(HOSTS),--hosts $(HOSTS))
+# HOSTS=FILE: lines for the image's /etc/hosts (docs/network.md);
+# SSH_AUTHORIZED_KEYS, SSH_HOST_KEY, SSH_KNOWN_HOSTS, SSH_CLIENT_KEY=FILE (docs/ssh.md)
+IMAGE_FILES := $(HOSTS) $(SSH_AUTHORIZED_KEYS) $(SSH_HOST_KEY) $(SSH_KNOWN_HOSTS) $(SSH_CLIENT_KEY)
+$(IMAGE) &: $(B)/kboot tools/mkimage tools/debs $(SKEL) $(IMAGE_FILES)
+	tools/mkimage $(if $(HOSTS),--hosts $(HOSTS)) \
+		$(if $(SSH_AUTHORIZED_KEYS),--ssh-authorized-keys $(SSH_AUTHORIZED_KEYS)) \
+		$(if $(SSH_HOST_KEY),--ssh-host-key $(SSH_HOST_KEY)) \
+		$(if $(SSH_KNOWN_HOSTS),--ssh-known-hosts $(SSH_KNOWN_HOSTS)) \
+		$(if $(SSH_CLIENT_KEY),--ssh-client-key $(SSH_CLIENT_KEY))
 
 $(TARGET_IMG) &: tools/mktarget tools/debs
 	tools/mktarget $(B)/target

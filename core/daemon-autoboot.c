@@ -89,6 +89,10 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 		} else if (!strncmp(word, "kboot.url=", 10) && word[10]) {
 			free(d->url_spec);
 			d->url_spec = strdup(word + 10);
+		} else if (!strcmp(word, "kboot.ssh=on") || !strcmp(word, "kboot.ssh=off")) {
+			d->ssh_wanted = !strcmp(word + 10, "on");
+		} else if (!strncmp(word, "kboot.ssh=", 10)) {
+			dmn_status(d, KB_STATUS_WARNING, "%s: kboot.ssh= is on or off; ignored", word);
 		} else if (!strcmp(word, "kboot.kexec=tools")) {
 			d->kexec_tools = true;
 		} else if (!strncmp(word, "kboot.kexec=", 12)) {

@@ -182,7 +182,7 @@ static int url_add(struct kb_daemon *d, const char *url, char *name, size_t name
 	return ret;
 }
 
-static bool network_up(const struct kb_daemon *d)
+bool dmn_network_up(const struct kb_daemon *d)
 {
 	size_t i;
 
@@ -198,7 +198,7 @@ void dmn_url_update(struct kb_daemon *d)
 
 	if (!d->url_spec || d->url_added || !d->devs)
 		return;
-	if (d->net && !network_up(d) && strncasecmp(d->url_spec, "file:", 5))
+	if (d->net && !dmn_network_up(d) && strncasecmp(d->url_spec, "file:", 5))
 		return;
 	d->url_added = true;
 	if (url_add(d, d->url_spec, name, sizeof(name), err, sizeof(err)))
@@ -261,6 +261,7 @@ static void net_changed(struct kb_net *n, void *data)
 
 	pxe_update(d);
 	dmn_url_update(d);
+	dmn_ssh_update(d);
 
 	if (dmn_network_build(d, &m))
 		return;

@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "daemon.h"
 #include "model.h"
@@ -122,6 +123,17 @@ struct kb_daemon {
 	struct kb_downloads *dls;    /* made at the first download */
 	char *dl_dir;                /* where downloads go (malloc'd) */
 
+	/* The SSH server (daemon-ssh.c). */
+	enum ssh_state { SSH_OFF, SSH_WAITING, SSH_RUNNING, SSH_FAILED } ssh_state;
+	bool ssh_wanted;             /* kboot.ssh=on, or the "ssh" request */
+	bool ssh_stopping;           /* we sent dropbear SIGTERM */
+	bool told_ssh_keys;          /* "no authorized keys" said once */
+	pid_t ssh_pid;               /* dropbear, 0 when none */
+	char ssh_fingerprint[128];   /* "SHA256:…" of the host key, "" before */
+	char ssh_reason[256];        /* while FAILED */
+	char *ssh_msg;               /* the last "ssh" message (malloc'd) */
+	size_t ssh_len;
+
 	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
 };
@@ -191,6 +203,21 @@ int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena 
 		   const char **err);
 /* Add kboot.url='s source once it can be fetched (the network is up). */
 void dmn_url_update(struct kb_daemon *d);
+
+/* Whether an interface is configured. */
+bool dmn_network_up(const struct kb_daemon *d);
+
+/* ---- The SSH server (daemon-ssh.c) ---- */
+
+/* The "ssh" message.  0 or -ENOMEM. */
+int dmn_ssh_build(struct kb_daemon *d, struct msg *m);
+/* Start or stop dropbear as the settings and the network say; push "ssh" on change. */
+void dmn_ssh_update(struct kb_daemon *d);
+/* Stop dropbear and its sessions (before the jump). */
+void dmn_ssh_stop(struct kb_daemon *d);
+/* The "ssh" request: {"on": true|false}.  0, or -errno with *err. */
+int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err);
+void dmn_ssh_free(struct kb_daemon *d);
 
 /* ---- Booting from the network (daemon-fetch.c) ---- */
 

@@ -300,6 +300,7 @@ static void jump_now(struct kb_loop *l, void *data)
 	int ret;
 
 	d->quit = NULL;
+	dmn_ssh_stop(d);
 	kb_server_free(d->srv);
 	d->srv = NULL;
 	kb_devices_free(d->devs);
@@ -576,6 +577,11 @@ void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct k
 			err = "a boot is already under way";
 		else if (dmn_req_source(d, req, a, &err) && !err)
 			err = "cannot add the source";
+	} else if (!strcmp(type, "ssh")) {
+		if (d->booting)
+			err = "a boot is already under way";
+		else if (dmn_ssh_req(d, req, &err) && !err)
+			err = "cannot change the SSH server";
 	} else if (!strcmp(type, "abort")) {
 		dmn_fetch_abort(d, &err);
 	} else if (!strcmp(type, "complete")) {

@@ -419,6 +419,8 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 	if (kb_client_send(c, d->settings_msg, d->settings_len) ||
 	    (d->network_msg && kb_client_send(c, d->network_msg, d->network_len)))
 		return;
+	if (d->ssh_msg && kb_client_send(c, d->ssh_msg, d->ssh_len))
+		return;
 	dmn_fetch_send_all(d, c);
 	if (kb_client_send(c, "{\"type\":\"ready\"}", 16))
 		return;
@@ -516,6 +518,7 @@ void kb_daemon_free(struct kb_daemon *d)
 	if (d->settle)
 		kb_loop_cancel(d->loop, d->settle);
 	dmn_fetch_free(d);
+	dmn_ssh_free(d);
 	dmn_net_free(d);
 	kb_scan_free(d->scan);
 	for (i = 0; i < d->status_n; i++)
@@ -573,6 +576,7 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 		goto fail;
 	}
 	dmn_url_update(d);
+	dmn_ssh_update(d);
 
 	/* The first menu before the socket exists: a client never sees less. */
 	if (d->rebuild) {
