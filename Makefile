@@ -119,6 +119,7 @@ ui-test: $(B)/kboot $(B)/asan/kboot
 e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS)
 	@$(PYTHON) tests/e2e/test_boot.py
 	@$(PYTHON) tests/e2e/test_net.py
+	@$(PYTHON) tests/e2e/test_ssh.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)

@@ -69,8 +69,8 @@ class Vm(tmuxpane.Pane):
     def context(self):
         return "\n--- log:\n" + self.output()[-3000:]
 
-    def wait_screen(self, pattern, timeout=WAIT):
-        return super().wait_screen(pattern, timeout, poll=0.25)
+    def wait_screen(self, pattern, timeout=WAIT, gone=False):
+        return super().wait_screen(pattern, timeout, gone, poll=0.25)
 
     def wait_output(self, pattern, timeout=WAIT):
         deadline = time.monotonic() + timeout
