@@ -39,6 +39,8 @@ const struct ui_binding ui_keymap[] = {
 	  "system information: version, kernel, memory, disks, network" },
 	{ ACT_SHELL, KM_MENU, { 'c' }, "c", "a shell on this terminal (exit returns here)" },
 	{ ACT_RESCAN, KM_MENU, { 'r' }, "r", "look for devices and configs again" },
+	{ ACT_SSH, KM_MENU, { 'S' }, "S",
+	  "turn the SSH server on or off (keys only; the image must have them)" },
 	{ ACT_REDRAW, KM_MENU | KM_EDIT | KM_TEXT | KM_NET, { KEY_CTRL('l') }, "Ctrl-L",
 	  "redraw the screen" },
 	{ ACT_NETWORK, KM_MENU, { 'n' }, "n",

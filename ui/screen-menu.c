@@ -488,6 +488,15 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 	case ACT_SHELL:
 		ui_shell(u);
 		break;
+	case ACT_SSH: {
+		bool on = !u->ssh || !kb_json_get(u->ssh, "wanted") ||
+			  !kb_json_get(u->ssh, "wanted")->b;
+
+		if (ui_request(u, "ssh", on ? ",\"on\":true" : ",\"on\":false") > 0)
+			ui_say(u, 0, "Turning the SSH server %s%s", on ? "on" : "off",
+			       draw_glyph(u, "\xe2\x80\xa6", "..."));
+		break;
+	}
 	case ACT_RESCAN:
 		if (ui_request(u, "rescan", NULL) > 0)
 			ui_say(u, 0, "Rescanning every device%s", draw_glyph(u, "\xe2\x80\xa6", "..."));

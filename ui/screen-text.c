@@ -287,6 +287,21 @@ static void build_info(struct ui *u, struct page *p)
 		add(p, KB_ROLE_HEADING, "Network configuration");
 		info_daemon_network(u, p);
 	}
+	if (u->ssh) {
+		const char *state = kb_json_get_str(u->ssh, "state");
+		const char *fp = kb_json_get_str(u->ssh, "fingerprint");
+		const char *why = kb_json_get_str(u->ssh, "reason");
+		const struct kb_json *keys = kb_json_get(u->ssh, "keys");
+
+		add(p, KB_ROLE_NORMAL, "%s", "");
+		add(p, KB_ROLE_HEADING, "SSH server");
+		add(p, KB_ROLE_NORMAL, "  State      %s%s%s", state ? state : "?", why ? ": " : "",
+		    why ? why : "");
+		if (keys && keys->type == KB_JBOOL && !keys->b)
+			add(p, KB_ROLE_NORMAL, "             no authorized keys in this image");
+		if (fp)
+			add(p, KB_ROLE_NORMAL, "  Host key   %s", fp);
+	}
 }
 
 /* ---- Drawing and keys ---- */

@@ -299,6 +299,11 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 		u->network = kb_json_get(msg, "interfaces");
 		net_changed(u);
 		return true;
+	} else if (!strcmp(type, "ssh")) {
+		arena_free(u->ssh_arena);
+		u->ssh_arena = a;
+		u->ssh = msg;
+		return true;
 	} else if (!strcmp(type, "status")) {
 		const struct kb_json *t = kb_json_get(msg, "time");
 		const char *level = jstr(msg, "level");
@@ -339,7 +344,9 @@ void ui_state_free(struct ui *u)
 	arena_free(u->menu_arena);
 	arena_free(u->dev_arena);
 	arena_free(u->net_arena);
-	u->menu_arena = u->dev_arena = u->net_arena = NULL;
+	arena_free(u->ssh_arena);
+	u->menu_arena = u->dev_arena = u->net_arena = u->ssh_arena = NULL;
+	u->ssh = NULL;
 	for (i = 0; i < u->log_n; i++)
 		free(u->log[(u->log_first + i) % UI_LOG_KEEP].text);
 	u->log_n = 0;

@@ -150,6 +150,8 @@ struct ui {
 	/* The model: replaced whole by each "menu" / "devices" message. */
 	struct arena *menu_arena, *dev_arena, *net_arena;
 	const struct kb_json *network;      /* the last "network" message, or NULL */
+	struct arena *ssh_arena;
+	const struct kb_json *ssh;          /* the last "ssh" message, or NULL */
 	struct ui_entry *entries;
 	size_t nentries;
 	const char **menu_warnings;

@@ -4,6 +4,7 @@
 (tools/mkimage --ssh-authorized-keys), booted in QEMU with the guest's port
 22 forwarded from 127.0.0.1 only (hostfwd), reached with OpenSSH's ssh."""
 import json
+import re
 import os
 import shlex
 import shutil
@@ -90,7 +91,7 @@ class SshTest(unittest.TestCase):
 
     def test_interactive_login_is_the_menu_in_step_with_the_console(self):
         v = self.boot("kboot.ssh=on kboot.timeout=60")
-        self.wait_ssh(v)
+        fp = self.wait_ssh(v)
         v.wait_screen(r"Booting 'Demo BLS \(two initrds\)' in \d+ s")
         cmd = " ".join(shlex.quote(a) for a in self.ssh_args("-t")) + "; sleep 600"
         s = tmuxpane.Pane("ssh", "env TERM=xterm-256color " + cmd, 100, 30, key_delay=0.1)
@@ -100,6 +101,14 @@ class SshTest(unittest.TestCase):
         s.keys("Down")
         v.wait_screen(r"Booting 'Demo BLS", gone=True)
         s.wait_screen(r"Booting 'Demo BLS", WAIT, gone=True)
+        # The system information screen shows the server and its host key.
+        s.keys("i")
+        s.wait_screen(r"system information", WAIT)
+        s.keys("End")
+        info = s.wait_screen(r"Host key +" + re.escape(fp), WAIT)
+        self.assertRegex(info, r"SSH server\n +State +running")
+        s.keys("Escape")
+        s.wait_screen(r"Demo GRUB", WAIT)
         # Chosen over SSH (Demo GRUB, its submenu, Demo extlinux), booted:
         # the target speaks on the serial console.
         s.keys("Down", "Down")
