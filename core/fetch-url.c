@@ -33,7 +33,7 @@ static const struct {
 	unsigned int port; /* the default */
 } schemes[] = {
 	{ "tftp", KB_URL_TFTP, 69 }, { "http", KB_URL_HTTP, 80 }, { "ftp", KB_URL_FTP, 21 },
-	{ "nfs", KB_URL_NFS, 2049 }, { "file", KB_URL_FILE, 0 },
+	{ "nfs", KB_URL_NFS, 2049 }, { "file", KB_URL_FILE, 0 }, { "ssh", KB_URL_SSH, 22 },
 };
 
 const char *kb_url_scheme_name(enum kb_url_scheme s)
@@ -222,7 +222,7 @@ static int parse_authority(struct parse *p, const char *a, size_t n, struct kb_u
 		if (a[i] == '@')
 			at = a + i;
 	if (at) {
-		if (u->scheme != KB_URL_HTTP && u->scheme != KB_URL_FTP)
+		if (u->scheme != KB_URL_HTTP && u->scheme != KB_URL_FTP && u->scheme != KB_URL_SSH)
 			return bad(p, -EINVAL, "%s URLs have no user name",
 				   kb_url_scheme_name(u->scheme));
 		colon = memchr(a, ':', (size_t)(at - a));
@@ -405,7 +405,7 @@ int kb_url_parse(const char *s, struct kb_url *u, char *err, size_t errlen)
 			return bad(&p, -EPROTONOSUPPORT,
 				   "%.*s is not supported (kboot has no TLS); use %.*s://",
 				   (int)(colon - s), s, (int)(colon - s - 1), s);
-		return bad(&p, -EINVAL, "unknown scheme '%.*s' (tftp, http, ftp, nfs, file)",
+		return bad(&p, -EINVAL, "unknown scheme '%.*s' (tftp, http, ftp, nfs, file, ssh)",
 			   (int)(colon - s), s);
 	}
 	u->scheme = schemes[i].scheme;

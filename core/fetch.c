@@ -625,6 +625,9 @@ int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
 	case KB_URL_TFTP:
 		ret = fetch_tftp(&f, &u);
 		break;
+	case KB_URL_SSH:
+		ret = fetch_ssh(&f, &u);
+		break;
 	default:
 		ret = fetch_file(&f, &u);
 		break;

@@ -31,6 +31,7 @@ enum kb_url_scheme {
 	KB_URL_FTP,
 	KB_URL_NFS,
 	KB_URL_FILE,
+	KB_URL_SSH, /* ssh://[user@]host[:port]/path: dbclient runs `cat` there */
 };
 
 #define KB_URL_HOST_MAX 256  /* bytes of kb_url.host, with the NUL */

@@ -31,7 +31,7 @@ check no-args 2 "$kboot" fetch
 contains no-args "give a URL and a FILE"
 check one-arg 2 "$kboot" fetch http://127.0.0.1/x
 check bad-scheme 2 "$kboot" fetch htp://x "$tmp/out"
-contains bad-scheme "'htp://x': unknown scheme 'htp' (tftp, http, ftp, nfs, file)"
+contains bad-scheme "'htp://x': unknown scheme 'htp' (tftp, http, ftp, nfs, file, ssh)"
 absent bad-scheme "$tmp/out"
 check https 2 "$kboot" fetch https://127.0.0.1/x "$tmp/out"
 contains https "https is not supported"

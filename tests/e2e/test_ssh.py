@@ -17,6 +17,8 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_boot import DEMO, ROOT, WAIT, Vm  # noqa: E402
+import netservers  # noqa: E402
+import sshserver  # noqa: E402
 import tmuxpane  # noqa: E402
 
 
@@ -125,6 +127,60 @@ class SshTest(unittest.TestCase):
         r = self.ssh("true", timeout=60)
         self.assertEqual(r.returncode, 255)
         self.assertRegex(r.stderr, r"Connection (refused|reset|closed)|kex_exchange_identification")
+
+
+
+class SshOutTest(unittest.TestCase):
+    """From kboot's shell: scp and ssh:// URLs to a server on 127.0.0.1."""
+
+    def test_scp_and_ssh_urls_with_known_host_keys_only(self):
+        tmp = tempfile.mkdtemp(prefix="kboot-e2e-sshout.")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        key = os.path.join(tmp, "client")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key], check=True)
+        files = os.path.join(tmp, "files")
+        os.makedirs(files)
+        shutil.copy(os.path.join(ROOT, "build", "vmlinuz"), os.path.join(files, "vmlinuz"))
+        shutil.copy(os.path.join(ROOT, "build", "target", "target.img"),
+                    os.path.join(files, "target.img"))
+        with open(key + ".pub") as f:
+            srv = sshserver.SshServer(f.read()).start()
+        self.addCleanup(srv.stop)
+        known = os.path.join(tmp, "known_hosts")
+        with open(known, "w") as f:
+            f.write(srv.known_hosts_line("10.0.2.100"))  # 10.0.2.101 is the same server, unknown
+        build = os.path.join(tmp, "build")
+        os.makedirs(build)
+        subprocess.run([os.path.join(ROOT, "tools", "mkimage"), "--ssh-client-key", key,
+                        "--ssh-known-hosts", known, "--out", build], check=True,
+                       stdout=subprocess.DEVNULL)
+        opts = ",".join(netservers.guestfwd(22, srv.port, addr) for addr in
+                        ("10.0.2.100", "10.0.2.101"))
+        v = Vm([], append="kboot.timeout=-1", build=build, net_opts=opts)
+        self.addCleanup(v.close)
+        v.wait_screen(r"eth0: DHCP lease|Shell")
+        v.wait_output(r"eth0: DHCP lease")
+        v.keys("c")
+        v.wait_output(r"type 'exit' to return to the menu")
+        # scp (OpenSSH's, over dbclient) with the image's key and known hosts.
+        v.type("scp -O root@10.0.2.100:%s /tmp/k 2>/dev/null; echo SCP=$?" %
+               os.path.join(files, "vmlinuz"))
+        v.keys("Enter")
+        v.wait_output(r"SCP=0")
+        # An unknown host key is refused, and its fingerprint shown.
+        v.type("kboot fetch ssh://root@10.0.2.101%s /tmp/x; echo FETCH=$?" %
+               os.path.join(files, "vmlinuz"))
+        v.keys("Enter")
+        m = v.wait_output(r"host key is not a known one \((\S+)\); refused")
+        self.assertEqual(m.group(1).lower(), srv.fingerprint.lower())
+        v.wait_output(r"FETCH=1")
+        # The scp'd kernel, and an initrd through an ssh:// URL: booted.
+        v.type("kboot boot --kernel file:///tmp/k --initrd ssh://root@10.0.2.100%s "
+               "--append 'console=ttyS0 kboot.demo=ssh-out'" % os.path.join(files, "target.img"))
+        v.keys("Enter")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "console=ttyS0 kboot.demo=ssh-out")
 
 
 if __name__ == "__main__":

@@ -372,7 +372,7 @@ static void test_url_bad_ones_get_a_sentence(void **state)
 		const char *err;
 	} cases[] = {
 		{ "htp://x", -EINVAL,
-		  "'htp://x': unknown scheme 'htp' (tftp, http, ftp, nfs, file)" },
+		  "'htp://x': unknown scheme 'htp' (tftp, http, ftp, nfs, file, ssh)" },
 		{ "https://h/k", -EPROTONOSUPPORT,
 		  "'https://h/k': https is not supported (kboot has no TLS); use http://" },
 		{ "ftps://h/k", -EPROTONOSUPPORT,
