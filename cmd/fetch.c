@@ -41,7 +41,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: kboot fetch [OPTIONS] URL FILE\n"
 		"\n"
-		"Download URL (tftp://, http://, ftp://, file://) into FILE the way kboot\n"
+		"Download URL (tftp://, http://, ftp://, file://, ssh://) into FILE the way kboot\n"
 		"fetches kernels, showing progress on stderr.\n"
 		"\n"
 		"  --connect-timeout S  give up connecting after S seconds (default 10)\n"
