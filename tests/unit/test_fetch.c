@@ -354,6 +354,12 @@ static void test_url_ipv6_literals(void **state)
 	assert_string_equal(u.host, "::ffff:10.0.2.2");
 	assert_string_equal(u.user, "u");
 	assert_int_equal(u.port, 2121);
+	/* ssh: a user, port 22 unless given, the path percent-decoded. */
+	assert_int_equal(kb_url_parse("ssh://root@10.0.2.100/srv/my%20kernel", &u, err, 256), 0);
+	assert_int_equal(u.scheme, KB_URL_SSH);
+	assert_string_equal(u.user, "root");
+	assert_int_equal(u.port, 22);
+	assert_string_equal(u.path, "/srv/my kernel");
 
 	assert_int_equal(kb_url_parse("http://fe80::1/k", &u, err, 256), -EINVAL);
 	assert_string_equal(
