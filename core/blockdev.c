@@ -14,6 +14,7 @@
 #include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <linux/loop.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -348,4 +349,27 @@ void kb_blockdev_release(struct kb_scan *s)
 	}
 	if (s->tmpdir)
 		rmdir(s->tmpdir);
+}
+
+static dev_t tree_dev;
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	if (st->st_dev != tree_dev)
+		return 0;
+	if (flag == FTW_DP)
+		rmdir(path);
+	else
+		unlink(path);
+	return 0;
+}
+
+void kb_remove_tree(const char *dir)
+{
+	struct stat st;
+
+	if (!rmdir(dir) || errno != ENOTEMPTY || stat(dir, &st))
+		return;
+	tree_dev = st.st_dev;
+	nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 }

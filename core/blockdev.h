@@ -47,4 +47,11 @@ const char *kb_mount_strerror(int err);
 /* Why kboot does not open a partition of this type, or NULL when it does. */
 const char *kb_fstype_skip_reason(const char *fstype);
 
+/*
+ * Remove dir, a directory kboot made on its own tmpfs, with everything in
+ * it - but nothing on another filesystem: a mount still inside is left
+ * alone, so a scanned disk is never touched.
+ */
+void kb_remove_tree(const char *dir);
+
 #endif

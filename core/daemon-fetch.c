@@ -18,7 +18,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +25,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockdev.h"
 #include "daemon-private.h"
 #include "devices.h"
 #include "download.h"
@@ -338,6 +338,10 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 		*err = "a boot is already waiting for its downloads";
 		return -EBUSY;
 	}
+	if (plan->initrds.n > 64) {
+		*err = "more than 64 initrds";
+		return -E2BIG;
+	}
 	ret = downloads_init(d);
 	if (ret) {
 		*err = "cannot make the downloads directory";
@@ -396,15 +400,6 @@ int dmn_fetch_abort(struct kb_daemon *d, const char **err)
 	return 0;
 }
 
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void dmn_fetch_free(struct kb_daemon *d)
 {
 	size_t i;
@@ -413,7 +408,7 @@ void dmn_fetch_free(struct kb_daemon *d)
 	kb_downloads_free(d->dls);
 	d->dls = NULL;
 	if (d->sources && d->dl_dir)
-		nftw(d->dl_dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+		kb_remove_tree(d->dl_dir);
 	free(d->dl_dir);
 	d->dl_dir = NULL;
 	for (i = 0; i < KEEP; i++) {

@@ -126,6 +126,27 @@ static struct pxe_seen *pxe_find(struct kb_daemon *d, const char *iface)
 	return NULL;
 }
 
+/* What of a lease a PXE source is made from: a new lease that differs here makes it again. */
+static void lease_key(const struct kb_iface *x, char *key, size_t len)
+{
+	snprintf(key, len, "%s|%s|%s|%s|%s|%s", x->addr, x->server, x->tftp, x->bootfile,
+		 x->pxe_config, x->pxe_prefix);
+}
+
+/* Remember that x's PXE source was made from its current lease. */
+static void pxe_remember(struct kb_daemon *d, const struct kb_iface *x, bool manual)
+{
+	struct pxe_seen *seen = pxe_find(d, x->name);
+
+	if (!seen && d->npxe < sizeof(d->pxe) / sizeof(d->pxe[0]))
+		seen = &d->pxe[d->npxe++];
+	if (!seen)
+		return;
+	snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
+	lease_key(x, seen->key, sizeof(seen->key));
+	seen->manual = manual;
+}
+
 /* Every interface's PXE source in line with its lease. */
 static void pxe_update(struct kb_daemon *d)
 {
@@ -137,8 +158,7 @@ static void pxe_update(struct kb_daemon *d)
 		const struct kb_iface *x = kb_net_at(d->net, i);
 		bool want;
 
-		snprintf(key, sizeof(key), "%s|%s|%s|%s|%s|%s", x->addr, x->server, x->tftp,
-			 x->bootfile, x->pxe_config, x->pxe_prefix);
+		lease_key(x, key, sizeof(key));
 		seen = pxe_find(d, x->name);
 		want = x->state == KB_NET_UP &&
 		       (kb_remote_lease_wants_pxe(x) || (seen && seen->manual));
@@ -153,10 +173,7 @@ static void pxe_update(struct kb_daemon *d)
 			dmn_status(d, KB_STATUS_WARNING, "PXE: %s", err);
 			continue;
 		}
-		seen = &d->pxe[d->npxe++];
-		snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
-		snprintf(seen->key, sizeof(seen->key), "%s", key);
-		seen->manual = false;
+		pxe_remember(d, x, false);
 	}
 }
 
@@ -211,7 +228,6 @@ int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena 
 	const char *url = kb_json_get_str(req, "url"), *pxe = kb_json_get_str(req, "pxe");
 	const struct kb_iface *x;
 	char name[32], msg[512];
-	struct pxe_seen *seen;
 
 	if (url) {
 		if (url_add(d, url, name, sizeof(name), msg, sizeof(msg))) {
@@ -237,17 +253,8 @@ int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena 
 		*err = arena_strdup(a, msg);
 		return -EINVAL;
 	}
-	/* Asked for by hand: keep it until the lease changes. */
-	seen = pxe_find(d, x->name);
-	if (!seen && d->npxe < sizeof(d->pxe) / sizeof(d->pxe[0])) {
-		seen = &d->pxe[d->npxe++];
-		snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
-	}
-	if (seen) {
-		snprintf(seen->key, sizeof(seen->key), "%s|%s|%s|%s|%s|%s", x->addr, x->server,
-			 x->tftp, x->bootfile, x->pxe_config, x->pxe_prefix);
-		seen->manual = true;
-	}
+	/* Asked for by hand: kept while the lease is the same, boot file or not. */
+	pxe_remember(d, x, true);
 	return 0;
 }
 

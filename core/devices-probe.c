@@ -18,7 +18,6 @@
 #include <blkid/blkid.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,29 +69,10 @@ void probe_free(struct probe *p)
 	free(p);
 }
 
-static dev_t tree_dev;
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	if (st->st_dev != tree_dev)
-		return 0;
-	if (flag == FTW_DP)
-		rmdir(path);
-	else
-		unlink(path);
-	return 0;
-}
-
 void dev_detach(const char *dir)
 {
-	struct stat st;
-
 	umount2(dir, MNT_DETACH);
-	if (!rmdir(dir) || errno != ENOTEMPTY || stat(dir, &st))
-		return;
-	/* What a network source fetched: files on kboot's own tmpfs. */
-	tree_dev = st.st_dev;
-	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
+	kb_remove_tree(dir); /* what a network source fetched */
 }
 
 /* Append "KEY=value\n" to a record, value cut and kept on one line. */

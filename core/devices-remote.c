@@ -220,7 +220,6 @@ int kb_devices_add_remote(struct kb_devices *d, const char *name, const struct k
 	dev->pub.basedir = c->basedir;
 	dev->pub.ipappend[0] = c->ipappend[0];
 	dev->pub.ipappend[1] = c->ipappend[1];
-	dev->pub.iface = c->iface;
 	dev->pub.disk = -1;
 	dev->pub.state = KB_DEV_PROBING;
 	dev->dir = arena_printf(a, "%s/%s", root, name);

@@ -58,7 +58,6 @@ struct kb_device {
 	const char *parser;
 	const char *basedir;
 	const char *ipappend[2];
-	const char *iface;     /* the interface a PXE source came from */
 	enum kb_dev_state state;
 	const char *reason;    /* SKIPPED/FAILED: a sentence for people */
 	unsigned long seq;     /* order of appearance, for a stable menu order */

@@ -19,8 +19,8 @@ the request path without its query):
     "stall"  read the request, never answer (until stop())
     "slow"   send the file at `rate` bytes/s (default 64 KiB/s)
     "404"    answer 404 even though the file exists
-FtpServer: pyftpdlib (a child process run by /usr/bin/python3), anonymous,
-read-only, on a directory.  PASV announces 10.0.2.100 and one of
+FtpServer: pyftpdlib (tests/unit/fetch/ftpd.py, a child process run by
+/usr/bin/python3), anonymous, read-only, on a directory.  PASV announces 10.0.2.100 and one of
 PASV_PORTS consecutive ports picked at start (the same numbers on the host
 and in the guest); its guestfwds() forward each of them too.
 
@@ -209,10 +209,12 @@ class HttpServer(_Server):
 # ---- FTP ----
 # pyftpdlib is Debian's python3-pyftpdlib, for /usr/bin/python3; the tests
 # may run under another python3 (pyenv, a venv) that cannot load it and its
-# OpenSSL binding.  So the server is a child process, this file run by
-# /usr/bin/python3 (`ftp` mode below), which also makes stop() simple.
+# OpenSSL binding.  So the server is a child process, the unit tests' own
+# tests/unit/fetch/ftpd.py run by /usr/bin/python3, which also makes stop()
+# simple.
 
 FTP_PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+FTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unit", "fetch", "ftpd.py")
 
 
 def _free_port_range(n):
@@ -262,8 +264,8 @@ class FtpServer(_Server):
     def start(self):
         base = _free_port_range(self._npasv)
         self._proc = subprocess.Popen(
-            [FTP_PYTHON, os.path.abspath(__file__), "ftp", self.root, str(base),
-             str(self._npasv), self.masquerade], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            [FTP_PYTHON, FTPD, "--dir", self.root, "--passive", "%d,%d" % (base, self._npasv),
+             "--masquerade", self.masquerade], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         line = self._proc.stdout.readline().split()
         if len(line) != 2 or line[0] != "PORT":
             self.stop()
@@ -285,34 +287,11 @@ class FtpServer(_Server):
         self._proc = None
 
 
-def _ftp_child(root, base, n, masquerade):
-    """The FTP server process: PORT <n> on stdout, ends when stdin closes."""
-    import logging
-    from pyftpdlib.authorizers import DummyAuthorizer
-    from pyftpdlib.handlers import FTPHandler
-    from pyftpdlib.servers import FTPServer
-
-    logging.basicConfig(level=logging.ERROR)  # else pyftpdlib logs every command
-    auth = DummyAuthorizer()
-    auth.add_anonymous(root)  # perm "elr": list and read only
-    FTPHandler.authorizer = auth
-    FTPHandler.banner = "kboot test server ready."
-    FTPHandler.masquerade_address = masquerade  # what PASV announces
-    FTPHandler.passive_ports = list(range(base, base + n))
-    server = FTPServer(("127.0.0.1", 0), FTPHandler)
-    print("PORT %d" % server.address[1], flush=True)
-    threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-    server.serve_forever(handle_exit=False)
-
-
 # ---- by hand: python3 tests/netservers.py [DIR] ----
 
 def main():
     """Serve DIR over HTTP and FTP (and QEMU's TFTP); print the --net-opts
-    for tools/qemu; stop on Enter.  (`ftp ROOT BASE N`: FtpServer's child.)"""
-    if sys.argv[1:2] == ["ftp"]:
-        _ftp_child(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5])
-        return
+    for tools/qemu; stop on Enter."""
     d = sys.argv[1] if len(sys.argv) > 1 else "."
 
     with HttpServer(d) as h, FtpServer(d) as f:

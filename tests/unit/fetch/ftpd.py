@@ -8,6 +8,8 @@ once it listens.  Ends on SIGTERM or when stdin closes.
 
   --no-epsv   answer EPSV with 502, so the client must fall back to PASV
   --no-size   answer SIZE with 502 (no total for progress)
+  --passive BASE,N   data ports BASE..BASE+N-1 (tests/netservers.py forwards them)
+  --masquerade ADDR  the address PASV announces (where a QEMU guest reaches us)
 """
 import argparse
 import logging
@@ -25,6 +27,8 @@ def main():
     p.add_argument("--dir", required=True)
     p.add_argument("--no-epsv", action="store_true")
     p.add_argument("--no-size", action="store_true")
+    p.add_argument("--passive")
+    p.add_argument("--masquerade")
     args = p.parse_args()
     logging.basicConfig(level=logging.ERROR)
 
@@ -48,6 +52,11 @@ def main():
     Handler.authorizer = auth
     Handler.auth_failed_timeout = 0.1  # pyftpdlib waits 3 s before a 530
     Handler.banner = "kboot test server ready."
+    if args.passive:
+        base, n = (int(x) for x in args.passive.split(","))
+        Handler.passive_ports = list(range(base, base + n))
+    if args.masquerade:
+        Handler.masquerade_address = args.masquerade
     server = FTPServer(("127.0.0.1", 0), Handler)
     print("PORT %d" % server.address[1], flush=True)
     threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
