@@ -124,11 +124,14 @@ struct kb_daemon {
 	char *dl_dir;                /* where downloads go (malloc'd) */
 
 	/* The SSH server (daemon-ssh.c). */
+	/* WAITING: for the network, or for dropbear to listen */
 	enum ssh_state { SSH_OFF, SSH_WAITING, SSH_RUNNING, SSH_FAILED } ssh_state;
 	bool ssh_wanted;             /* kboot.ssh=on, or the "ssh" request */
 	bool ssh_stopping;           /* we sent dropbear SIGTERM */
 	bool told_ssh_keys;          /* "no authorized keys" said once */
 	pid_t ssh_pid;               /* dropbear, 0 when none */
+	struct kb_timer *ssh_timer;  /* looking for its pid file: is it listening yet? */
+	int ssh_checks;              /* looks so far */
 	char ssh_fingerprint[128];   /* "SHA256:…" of the host key, "" before */
 	char ssh_reason[256];        /* while FAILED */
 	char *ssh_msg;               /* the last "ssh" message (malloc'd) */

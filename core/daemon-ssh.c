@@ -9,7 +9,8 @@
  * Password logins are refused always (-s -g); port forwarding too (-j -k).
  * The host key is the image's (SSH_HOST_KEY=FILE), or an ed25519 key made
  * at start in tmpfs; its fingerprint is in the "ssh" message (the system
- * information screen) and printed on the console, so a user can check it.
+ * information screen) and a status line on every console, so a user can
+ * check it.  (Written straight to /dev/console it would garble the menu.)
  *
  * dropbear runs in the foreground (-F) as a child of the loop, in a process
  * group of its own, so the sessions it forks go with it.  Each interactive
@@ -35,6 +36,7 @@
 #define SSH_KEYS "/root/.ssh/authorized_keys"
 #define SSH_IMAGE_KEY "/etc/kboot/ssh/host_key"
 #define SSH_PORT 22
+#define SSH_READY_CHECKS 200 /* 50 ms apart: dropbear has 10 s to listen */
 
 static const char *const ssh_states[] = { "off", "waiting", "running", "failed" };
 
@@ -126,19 +128,6 @@ static int host_key(struct kb_daemon *d, char *path, size_t len)
 	return 0;
 }
 
-/* A line on the console, where someone may be checking the fingerprint. */
-static void console_say(const char *text)
-{
-	int fd = open("/dev/console", O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK);
-
-	if (fd < 0)
-		return;
-	if (write(fd, text, strlen(text)) < 0) {
-		/* nothing to do: the status line has it too */
-	}
-	close(fd);
-}
-
 static void ssh_exited(struct kb_loop *l, pid_t pid, int status, void *data)
 {
 	struct kb_daemon *d = data;
@@ -146,6 +135,9 @@ static void ssh_exited(struct kb_loop *l, pid_t pid, int status, void *data)
 	if (pid != d->ssh_pid)
 		return;
 	d->ssh_pid = 0;
+	if (d->ssh_timer)
+		kb_loop_cancel(l, d->ssh_timer);
+	d->ssh_timer = NULL;
 	if (d->ssh_stopping || d->booting) {
 		d->ssh_state = SSH_OFF;
 	} else {
@@ -159,9 +151,28 @@ static void ssh_exited(struct kb_loop *l, pid_t pid, int status, void *data)
 	ssh_push(d);
 }
 
+/* The pid file appears once dropbear listens: only then is it announced. */
+static void ssh_ready_check(struct kb_loop *l, void *data)
+{
+	struct kb_daemon *d = data;
+
+	d->ssh_timer = NULL;
+	if (!d->ssh_pid)
+		return;
+	if (access(SSH_DIR "/dropbear.pid", F_OK)) {
+		if (++d->ssh_checks < SSH_READY_CHECKS)
+			d->ssh_timer = kb_loop_timer(l, 50, ssh_ready_check, d);
+		return; /* never listening: its exit will say why */
+	}
+	d->ssh_state = SSH_RUNNING;
+	/* Short enough for an 80-column console's status line. */
+	dmn_status(d, KB_STATUS_INFO, "ssh: port %d, host key %s", SSH_PORT, d->ssh_fingerprint);
+	ssh_push(d);
+}
+
 static void ssh_start(struct kb_daemon *d)
 {
-	char key[256], port[16], line[512];
+	char key[256], port[16];
 	int log;
 	pid_t pid;
 
@@ -174,6 +185,7 @@ static void ssh_start(struct kb_daemon *d)
 		return;
 	}
 	snprintf(port, sizeof(port), "%d", SSH_PORT);
+	unlink(SSH_DIR "/dropbear.pid");
 	pid = fork();
 	if (pid == 0) {
 		char *argv[] = { "/usr/sbin/dropbear", "-F", "-E", "-s", "-g", "-j", "-k",
@@ -201,12 +213,9 @@ static void ssh_start(struct kb_daemon *d)
 		return;
 	}
 	d->ssh_pid = pid;
-	d->ssh_state = SSH_RUNNING;
-	dmn_status(d, KB_STATUS_INFO, "ssh: listening on port %d, host key %s", SSH_PORT,
-		   d->ssh_fingerprint);
-	snprintf(line, sizeof(line), "\r\nkboot: SSH on port %d, host key %s\r\n", SSH_PORT,
-		 d->ssh_fingerprint);
-	console_say(line);
+	d->ssh_state = SSH_WAITING;
+	d->ssh_checks = 0;
+	d->ssh_timer = kb_loop_timer(d->loop, 50, ssh_ready_check, d);
 }
 
 void dmn_ssh_stop(struct kb_daemon *d)
@@ -269,6 +278,9 @@ int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err
 
 void dmn_ssh_free(struct kb_daemon *d)
 {
+	if (d->ssh_timer)
+		kb_loop_cancel(d->loop, d->ssh_timer);
+	d->ssh_timer = NULL;
 	dmn_ssh_stop(d);
 	free(d->ssh_msg);
 	d->ssh_msg = NULL;

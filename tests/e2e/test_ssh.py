@@ -63,21 +63,23 @@ class SshTest(unittest.TestCase):
                               timeout=timeout)
 
     def wait_ssh(self, v):
-        """The server is up once the console says so; its fingerprint is shown."""
-        m = v.wait_output(r"kboot: SSH on port 22, host key (SHA256:\S+)")
-        return m.group(1)
+        """The consoles' status line says the server listens, with its host
+        key's fingerprint; ssh then logs in and sees that very key."""
+        fp = v.wait_output(r"ssh: port 22, host key (SHA256:[A-Za-z0-9+/]+)").group(1)
+        r = self.ssh("true")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        seen = subprocess.run(["ssh-keygen", "-l", "-f", os.path.join(self.tmp, "known_hosts")],
+                              capture_output=True, text=True).stdout
+        self.assertIn(fp, seen)
+        return fp
 
     def test_scripted_remote_boot_and_fingerprint(self):
         v = self.boot("kboot.ssh=on kboot.timeout=-1")
-        fp = self.wait_ssh(v)
+        self.wait_ssh(v)  # the host key ssh saw is the one the console showed
         r = self.ssh("kboot", "list", "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
         entries = json.loads(r.stdout)["entries"]
         ext = [e for e in entries if e["title"] == "Demo extlinux"][0]
-        # The host key ssh saw is the one the console showed.
-        seen = subprocess.run(["ssh-keygen", "-l", "-f", os.path.join(self.tmp, "known_hosts")],
-                              capture_output=True, text=True).stdout
-        self.assertIn(fp, seen)
         # Passwords are refused, always.
         r = subprocess.run(["ssh", "-p", str(self.port), "-o", "BatchMode=yes",
                             "-o", "PubkeyAuthentication=no",
