@@ -269,9 +269,13 @@ int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err
 		*err = "the image has no authorized keys (make image SSH_AUTHORIZED_KEYS=FILE)";
 		return -ENOENT;
 	}
-	d->ssh_wanted = on->b;
 	if (on->b && d->ssh_state == SSH_FAILED)
 		d->ssh_state = SSH_OFF; /* asked again: try again */
+	if (d->ssh_wanted != on->b) {
+		d->ssh_wanted = on->b;
+		free(d->ssh_msg); /* "wanted" changed: every UI hears of it */
+		d->ssh_msg = NULL;
+	}
 	dmn_ssh_update(d);
 	return 0;
 }

@@ -492,9 +492,11 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		bool on = !u->ssh || !kb_json_get(u->ssh, "wanted") ||
 			  !kb_json_get(u->ssh, "wanted")->b;
 
-		if (ui_request(u, "ssh", on ? ",\"on\":true" : ",\"on\":false") > 0)
+		if (ui_request(u, "ssh", on ? ",\"on\":true" : ",\"on\":false") > 0) {
 			ui_say(u, 0, "Turning the SSH server %s%s", on ? "on" : "off",
 			       draw_glyph(u, "\xe2\x80\xa6", "..."));
+			u->ssh_asked = on ? 1 : -1;
+		}
 		break;
 	}
 	case ACT_RESCAN:

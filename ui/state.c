@@ -141,6 +141,33 @@ static void log_add(struct ui *u, uint64_t time, int level, const char *text)
 	s->text = copy;
 }
 
+/* After S: the server's new state in the message line, once it is settled. */
+static void ssh_said(struct ui *u)
+{
+	const char *state = jstr(u->ssh, "state"), *fp = jstr(u->ssh, "fingerprint");
+	const char *reason = jstr(u->ssh, "reason");
+	const struct kb_json *port = kb_json_get(u->ssh, "port");
+
+	if (!state)
+		return;
+	if (!strcmp(state, "failed")) {
+		ui_say(u, 2, "SSH server failed: %s", reason ? reason : "?");
+	} else if (u->ssh_asked < 0) {
+		if (strcmp(state, "off"))
+			return; /* still stopping */
+		ui_say(u, 0, "SSH server off");
+	} else if (!strcmp(state, "running")) {
+		/* As the daemon's status line says it: 80 columns hold it. */
+		ui_say(u, 0, "ssh: port %d, host key %s",
+		       port && port->type == KB_JNUM ? (int)port->num : 22, fp ? fp : "?");
+	} else {
+		ui_say(u, 0, "SSH server starting (once the network is up)%s",
+		       draw_glyph(u, "\xe2\x80\xa6", "..."));
+		return;
+	}
+	u->ssh_asked = 0;
+}
+
 static void take_countdown(struct ui *u, const struct kb_json *m)
 {
 	const char *state = jstr(m, "state"), *id = jstr(m, "entry"), *title = jstr(m, "title");
@@ -303,6 +330,8 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 		arena_free(u->ssh_arena);
 		u->ssh_arena = a;
 		u->ssh = msg;
+		if (u->ssh_asked)
+			ssh_said(u);
 		return true;
 	} else if (!strcmp(type, "status")) {
 		const struct kb_json *t = kb_json_get(msg, "time");

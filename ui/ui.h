@@ -152,6 +152,7 @@ struct ui {
 	const struct kb_json *network;      /* the last "network" message, or NULL */
 	struct arena *ssh_arena;
 	const struct kb_json *ssh;          /* the last "ssh" message, or NULL */
+	int ssh_asked;                      /* S pressed: 1 on, -1 off; say how it ends */
 	struct ui_entry *entries;
 	size_t nentries;
 	const char **menu_warnings;

@@ -35,27 +35,37 @@ class SshTest(unittest.TestCase):
         cls.key = os.path.join(cls.tmp, "id")
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "kboot-test",
                         "-f", cls.key], check=True)
-        cls.build = os.path.join(cls.tmp, "build")
-        os.makedirs(cls.build)
-        subprocess.run([os.path.join(ROOT, "tools", "mkimage"), "--ssh-authorized-keys",
-                        cls.key + ".pub", "--out", cls.build], check=True,
-                       stdout=subprocess.DEVNULL)
+        # Two images with the test key: one makes its host key at start,
+        # one has a host key baked in (an OpenSSH one: mkimage converts it).
+        cls.hostkey = os.path.join(cls.tmp, "host")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", cls.hostkey],
+                       check=True)
+        cls.build, cls.build_hostkey = (os.path.join(cls.tmp, n) for n in ("b", "bh"))
+        for out, extra in ((cls.build, []), (cls.build_hostkey, ["--ssh-host-key", cls.hostkey])):
+            os.makedirs(out)
+            subprocess.run([os.path.join(ROOT, "tools", "mkimage"), "--ssh-authorized-keys",
+                            cls.key + ".pub", "--out", out] + extra, check=True,
+                           stdout=subprocess.DEVNULL)
 
     @classmethod
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp, True)
 
-    def boot(self, append, build=None):
+    def boot(self, append, build=None, vga=False):
         self.port = free_port()
-        v = Vm([DEMO], append=append, build=build or self.build,
+        v = Vm([DEMO], append=append, build=build or self.build, vga=vga,
                net_opts="hostfwd=tcp:127.0.0.1:%d-:22" % self.port)
         self.addCleanup(v.close)
         return v
 
+    def known_hosts(self):
+        """What ssh learnt from this test's VM (each has its own host key)."""
+        return os.path.join(self.tmp, "known_hosts-%d" % self.port)
+
     def ssh_args(self, *extra):
         return ["ssh", "-p", str(self.port), "-i", self.key, "-o", "BatchMode=yes",
                 "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=" + os.path.join(self.tmp, "known_hosts"),
+                "-o", "UserKnownHostsFile=" + self.known_hosts(),
                 "-o", "ConnectTimeout=10"] + list(extra) + ["root@127.0.0.1"]
 
     def ssh(self, *cmd, timeout=60):
@@ -68,14 +78,23 @@ class SshTest(unittest.TestCase):
         fp = v.wait_output(r"ssh: port 22, host key (SHA256:[A-Za-z0-9+/]+)").group(1)
         r = self.ssh("true")
         self.assertEqual(r.returncode, 0, r.stderr)
-        seen = subprocess.run(["ssh-keygen", "-l", "-f", os.path.join(self.tmp, "known_hosts")],
+        seen = subprocess.run(["ssh-keygen", "-l", "-f", self.known_hosts()],
                               capture_output=True, text=True).stdout
         self.assertIn(fp, seen)
         return fp
 
     def test_scripted_remote_boot_and_fingerprint(self):
-        v = self.boot("kboot.ssh=on kboot.timeout=-1")
-        self.wait_ssh(v)  # the host key ssh saw is the one the console showed
+        v = self.boot("kboot.timeout=-1", build=self.build_hostkey)
+        # Off until asked: here by the menu's S key (pressed whether or not
+        # the network is up yet: the server waits for it).
+        v.wait_screen(r"Demo extlinux")
+        self.assertNotIn("ssh: port 22", v.output())
+        v.keys("S")
+        fp = self.wait_ssh(v)  # the host key ssh saw is the one the console showed
+        # ... and it is the image's: the same at every boot.
+        baked = subprocess.run(["ssh-keygen", "-l", "-f", self.hostkey + ".pub"],
+                               capture_output=True, text=True, check=True).stdout.split()[1]
+        self.assertEqual(fp, baked)
         r = self.ssh("kboot", "list", "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
         entries = json.loads(r.stdout)["entries"]
@@ -83,7 +102,7 @@ class SshTest(unittest.TestCase):
         # Passwords are refused, always.
         r = subprocess.run(["ssh", "-p", str(self.port), "-o", "BatchMode=yes",
                             "-o", "PubkeyAuthentication=no",
-                            "-o", "UserKnownHostsFile=" + os.path.join(self.tmp, "known_hosts"),
+                            "-o", "UserKnownHostsFile=" + self.known_hosts(),
                             "root@127.0.0.1", "true"], capture_output=True, text=True,
                            timeout=60)
         self.assertNotEqual(r.returncode, 0)
@@ -93,18 +112,26 @@ class SshTest(unittest.TestCase):
         initrds, cmdline = v.target()
         self.assertIn("kboot.demo=extlinux", cmdline)
 
-    def test_interactive_login_is_the_menu_in_step_with_the_console(self):
-        v = self.boot("kboot.ssh=on kboot.timeout=60")
+    def test_every_console_and_a_session_in_step(self):
+        """The serial line, the VGA screen and an SSH session: one menu, one
+        countdown; the entry chosen over SSH is announced on both consoles."""
+        v = self.boot("kboot.ssh=on kboot.timeout=60", vga=True)
         fp = self.wait_ssh(v)
-        v.wait_screen(r"Booting 'Demo BLS \(two initrds\)' in \d+ s")
+        counting = r"Booting 'Demo BLS \(two initrds\)' in \d+ s"
+        v.wait_screen(counting)
+        v.vga.wait_screen(counting, WAIT)
         cmd = " ".join(shlex.quote(a) for a in self.ssh_args("-t")) + "; sleep 600"
         s = tmuxpane.Pane("ssh", "env TERM=xterm-256color " + cmd, 100, 30, key_delay=0.1)
         self.addCleanup(s.close)
-        s.wait_screen(r"Booting 'Demo BLS \(two initrds\)' in \d+ s", WAIT)
-        # A key over SSH stops the countdown on the serial console too.
+        s.wait_screen(counting, WAIT)
+        # A key over SSH stops the countdown on both consoles.
         s.keys("Down")
-        v.wait_screen(r"Booting 'Demo BLS", gone=True)
-        s.wait_screen(r"Booting 'Demo BLS", WAIT, gone=True)
+        for p in (s, v, v.vga):
+            p.wait_screen(counting, WAIT, gone=True)
+        # The VGA screen's menu is the VT's own (TERM=linux, 80x25).
+        v.vga.keys("i")
+        v.vga.wait_screen(r"Terminal +linux, 80x25", WAIT)
+        v.vga.keys("Escape")
         # The system information screen shows the server and its host key.
         s.keys("i")
         s.wait_screen(r"system information", WAIT)
@@ -112,12 +139,21 @@ class SshTest(unittest.TestCase):
         info = s.wait_screen(r"Host key +" + re.escape(fp), WAIT)
         self.assertRegex(info, r"SSH server\n +State +running")
         s.keys("Escape")
+        # The menu's shell, on the session's terminal; exit comes back.
         s.wait_screen(r"Demo GRUB", WAIT)
-        # Chosen over SSH (Demo GRUB, its submenu, Demo extlinux), booted:
-        # the target speaks on the serial console.
+        s.keys("c")
+        s.wait_screen(r"type 'exit' to return to the menu", WAIT)
+        s.type("echo $((6 * 7))-over-ssh; sleep 3; exit")
+        s.keys("Enter")
+        s.wait_screen(r"^42-over-ssh", WAIT)
+        s.wait_screen(r"Demo GRUB", WAIT)
+        # Chosen over SSH (Demo GRUB, its submenu, Demo extlinux): announced
+        # on the VGA screen and the serial line; the target speaks on the latter.
         s.keys("Down", "Down")
         time.sleep(1)
         s.keys("Enter")
+        v.vga.wait_screen(r"Booting 'Demo extlinux'", WAIT, poll=0.1)
+        v.wait_output(r"Booting 'Demo extlinux'")
         initrds, cmdline = v.target()
         self.assertIn("kboot.demo=extlinux", cmdline)
 
