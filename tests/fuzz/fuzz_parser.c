@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blockdev.h"
 #include "json.h"
 #include "parser.h"
 #include "scan.h"
@@ -50,6 +51,12 @@ static void touch(const char *rel)
 		close(fd);
 }
 
+/* The scratch tree goes when the run ends (libFuzzer exits through exit()). */
+static void remove_root(void)
+{
+	kb_remove_tree(root);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	const char *name = FUZZ_PARSER;
@@ -77,6 +84,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	touch("/boot/initrd.img-6.1.0-13-amd64");
 	touch("/vmlinuz");
 	touch("/initrd.img");
+	atexit(remove_root);
 	return 0;
 }
 
