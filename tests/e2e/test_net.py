@@ -142,6 +142,29 @@ class NetBootTest(unittest.TestCase):
         self.assertEqual(initrds, "target")
         self.assertEqual(cmdline, "console=ttyS0 kboot.demo=wizard")
 
+    def test_wizard_dhcp_then_pxe(self):
+        root = tftp_root(self.tmp)
+        with open(os.path.join(root, "pxelinux.cfg", "default"), "w") as f:
+            f.write("LABEL w\n  MENU LABEL PXE by the wizard\n  KERNEL vmlinuz\n"
+                    "  INITRD target.img\n  APPEND console=ttyS0 kboot.demo=wizard-pxe\n"
+                    "  IPAPPEND 1\n")
+        v = self.vm([], net_opts="tftp=%s,bootfile=pxelinux.0" % root,
+                    append="kboot.net=none kboot.timeout=-1")
+        v.wait_screen(r"Shell")
+        v.keys("n")
+        v.wait_screen(r"eth0 +link (up|down) +52:54:00:12:34:56")
+        v.keys("Enter")  # eth0
+        v.wait_screen(r"2/3 The address of eth0")
+        v.keys("Enter")  # DHCP: the wizard waits for the lease
+        v.wait_screen(r"3/3 What to boot")
+        v.keys("Enter")  # find the config by PXE
+        v.wait_screen(r"PXE by the wizard")
+        v.keys("Home", "Enter")
+        initrds, cmdline = v.target()
+        self.assertEqual(initrds, "target")
+        self.assertEqual(cmdline, "BOOT_IMAGE=vmlinuz console=ttyS0 kboot.demo=wizard-pxe "
+                                  "initrd=target.img ip=10.0.2.15:10.0.2.2::255.255.255.0")
+
     def test_host_name_from_the_images_hosts_file(self):
         # An image of its own, built with HOSTS= (tools/mkimage --hosts).
         hosts = os.path.join(self.tmp, "hosts")
