@@ -16,9 +16,30 @@
 
 #include "ui.h"
 
+/*
+ * The Linux console (TERM=linux) draws with its built-in font: the 256
+ * glyphs of code page 437, and a box for anything else.  The glyphs kboot
+ * draws that it has in another shape are swapped; the rest ("…", "—")
+ * become their ASCII form.
+ */
+static const char *const cp437_glyphs[][2] = {
+	{ "\xe2\x96\xb8", "\xe2\x96\xba" }, /* ▸ ► */
+	{ "\xe2\x96\xb4", "\xe2\x96\xb2" }, /* ▴ ▲ */
+	{ "\xe2\x96\xbe", "\xe2\x96\xbc" }, /* ▾ ▼ */
+};
+
 const char *draw_glyph(const struct ui *u, const char *utf8, const char *ascii)
 {
-	return u->utf8 ? utf8 : ascii;
+	size_t i;
+
+	if (!u->utf8)
+		return ascii;
+	if (!u->cp437)
+		return utf8;
+	for (i = 0; i < sizeof(cp437_glyphs) / sizeof(cp437_glyphs[0]); i++)
+		if (!strcmp(utf8, cp437_glyphs[i][0]))
+			return cp437_glyphs[i][1];
+	return ascii;
 }
 
 /*
@@ -78,7 +99,7 @@ static size_t put_char(const struct ui *u, char *out, const char *s, size_t n)
 int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s)
 {
 	const char *ell = draw_glyph(u, "\xe2\x80\xa6", "...");
-	int ell_w = u->utf8 ? 1 : 3, used = 0, w;
+	int ell_w = (int)strlen(ell) == 3 && ell[0] == '.' ? 3 : 1, used = 0, w;
 	size_t len = s ? strlen(s) : 0, o = 0, n;
 	bool fits = text_width(u, s) <= width;
 	char *out;

@@ -431,6 +431,7 @@ static int term_start(struct ui *u)
 	setlocale(LC_ALL, "");
 	codeset = nl_langinfo(CODESET);
 	u->utf8 = codeset && !strcmp(codeset, "UTF-8");
+	u->cp437 = getenv("TERM") && !strcmp(getenv("TERM"), "linux");
 	/*
 	 * A key's bytes on a serial line (a virtual one on a busy host most
 	 * of all) can arrive far apart; waiting longer only delays a lone Esc.

@@ -194,6 +194,7 @@ struct ui {
 	/* The terminal. */
 	int rows, cols;
 	bool utf8;                          /* may draw "…", arrows and UTF-8 titles */
+	bool cp437;                         /* TERM=linux: its font's glyphs only (draw_glyph) */
 	bool shell;                         /* a shell owns the terminal */
 	struct kb_theme theme;
 	int printk_level;                   /* console log level to restore, or -1 */

@@ -128,7 +128,9 @@ class SshTest(unittest.TestCase):
         s.keys("Down")
         for p in (s, v, v.vga):
             p.wait_screen(counting, WAIT, gone=True)
-        # The VGA screen's menu is the VT's own (TERM=linux, 80x25).
+        # The VGA screen's menu is the VT's own (TERM=linux, 80x25), drawn
+        # with glyphs its font has (► for a submenu: no box).
+        v.vga.wait_screen("Advanced options for Demo GRUB \u25ba", WAIT)
         v.vga.keys("i")
         v.vga.wait_screen(r"Terminal +linux, 80x25", WAIT)
         v.vga.keys("Escape")

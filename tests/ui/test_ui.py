@@ -372,6 +372,9 @@ class UiTest(unittest.TestCase):
                 esc = t.screen(escapes=True)
                 if term in ("linux", "screen"):  # 8 colours
                     self.assertRegex(esc, r"\x1b\[[0-9;]*(3[0-7]|4[0-7])[0-9;]*m")
+                # The submenu's mark: the Linux console's font (CP437) has ► but not ▸.
+                mark = {"linux": "\u25ba", "vt100": ">"}.get(term, "\u25b8")
+                self.assertIn("Advanced options for Debian GNU/Linux " + mark, t.screen())
                 t.close()
 
     def test_theme_from_kboot_theme_on_the_command_line(self):
