@@ -341,8 +341,13 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 
 		log_add(u, t && t->type == KB_JNUM && t->num > 0 ? (uint64_t)t->num : 0, lvl,
 			jstr(msg, "text") ? jstr(msg, "text") : "");
-		if (lvl) {
-			/* A problem the daemon reports outranks our own message. */
+		if (lvl || !u->message_level) {
+			/*
+			 * A problem the daemon reports outranks our own message;
+			 * news of any kind replaces one that is no warning: it
+			 * mostly said what was under way ("Looking for a PXE
+			 * config…"), and the news is how that went.
+			 */
 			free(u->message);
 			u->message = NULL;
 		}

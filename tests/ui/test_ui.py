@@ -571,6 +571,8 @@ class NetworkUiTest(unittest.TestCase):
         t.type(self.url + "/boot/grub.cfg")
         t.keys("Enter")
         t.wait_for(r"Netboot Linux")
+        # "Loading the config…" gave way to the daemon's news of it.
+        t.wait_for(r"^ url\d+: 1 entry$")
 
     def test_download_progress_escape_stops_it_and_a_404_is_shown(self):
         t = self.start()
