@@ -175,17 +175,8 @@ void dmn_settings_update(struct kb_daemon *d)
 {
 	struct msg m;
 
-	if (settings_build(d, &m))
-		return;
-	if (d->settings_msg && m.len == d->settings_len && !memcmp(m.buf, d->settings_msg, m.len)) {
-		free(m.buf);
-		return;
-	}
-	free(d->settings_msg);
-	d->settings_msg = m.buf;
-	d->settings_len = m.len;
-	if (d->srv)
-		kb_server_broadcast(d->srv, m.buf, m.len);
+	if (!settings_build(d, &m))
+		dmn_update_msg(d, &d->settings_msg, &d->settings_len, &m);
 }
 
 /* ---- What autoboot boots ---- */

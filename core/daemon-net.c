@@ -270,17 +270,8 @@ static void net_changed(struct kb_net *n, void *data)
 	dmn_url_update(d);
 	dmn_ssh_update(d);
 
-	if (dmn_network_build(d, &m))
-		return;
-	if (d->network_msg && d->network_len == m.len && !memcmp(d->network_msg, m.buf, m.len)) {
-		free(m.buf);
-		return;
-	}
-	free(d->network_msg);
-	d->network_msg = m.buf;
-	d->network_len = m.len;
-	if (d->srv)
-		kb_server_broadcast(d->srv, m.buf, m.len);
+	if (!dmn_network_build(d, &m))
+		dmn_update_msg(d, &d->network_msg, &d->network_len, &m);
 }
 
 static void net_status(struct kb_net *n, int level, const char *text, void *data)

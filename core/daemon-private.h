@@ -158,6 +158,9 @@ int dmn_msg_close(struct msg *m);
 void dmn_json_key_str(FILE *f, const char *key, const char *val);
 /* Close m and send it to every client; frees it. */
 void dmn_broadcast(struct kb_daemon *d, struct msg *m);
+/* A closed message kept for new clients (*cache) and pushed to all, unless
+ * it is the one kept already; takes m's buffer. */
+void dmn_update_msg(struct kb_daemon *d, char **cache, size_t *cache_len, struct msg *m);
 /* Close m and queue it for c; 0, or -errno when c cannot take more. */
 int dmn_send_msg(struct kb_client *c, struct msg *m);
 /* A status line: kept for new clients, pushed to all, on stderr unless quiet. */

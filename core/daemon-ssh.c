@@ -63,13 +63,8 @@ static void ssh_push(struct kb_daemon *d)
 {
 	struct msg m;
 
-	if (dmn_ssh_build(d, &m))
-		return;
-	free(d->ssh_msg);
-	d->ssh_msg = m.buf;
-	d->ssh_len = m.len;
-	if (d->srv)
-		kb_server_broadcast(d->srv, m.buf, m.len);
+	if (!dmn_ssh_build(d, &m))
+		dmn_update_msg(d, &d->ssh_msg, &d->ssh_len, &m);
 }
 
 /* Run argv, its standard output into out (at most len-1 bytes).  Its exit status or -1. */
@@ -228,8 +223,6 @@ void dmn_ssh_stop(struct kb_daemon *d)
 
 void dmn_ssh_update(struct kb_daemon *d)
 {
-	enum ssh_state before = d->ssh_state;
-
 	if (d->sources || d->booting)
 		return;
 	if (!d->ssh_wanted || !keys_given()) {
@@ -249,8 +242,7 @@ void dmn_ssh_update(struct kb_daemon *d)
 		else
 			d->ssh_state = SSH_WAITING;
 	}
-	if (d->ssh_state != before || !d->ssh_msg)
-		ssh_push(d);
+	ssh_push(d); /* sent only when it changed */
 }
 
 int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err)
@@ -271,11 +263,7 @@ int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err
 	}
 	if (on->b && d->ssh_state == SSH_FAILED)
 		d->ssh_state = SSH_OFF; /* asked again: try again */
-	if (d->ssh_wanted != on->b) {
-		d->ssh_wanted = on->b;
-		free(d->ssh_msg); /* "wanted" changed: every UI hears of it */
-		d->ssh_msg = NULL;
-	}
+	d->ssh_wanted = on->b;
 	dmn_ssh_update(d);
 	return 0;
 }

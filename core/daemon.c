@@ -206,8 +206,7 @@ static int menu_build(struct kb_daemon *d, struct msg *m)
 	return dmn_msg_close(m);
 }
 
-/* Replace a cached message and push it, when it changed. */
-static void update_msg(struct kb_daemon *d, char **cache, size_t *cache_len, struct msg *m)
+void dmn_update_msg(struct kb_daemon *d, char **cache, size_t *cache_len, struct msg *m)
 {
 	if (*cache && *cache_len == m->len && !memcmp(*cache, m->buf, m->len)) {
 		free(m->buf);
@@ -304,9 +303,9 @@ static void rebuild(struct kb_daemon *d)
 	kb_scan_free(old);
 
 	if (!devices_build(d, &m))
-		update_msg(d, &d->devices_msg, &d->devices_len, &m);
+		dmn_update_msg(d, &d->devices_msg, &d->devices_len, &m);
 	if (!menu_build(d, &m))
-		update_msg(d, &d->menu_msg, &d->menu_len, &m);
+		dmn_update_msg(d, &d->menu_msg, &d->menu_len, &m);
 	dmn_settings_update(d);
 	dmn_countdown_update(d);
 }

@@ -8,9 +8,9 @@
  * silently: dbclient runs without a terminal, and its question about an
  * unknown key reads "n" from its standard input (with nothing there it
  * would spin on end-of-file), so an unknown key is a failure whose
- * sentence carries the fingerprint.  The
- * stall timeout and the cancel flag apply as to every protocol; the child
- * is killed when either ends the download.  The size is not known first.
+ * sentence carries the fingerprint.  The stall timeout and the cancel flag
+ * apply as to every protocol; the child is killed when either ends the
+ * download.  The size is not known first.
  */
 #include <errno.h>
 #include <fcntl.h>
