@@ -11,14 +11,19 @@ into boot a tiny "target" initramfs (tools/mktarget) that prints
 
 and powers off, which ends QEMU.  Needs build/vmlinuz, build/kboot.cpio.zst,
 build/demo.img and build/test-disks/ (`make check` builds them).  Python 3,
-tmux and qemu-system-x86 only.  KBOOT_E2E_WAIT scales the timeouts (TCG is
-slow; a whole boot, kexec included, takes 15-25 s here).
+tmux and qemu-system-x86 only.
+
+Timeouts are written for TCG (a whole boot, kexec included, takes 15-25 s
+here) and scale with the accelerator tools/qemu-accel picks once for every
+VM of the run: a quarter of them under KVM.  KBOOT_E2E_WAIT sets the main
+one (seconds under TCG, default 120).
 """
 import hashlib
 import os
 import re
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -28,7 +33,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 B = os.path.join(ROOT, "build")
 DEMO = os.path.join(B, "demo.img")
 DISKS = os.path.join(B, "test-disks")
-WAIT = float(os.environ.get("KBOOT_E2E_WAIT", "120"))
+# One probe for the whole run; every tools/qemu of it inherits the answer.
+ACCEL = os.environ["KBOOT_ACCEL"] = subprocess.run(
+    [os.path.join(ROOT, "tools", "qemu-accel")], stdout=subprocess.PIPE, check=True,
+    universal_newlines=True).stdout.strip()
+
+
+def secs(tcg_seconds):
+    """A timeout written for TCG, for the accelerator in use."""
+    return tcg_seconds * (1 if ACCEL == "tcg" else 0.25)
+
+
+WAIT = secs(float(os.environ.get("KBOOT_E2E_WAIT", "120")))
 MARK = r"KBOOT-TARGET: initrds=(.*?) cmdline=(.*)\n"  # a whole line: the log may end mid-line
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 import tmuxpane  # noqa: E402
@@ -191,7 +207,7 @@ class BootTest(unittest.TestCase):
             time.sleep(0.5)
             if re.search(r"(?m)^ vdb:/boot/vmlinuz-", v.screen()):
                 break
-        v.wait_screen(r"^ vdb:/boot/vmlinuz-", timeout=5)
+        v.wait_screen(r"^ vdb:/boot/vmlinuz-", timeout=secs(5))
         v.keys("Enter")
         initrds, cmdline = v.target()
         self.assertEqual(cmdline, "console=ttyS0 kboot.demo=garbage")
@@ -233,7 +249,7 @@ class BootTest(unittest.TestCase):
         v = self.vm(copies, writable=True, append='kboot.timeout=5 kboot.default=Survivor')
         v.wait_screen(r"Booting 'Survivor' in \d+ s")
         for title in ("Demo BLS (two initrds)", "Demo GRUB", "Journal survivor", "Survivor"):
-            v.wait_screen(re.escape(title), timeout=10)  # disks are probed side by side
+            v.wait_screen(re.escape(title), timeout=secs(10))  # disks are probed side by side
         initrds, cmdline = v.target()
         self.assertIn("target", initrds)
         after = [sha256(c) for c in copies]
@@ -241,6 +257,7 @@ class BootTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
+    print("tests/e2e: QEMU with %s" % ACCEL.upper(), file=sys.stderr)
     for f in (os.path.join(B, "vmlinuz"), os.path.join(B, "kboot.cpio.zst"), DEMO):
         if not os.path.exists(f):
             sys.exit("tests/e2e: %s is missing (make image demo-disk test-disks)" % f)

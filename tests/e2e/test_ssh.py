@@ -16,7 +16,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from test_boot import DEMO, ROOT, WAIT, Vm  # noqa: E402
+from test_boot import DEMO, ROOT, WAIT, Vm, secs  # noqa: E402
 import netservers  # noqa: E402
 import sshserver  # noqa: E402
 import tmuxpane  # noqa: E402
@@ -68,7 +68,7 @@ class SshTest(unittest.TestCase):
                 "-o", "UserKnownHostsFile=" + self.known_hosts(),
                 "-o", "ConnectTimeout=10"] + list(extra) + ["root@127.0.0.1"]
 
-    def ssh(self, *cmd, timeout=60):
+    def ssh(self, *cmd, timeout=secs(60)):
         return subprocess.run(self.ssh_args() + list(cmd), capture_output=True, text=True,
                               timeout=timeout)
 
@@ -104,10 +104,10 @@ class SshTest(unittest.TestCase):
                             "-o", "PubkeyAuthentication=no",
                             "-o", "UserKnownHostsFile=" + self.known_hosts(),
                             "root@127.0.0.1", "true"], capture_output=True, text=True,
-                           timeout=60)
+                           timeout=secs(60))
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("Permission denied (publickey)", r.stderr)
-        r = self.ssh("kboot", "boot", ext["id"], timeout=120)
+        r = self.ssh("kboot", "boot", ext["id"], timeout=secs(120))
         self.assertEqual(r.returncode, 0, r.stderr)
         initrds, cmdline = v.target()
         self.assertIn("kboot.demo=extlinux", cmdline)
@@ -164,7 +164,7 @@ class SshTest(unittest.TestCase):
                       build=os.path.join(ROOT, "build"))
         v.wait_output(r"ssh: not started: the image has no authorized keys|Demo extlinux")
         v.wait_screen(r"Demo extlinux")
-        r = self.ssh("true", timeout=60)
+        r = self.ssh("true", timeout=secs(60))
         self.assertEqual(r.returncode, 255)
         self.assertRegex(r.stderr, r"Connection (refused|reset|closed)|kex_exchange_identification")
 
