@@ -8,7 +8,9 @@
  * initrds, device tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
  * not compared (GRUB adds it, the same entry read as BLS has none).  The
  * first one in menu order is kept, unless it cannot boot and a later copy
- * can; the one kept inherits the default mark.
+ * can; the one kept inherits the default mark.  Before that, the BLS
+ * parser's reading of an entry file that GRUB's blscfg also read is
+ * dropped, whatever its command line: the file is one entry, GRUB's.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -345,6 +347,92 @@ static bool entry_eq(const void *a, const void *b)
 	return same_entry(a, b);
 }
 
+/* ---- One entry per BLS file ---- */
+
+static bool bls_file_eq(const void *a, const void *b)
+{
+	const struct kb_entry *x = a, *y = b;
+
+	return x->bls.fs == y->bls.fs && !strcmp(x->bls.path, y->bls.path);
+}
+
+static uint32_t bls_file_hash(const struct kb_entry *e)
+{
+	return fnv(2166136261u, e->bls.path) ^ (uint32_t)(uintptr_t)e->bls.fs;
+}
+
+/* Whether p is the BLS parser's reading of a filesystem's entries. */
+static bool is_bls_config(const struct kb_pctx *p)
+{
+	return p->parser && !strcmp(p->parser->name, "bls");
+}
+
+/*
+ * GRUB's blscfg and the BLS parser read the same entry files.  The entry
+ * blscfg made is the one GRUB's menu shows - its options expanded from
+ * grubenv and from grub.cfg's own variables, which the BLS parser cannot
+ * see - so the BLS parser's entry for a file some blscfg read is dropped,
+ * whatever the two command lines say.  Files are told apart by filesystem
+ * and path.  Runs before the default is chosen: a dropped entry neither
+ * decides nor keeps a default.
+ */
+static int drop_read_by_blscfg(struct kb_scan *s, struct fs_result *res, size_t nfs)
+{
+	struct pset read;
+	size_t i, j, e, n, count = 0;
+
+	for (i = 0; i < nfs; i++)
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			for (e = 0; e < p->entries.n && !is_bls_config(p); e++)
+				count += ((struct kb_entry *)p->entries.v[e])->bls.fs != NULL;
+		}
+	if (!count)
+		return 0;
+	if (pset_init(s->arena, &read, count))
+		return -ENOMEM;
+	for (i = 0; i < nfs; i++)
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			for (e = 0; e < p->entries.n && !is_bls_config(p); e++) {
+				struct kb_entry *en = p->entries.v[e];
+				uint32_t h;
+				size_t slot;
+
+				if (!en->bls.fs)
+					continue;
+				h = bls_file_hash(en);
+				slot = pset_find(&read, h, en, bls_file_eq);
+				read.slot[slot] = en;
+				read.key[slot] = h;
+			}
+		}
+	for (i = 0; i < nfs; i++)
+		for (j = 0; j < res[i].configs.n; j++) {
+			struct kb_pctx *p = res[i].configs.v[j];
+
+			if (!is_bls_config(p))
+				continue;
+			for (e = 0, n = 0; e < p->entries.n; e++) {
+				struct kb_entry *en = p->entries.v[e];
+				size_t slot;
+
+				if (en->bls.fs) {
+					slot = pset_find(&read, bls_file_hash(en), en, bls_file_eq);
+					if (read.slot[slot])
+						continue;
+				}
+				p->entries.v[n++] = en;
+			}
+			p->entries.n = n;
+			if (p->entries.v)
+				p->entries.v[n] = NULL;
+		}
+	return 0;
+}
+
 /* ---- Missing files ---- */
 
 /* One existence check, cached: menus repeat the same kernel many times. */
@@ -607,6 +695,8 @@ int kb_scan_run(struct kb_scan *s)
 		p = res[i].configs.v[res[i].configs.n - 1];
 		drop_offered(res, nfs, p);
 	}
+	if (!ret)
+		ret = drop_read_by_blscfg(s, res, nfs);
 	if (ret)
 		return ret;
 	return merge(s, res, nfs);

@@ -59,6 +59,7 @@ struct kb_entry {
 	const char *cfg_id;    /* the config's own id (GRUB --id, syslinux LABEL); may be NULL */
 	const char *source;    /* parser name: "grub2", "syslinux", "lilo", "bls", "kboot", "scan" */
 	struct kb_file config; /* the config file that defined it */
+	struct kb_file bls;    /* BLS entry file it was read from (BLS, GRUB blscfg); fs NULL: none */
 	int line;              /* line of the definition in config, 0 unknown */
 	enum kb_type type;     /* how to boot it */
 	struct kb_file kernel; /* the kernel (multiboot: the multiboot image) */

@@ -478,6 +478,7 @@ void bls_add_entry(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be)
 	if (!e)
 		return;
 	e->config.path = be->path;
+	e->bls = e->config;
 	e->cfg_id = be->id;
 	e->title = entry_title(p, d, be);
 	e->cmdline = entry_cmdline(p, d, be, e);

@@ -27,6 +27,11 @@
  * grubenv in RHEL 8 style entries); EARLY are the $early_initrd files, in
  * the directory of the first initrd.
  *
+ * A variable nothing defines is empty, as in blscfg, and the entry boots.
+ * Each entry records the BLS file it came from (kb_entry.bls): the BLS
+ * parser reads the same files on its own, and core/menu.c keeps this
+ * reading, the one GRUB shows, and drops that one.
+ *
  * Not supported: `blscfg default|non-default|ID` filters (all entries are
  * made), grub_users, grub_class (no effect on booting).  Only the first
  * `options` line counts, as in blscfg (the BLS parser joins them).
@@ -327,6 +332,7 @@ static void bls_entry(struct gstate *g, const struct gnode *n, const struct kb_f
 	it->body = body;
 	it->src = src;
 	it->line = 0;
+	it->bls = true;
 out:
 	sb_release(&sb);
 }

@@ -280,6 +280,7 @@ struct gitem {
 	int line;
 	struct gmenu *child;     /* GI_INCLUDE */
 	bool leads;              /* GI_INCLUDE: the default comes from this nested menu */
+	bool bls;                /* GI_ENTRY made by blscfg from the BLS file src names */
 };
 
 /* One GRUB menu: the items a script defined and the context it ran in. */

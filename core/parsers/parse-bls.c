@@ -53,8 +53,15 @@
  * warning (none for tuned_params and tuned_initrd, which RHEL's grub.cfg
  * sets, normally empty).  The same for initrd lines, which are then split at blanks as
  * GRUB's blscfg splits them (RHEL 8: "initrd /initramfs-V.img
- * $tuned_initrd").  Not done: variables only grub.cfg sets
- * (default_kernelopts), and the command line when options is missing.
+ * $tuned_initrd").
+ *
+ * An entry file that a grub.cfg's blscfg also reads is one entry, GRUB's:
+ * its options come from grub.cfg's variables and the grubenv GRUB loads
+ * (on UEFI, EFI/<vendor>/grubenv on the ESP), so core/menu.c drops the
+ * entry this parser made from the same file (same filesystem and path),
+ * whatever the two command lines say.  Not done here: variables only
+ * grub.cfg sets (default_kernelopts), and the command line when options
+ * is missing; both are GRUB's reading's business.
  *
  * Title: title; else "PRETTY_NAME (version)" from the os-release of the
  * system the entry belongs to (the same root filesystem, or the one whose

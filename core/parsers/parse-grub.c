@@ -358,6 +358,8 @@ static struct kb_entry *make_entry(struct build *b, struct gitem *it, struct glo
 		return NULL;
 	e->config.fs = it->src->fs;
 	e->config.path = it->src->path;
+	if (it->bls)
+		e->bls = e->config;
 	e->title = arena_strdup(p->arena, it->title);
 	e->cfg_id = it->id ? arena_strdup(p->arena, it->id) : NULL;
 	e->hotkey = it->hotkey;
