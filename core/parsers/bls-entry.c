@@ -4,7 +4,7 @@
  * and the menu entry made from them - paths under /boot first, $variables
  * of options and initrd lines from the grubenv next to the entries, the
  * title from the os-release of the system the entry belongs to, and what
- * makes it unavailable (efi, uki, uki-url).
+ * makes it unavailable (efi, uki, uki-url, a variable nothing defines).
  *
  * What each key means, and what is not supported, is in parse-bls.c's
  * header.  Not here: finding the entries directories and files, boot
@@ -349,11 +349,33 @@ static bool optional_var(const char *name, size_t n)
 	return false;
 }
 
+/* The variables of one entry that nothing defines (see expand_vars()). */
+struct undefined {
+	const char *key;     /* "options" or "initrd": where the first one is used */
+	struct strbuf names; /* "$a, $b", each once */
+};
+
+/* Record $name (n bytes) as undefined, used in key. */
+static void add_undefined(struct undefined *u, const char *key, const char *name, size_t n)
+{
+	const char *s = sb_str(&u->names), *hit;
+
+	for (hit = s; (hit = strchr(hit, '$')); hit++)
+		if (!strncmp(hit + 1, name, n) && (!hit[n + 1] || hit[n + 1] == ','))
+			return;
+	if (!u->key)
+		u->key = key;
+	sb_printf(&u->names, "%s$%.*s", u->names.len ? ", " : "", (int)n, name);
+}
+
 /*
  * Append s to out with "$name" and "${name}" replaced from the grubenv next
- * to the entries; what grubenv does not set is left out, with a warning.
+ * to the entries.  What grubenv does not set is left out, as GRUB leaves
+ * out an unset variable, and recorded in u: kboot cannot know what the
+ * entry needs there (a grub.cfg would define it, and its blscfg reading
+ * replaces this one).  tuned_params and tuned_initrd are the exception.
  */
-static void expand_vars(struct kb_pctx *p, struct bls_dir *d, struct kb_entry *e, const char *key,
+static void expand_vars(struct kb_pctx *p, struct bls_dir *d, struct undefined *u, const char *key,
 			const char *s, struct strbuf *out)
 {
 	if (!strchr(s, '$')) {
@@ -386,26 +408,20 @@ static void expand_vars(struct kb_pctx *p, struct bls_dir *d, struct kb_entry *e
 		val = grubenv_get(d, name, n);
 		if (val)
 			sb_adds(out, val);
-		else if (optional_var(name, n))
-			continue;
-		else if (d->env_path)
-			kb_entry_warn(p, e, "%s: $%.*s is not set in %s:%s; left out", key, (int)n,
-				      name, p->fs->name, d->env_path);
-		else
-			kb_entry_warn(p, e, "%s: $%.*s left out: no grubenv next to %s", key,
-				      (int)n, name, d->dir);
+		else if (!optional_var(name, n))
+			add_undefined(u, key, name, n);
 	}
 }
 
 /* The options with grubenv variables replaced and blanks squeezed. */
 static const char *entry_cmdline(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be,
-				 struct kb_entry *e)
+				 struct undefined *u)
 {
 	struct strbuf exp = STRBUF_INIT, out = STRBUF_INIT;
 	bool quoted = false;
 	const char *s;
 
-	expand_vars(p, d, e, "options", sb_str(&be->options), &exp);
+	expand_vars(p, d, u, "options", sb_str(&be->options), &exp);
 	/* Squeeze blanks outside double quotes, as GRUB's word splitting does. */
 	for (s = sb_str(&exp); *s; s++) {
 		if (*s == '"')
@@ -426,12 +442,13 @@ static const char *entry_cmdline(struct kb_pctx *p, struct bls_dir *d, struct bl
  * (RHEL 8 writes "initrd /initramfs-V.img $tuned_initrd"; GRUB's blscfg
  * loads every word).
  */
-static void add_initrds(struct kb_pctx *p, struct bls_dir *d, struct kb_entry *e, const char *value)
+static void add_initrds(struct kb_pctx *p, struct bls_dir *d, struct kb_entry *e,
+			struct undefined *u, const char *value)
 {
 	struct strbuf exp = STRBUF_INIT;
 	const char *s, *w;
 
-	expand_vars(p, d, e, "initrd", value, &exp);
+	expand_vars(p, d, u, "initrd", value, &exp);
 	for (s = sb_str(&exp); *s;) {
 		while (isspace((unsigned char)*s))
 			s++;
@@ -470,9 +487,32 @@ static const char *entry_title(struct kb_pctx *p, struct bls_dir *d, struct bls_
 	return be->id;
 }
 
+/*
+ * Why an entry whose options or initrd lines use variables nothing defines
+ * cannot be offered: GRUB would boot it with them empty, but what they
+ * stand for ("$kernelopts": the whole command line) is unknown here.
+ */
+static void undefined_unavailable(struct kb_pctx *p, struct bls_dir *d, struct kb_entry *e,
+				  struct undefined *u)
+{
+	const char *verb = strcmp(u->key, "options") ? "uses" : "use";
+
+	if (d->env_path)
+		kb_entry_unavailable(
+			p, e,
+			"%s %s %s, which nothing defines (not in %s:%s, and no GRUB blscfg reads this entry)",
+			u->key, verb, sb_str(&u->names), p->fs->name, d->env_path);
+	else
+		kb_entry_unavailable(
+			p, e,
+			"%s %s %s, which nothing defines (no grubenv next to %s, and no GRUB blscfg reads this entry)",
+			u->key, verb, sb_str(&u->names), d->dir);
+}
+
 void bls_add_entry(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be)
 {
 	struct kb_entry *e = kb_entry_new(p, be->loader_line);
+	struct undefined u = { NULL, STRBUF_INIT };
 	size_t i;
 
 	if (!e)
@@ -481,7 +521,7 @@ void bls_add_entry(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be)
 	e->bls = e->config;
 	e->cfg_id = be->id;
 	e->title = entry_title(p, d, be);
-	e->cmdline = entry_cmdline(p, d, be, e);
+	e->cmdline = entry_cmdline(p, d, be, &u);
 	if (!e->title || !e->cmdline) {
 		e->title = e->title ? e->title : be->id;
 		e->cmdline = e->cmdline ? e->cmdline : "";
@@ -490,9 +530,11 @@ void bls_add_entry(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be)
 	if (!strcmp(be->loader_key, "linux")) {
 		e->kernel = entry_file(p, d, be->loader);
 		for (i = 0; i < be->initrds.n; i++)
-			add_initrds(p, d, e, strv_get(&be->initrds, i));
+			add_initrds(p, d, e, &u, strv_get(&be->initrds, i));
 		if (be->devicetree)
 			e->dtb = entry_file(p, d, be->devicetree);
+		if (u.key)
+			undefined_unavailable(p, d, e, &u);
 	} else if (!strcmp(be->loader_key, "efi")) {
 		kb_entry_unavailable(p, e, "EFI program %s: kexec starts only Linux kernels",
 				     be->loader);
@@ -514,4 +556,5 @@ void bls_add_entry(struct kb_pctx *p, struct bls_dir *d, struct bls_entry *be)
 			p, e,
 			"boot counting marked this entry bad: no tries left after %d failed boots",
 			be->tries_done);
+	sb_release(&u.names);
 }

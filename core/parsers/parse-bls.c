@@ -48,12 +48,17 @@
  * splitting (minus GRUB's own BOOT_IMAGE=; kboot, like systemd-boot, adds
  * none).  A "$name" or "${name}" (Fedora's "options $kernelopts") is
  * replaced from the grubenv of the same /boot (grub2/grubenv, else
- * grub/grubenv), as GRUB's load_env + blscfg would; a variable grubenv does
- * not set is left out, as GRUB leaves out an unset variable, with a
- * warning (none for tuned_params and tuned_initrd, which RHEL's grub.cfg
- * sets, normally empty).  The same for initrd lines, which are then split at blanks as
- * GRUB's blscfg splits them (RHEL 8: "initrd /initramfs-V.img
- * $tuned_initrd").
+ * grub/grubenv), as GRUB's load_env + blscfg would.  The same for initrd
+ * lines, which are then split at blanks as GRUB's blscfg splits them
+ * (RHEL 8: "initrd /initramfs-V.img $tuned_initrd").
+ *
+ * A variable nothing defines - that grubenv does not set; what a grub.cfg
+ * sets is not seen here - makes the entry unavailable, with the reason
+ * "options use $kernelopts, which nothing defines (...)": GRUB would boot
+ * it with the variable empty, but kboot cannot know what the variable
+ * stands for, and "options $kernelopts" without it is no command line.
+ * tuned_params and tuned_initrd, which RHEL's grub.cfg sets (normally
+ * empty), are left out silently.
  *
  * An entry file that a grub.cfg's blscfg also reads is one entry, GRUB's:
  * its options come from grub.cfg's variables and the grubenv GRUB loads
