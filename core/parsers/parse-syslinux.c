@@ -48,6 +48,15 @@
  *    it.  Options after a label name in DEFAULT are dropped, as syslinux 6
  *    does (warned).  With a UI, a DEFAULT naming a MENU HIDE label is not
  *    the menu's default (syslinux skips hidden ones there).
+ *  - IMPLICIT: a flag syslinux reads (with atoi()) when it boots, so the
+ *    last IMPLICIT anywhere - before or after DEFAULT, in an INCLUDEd file
+ *    - counts; without one it is 1.  IMPLICIT 0 boots labels only: a
+ *    DEFAULT or ONTIMEOUT that names no label then makes no entry (a
+ *    warning says why), and as syslinux would fail it and stop at its
+ *    boot: prompt (or run ONERROR, not followed here), the config waits
+ *    for the user; a DEFAULT naming a label is still the one marked.  A
+ *    value that is no number is 0, as in syslinux (warned).  kboot has no
+ *    boot: prompt, so typed names do not arise.
  *  - TIMEOUT/TOTALTIMEOUT are tenths of a second, rounded up to seconds; the
  *    countdown is the shorter of the non-zero ones.  TIMEOUT 0 waits for
  *    the user; so does a menu (UI) with no TIMEOUT at all, as syslinux's
@@ -83,7 +92,7 @@
  *
  * Ignored on purpose (they change how syslinux looks, not what it boots):
  * UI, PROMPT (kboot always shows its menu), SAY, DISPLAY, F0-F12, FONT,
- * KBDMAP, SERIAL, CONSOLE, PATH, IMPLICIT, ALLOWOPTIONS, NOESCAPE,
+ * KBDMAP, SERIAL, CONSOLE, PATH, ALLOWOPTIONS, NOESCAPE,
  * NOCOMPLETE, NOHALT, ONERROR, PXERETRY, SENDCOOKIES, TEXT HELP...ENDTEXT,
  * and every other MENU keyword (COLOR, BACKGROUND, TITLE of the top menu,
  * HIDDEN, SHIFTKEY, SAVE, MASTER PASSWD, INDENT, layout values...).
@@ -220,6 +229,7 @@ enum sl_kw {
 	KW_TOTALTIMEOUT,
 	KW_ONTIMEOUT,
 	KW_DEFAULT,
+	KW_IMPLICIT,
 	KW_SYSAPPEND,
 	KW_UI,
 	/* after MENU */
@@ -281,7 +291,7 @@ static const struct sl_keyword sl_keywords[] = {
 	{ "SERIAL", KW_IGNORED, 0 },
 	{ "CONSOLE", KW_IGNORED, 0 },
 	{ "PATH", KW_IGNORED, 0 },
-	{ "IMPLICIT", KW_IGNORED, 0 },
+	{ "IMPLICIT", KW_IMPLICIT, 0 },
 	{ "ALLOWOPTIONS", KW_IGNORED, 0 },
 	{ "NOESCAPE", KW_IGNORED, 0 },
 	{ "NOCOMPLETE", KW_IGNORED, 0 },
@@ -471,6 +481,16 @@ static void parse_line(struct sl_state *st, char *s, const char *file, int line)
 		break;
 	case KW_DEFAULT:
 		set_cmd(&st->def, s, file, line);
+		break;
+	case KW_IMPLICIT:
+		/* A flag syslinux reads with atoi() when it boots: the last one counts. */
+		set_cmd(&st->implicit, s, file, line);
+		if (!*s)
+			sl_warn_at(st, file, line,
+				   "IMPLICIT without a value: syslinux reads it as 0");
+		else if (!isdigit((unsigned char)s[(*s == '-' || *s == '+') ? 1 : 0]))
+			sl_warn_at(st, file, line,
+				   "IMPLICIT \"%.40s\" is no number: syslinux reads it as 0", s);
 		break;
 	case KW_SYSAPPEND:
 		if (ld->active)

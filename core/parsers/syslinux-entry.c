@@ -537,6 +537,14 @@ static struct kb_entry *command_entry(struct sl_state *st, const struct sl_cmd *
 			   word);
 		return NULL;
 	}
+	if (st->implicit.cmd && !atoi(st->implicit.cmd)) {
+		sl_warn_at(
+			st, c->file, c->line,
+			"%s %s names no LABEL, and with IMPLICIT 0 (%s:%d) syslinux boots labels only: not offered; nothing boots on its own (syslinux stops at its boot: prompt)",
+			what, word, st->implicit.file, st->implicit.line);
+		st->refused = true;
+		return NULL;
+	}
 	/* A command line: kernel, global APPEND, then its own options. */
 	e = kb_entry_new(st->p, c->line);
 	if (!e) {
@@ -603,7 +611,9 @@ void sl_finish(struct sl_state *st)
 	t = st->timeout > 0 ? st->timeout : -1;
 	if (st->totaltimeout > 0 && (t < 0 || st->totaltimeout < t))
 		t = st->totaltimeout;
-	if (t > 0)
+	if (st->refused)
+		p->timeout = KB_TIMEOUT_WAIT; /* what would boot cannot: the prompt waits */
+	else if (t > 0)
 		p->timeout = (int)((t + 9) / 10);
 	else if (st->timeout == 0 || st->totaltimeout == 0 || st->has_ui)
 		p->timeout = KB_TIMEOUT_WAIT;

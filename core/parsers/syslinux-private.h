@@ -102,6 +102,8 @@ struct sl_state {
 	struct ptrv recs;	 /* struct sl_rec *, in menu order */
 	struct sl_cmd def;	 /* DEFAULT */
 	struct sl_cmd ontimeout; /* ONTIMEOUT */
+	struct sl_cmd implicit;	 /* the last IMPLICIT; cmd NULL when none (IMPLICIT 1) */
+	bool refused;		 /* IMPLICIT 0 refused DEFAULT/ONTIMEOUT: nothing autoboots */
 	bool has_ui;		 /* UI given (a menu module shows the entries) */
 	long timeout;		 /* TIMEOUT in tenths; -1 when not given */
 	long totaltimeout;	 /* TOTALTIMEOUT in tenths; -1 when not given */

@@ -251,6 +251,51 @@ static void test_ontimeout_command_line_is_an_entry(void **state)
 			    "chain.c32 is a syslinux module; kboot cannot run it");
 }
 
+/* Entries a config with a DEFAULT naming no label gives (the label "a" is one). */
+static size_t entries_with_default(const char *implicit)
+{
+	struct kb_pctx *p;
+	char text[256];
+	size_t n;
+
+	snprintf(text, sizeof(text), "%sDEFAULT k quiet\nLABEL a\n KERNEL k\n", implicit);
+	tu_put("syslinux.cfg", text);
+	p = parse("/syslinux.cfg", NULL);
+	n = p->entries.n;
+	kb_scan_free(scan);
+	scan = NULL;
+	return n;
+}
+
+/* IMPLICIT's value is read with atoi(), as syslinux does: 0 unless a non-zero number. */
+static void test_implicit_values(void **state)
+{
+	assert_int_equal(entries_with_default(""), 2);
+	assert_int_equal(entries_with_default("IMPLICIT 1\n"), 2);
+	assert_int_equal(entries_with_default("IMPLICIT 2\n"), 2);
+	assert_int_equal(entries_with_default("IMPLICIT -1\n"), 2);
+	assert_int_equal(entries_with_default("IMPLICIT 0\n"), 1);
+	assert_int_equal(entries_with_default("IMPLICIT 00\n"), 1);
+	assert_int_equal(entries_with_default("IMPLICIT 0x1\n"), 1);
+	assert_int_equal(entries_with_default("IMPLICIT yes\n"), 1);
+	assert_int_equal(entries_with_default("implicit 0\n"), 1);
+	assert_int_equal(entries_with_default("IMPLICIT 1\nIMPLICIT 0\n"), 1);
+}
+
+/* With a UI the menu ignores a DEFAULT naming no label anyway: IMPLICIT changes nothing. */
+static void test_implicit_with_ui(void **state)
+{
+	struct kb_pctx *p;
+
+	tu_put("syslinux.cfg",
+	       "UI menu.c32\nIMPLICIT 0\nTIMEOUT 30\nDEFAULT k quiet\nLABEL a\n KERNEL k\n");
+	p = parse("/syslinux.cfg", NULL);
+	assert_int_equal(p->entries.n, 1);
+	assert_int_equal(p->timeout, 3);
+	assert_int_equal(scan->menu.warnings.n, 1);
+	assert_non_null(strstr(strv_get(&scan->menu.warnings, 0), "the menu ignores it"));
+}
+
 /* ---- Big and hostile inputs (no timing asserted: see make bench) ---- */
 
 static void test_ten_thousand_labels(void **state)
@@ -398,6 +443,8 @@ int main(void)
 		T(test_default_label_with_options_and_menu_default),
 		T(test_menu_default_in_submenu_is_not_the_default),
 		T(test_ontimeout_command_line_is_an_entry),
+		T(test_implicit_values),
+		T(test_implicit_with_ui),
 		T(test_ten_thousand_labels),
 		T(test_ten_megabyte_config),
 		T(test_runaway_menu_nesting_is_flattened),
