@@ -23,6 +23,159 @@
 
 #include "grub.h"
 
+/* ---- GRUB's option parser ---- */
+
+#define GO_HELP (-2) /* -h, -u, --help, --usage of a command without them */
+
+/* The index of the short option c in opts; GO_HELP; -1 when unknown. */
+static int find_short(const struct gopt *opts, char c)
+{
+	int i;
+
+	for (i = 0; opts[i].name; i++)
+		if (opts[i].letter == c)
+			return i;
+	return c == 'h' || c == 'u' ? GO_HELP : -1;
+}
+
+static int find_long(const struct gopt *opts, const char *name, size_t len)
+{
+	int i;
+
+	for (i = 0; opts[i].name; i++)
+		if (strlen(opts[i].name) == len && !memcmp(opts[i].name, name, len))
+			return i;
+	if ((len == 4 && !memcmp(name, "help", 4)) || (len == 5 && !memcmp(name, "usage", 5)))
+		return GO_HELP;
+	return -1;
+}
+
+static void go_use(struct gargs *out, int opt, const char *val)
+{
+	out->used[out->nused].opt = opt;
+	out->used[out->nused].val = val;
+	out->nused++;
+}
+
+bool g_getopt(struct gstate *g, const struct gnode *n, const struct gopt *opts, unsigned flags,
+	      int argc, char **argv, struct gargs *out, int *status)
+{
+	const char *cmd = argv[0];
+	size_t nopts = 0;
+	int i;
+
+	/* A word is one argument, one long option or a group of short ones. */
+	for (i = 1; i < argc; i++)
+		nopts += argv[i][0] == '-' && argv[i][1] != '-' ? strlen(argv[i]) : 1;
+	out->used = gp_alloc(g->scratch, nopts * sizeof(*out->used));
+	out->args = gp_alloc(g->scratch, (size_t)argc * sizeof(*out->args));
+	out->nused = out->nargs = 0;
+	*status = 1;
+	if (!out->used || !out->args)
+		return false;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i], *c, *eq, *val = NULL;
+		int k;
+
+		if (a[0] != '-' || !a[1]) {
+			out->args[out->nargs++] = argv[i];
+			continue;
+		}
+		if (a[1] != '-') {
+			/* -abc: a group of short options, the last one may take the next word */
+			if (flags & GO_ACCEPT_DASH) {
+				for (c = a + 1; *c && find_short(opts, *c) != -1; c++)
+					;
+				if (*c) {
+					out->args[out->nargs++] = argv[i];
+					continue;
+				}
+			}
+			for (c = a + 1; *c; c++) {
+				k = find_short(opts, *c);
+				if (k == GO_HELP)
+					goto help;
+				if (k < 0) {
+					g_warn(g, n->src, n->line,
+					       "%s: unknown option -%c; GRUB refuses the command",
+					       cmd, *c);
+					return false;
+				}
+				val = NULL;
+				if (!c[1] && opts[k].arg != GO_NONE && i + 1 < argc &&
+				    (opts[k].arg == GO_VALUE || strlen(argv[i + 1]) < 2 ||
+				     argv[i + 1][0] != '-'))
+					val = argv[++i];
+				if (opts[k].arg == GO_VALUE && !val)
+					goto missing;
+				go_use(out, k, val);
+			}
+			continue;
+		}
+		if (!a[2]) {
+			/* "--": the rest are arguments */
+			while (++i < argc)
+				out->args[out->nargs++] = argv[i];
+			break;
+		}
+		eq = strchr(a, '=');
+		k = find_long(opts, a + 2, eq ? (size_t)(eq - a - 2) : strlen(a + 2));
+		if (k == GO_HELP)
+			goto help;
+		if (k < 0) {
+			if (flags & GO_ACCEPT_DASH) {
+				out->args[out->nargs++] = argv[i];
+				continue;
+			}
+			g_warn(g, n->src, n->line,
+			       "%s: unknown option %s; GRUB refuses the command", cmd, a);
+			return false;
+		}
+		val = eq ? eq + 1 : NULL;
+		if (!val && opts[k].arg != GO_NONE && i + 1 < argc && argv[i + 1][0] != '-')
+			val = argv[++i];
+		if (opts[k].arg == GO_NONE && val) {
+			g_warn(g, n->src, n->line,
+			       "%s: option --%s takes no value; GRUB refuses the command", cmd,
+			       opts[k].name);
+			return false;
+		}
+		if (opts[k].arg == GO_VALUE && !val)
+			goto missing;
+		go_use(out, k, val);
+	}
+	return true;
+missing:
+	g_warn(g, n->src, n->line, "%s: option %s needs a value; GRUB refuses the command", cmd,
+	       argv[i]);
+	return false;
+help:
+	g_warn(g, n->src, n->line, "%s: %s asks for GRUB's help text; the command does nothing",
+	       cmd, argv[i]);
+	*status = 0;
+	return false;
+}
+
+bool g_opt_given(const struct gargs *a, int opt)
+{
+	int i;
+
+	for (i = 0; i < a->nused; i++)
+		if (a->used[i].opt == opt)
+			return true;
+	return false;
+}
+
+const char *g_opt_value(const struct gargs *a, int opt)
+{
+	int i;
+
+	for (i = a->nused - 1; i >= 0; i--)
+		if (a->used[i].opt == opt)
+			return a->used[i].val;
+	return NULL;
+}
+
 /* ---- Loaders: what a menu entry's body loads ---- */
 
 static void ld_reset(struct gload *ld, enum gload_kind kind)
@@ -162,60 +315,44 @@ static int cmd_action(struct gstate *g, const struct gnode *n, int argc, char **
 
 /* ---- menuentry, submenu ---- */
 
-static bool is_opt(const char *name, size_t len, const char *want)
-{
-	return strlen(want) == len && !memcmp(name, want, len);
-}
+enum { ME_CLASS, ME_USERS, ME_HOTKEY, ME_SOURCE, ME_ID, ME_UNRESTRICTED };
+
+/* GRUB's menuentry.c: no short options, and an unknown option is an argument. */
+static const struct gopt menuentry_opts[] = {
+	[ME_CLASS] = { "class", 0, GO_VALUE },
+	[ME_USERS] = { "users", 0, GO_VALUE },
+	[ME_HOTKEY] = { "hotkey", 0, GO_VALUE },
+	[ME_SOURCE] = { "source", 0, GO_VALUE },
+	[ME_ID] = { "id", 0, GO_VALUE },
+	[ME_UNRESTRICTED] = { "unrestricted", 0, GO_NONE },
+	{ NULL, 0, GO_NONE },
+};
 
 static int cmd_menuentry(struct gstate *g, const struct gnode *n, int argc, char **argv)
 {
 	bool sub = argv[0][0] == 's';
-	const char *id = NULL, *hotkey = NULL;
+	const char *id, *hotkey;
+	struct gargs a;
 	struct gitem *it;
 	char **pos;
-	int i, npos = 0;
-	bool opts = true;
+	int i, ret;
 
 	if (!n->u.cmd.block)
-		return 1; /* GRUB: "no menuentry definition" */
-	pos = arena_alloc(g->a, (size_t)argc * sizeof(*pos));
+		return 1; /* GRUB: "no menuentry definition" (--source is not supported) */
+	if (!g_getopt(g, n, menuentry_opts, GO_ACCEPT_DASH, argc, argv, &a, &ret))
+		return ret;
+	if (!a.nargs)
+		return 1; /* GRUB: "missing arguments" */
+	id = g_opt_value(&a, ME_ID);
+	hotkey = g_opt_value(&a, ME_HOTKEY);
+	pos = arena_alloc(g->a, (size_t)a.nargs * sizeof(*pos));
 	if (!pos)
 		return 1;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (opts && a[0] == '-' && a[1] == '-') {
-			const char *name = a + 2, *eq = strchr(name, '='), *val;
-			size_t len = eq ? (size_t)(eq - name) : strlen(name);
-
-			if (!len) {
-				opts = false;
-				continue;
-			}
-			if (is_opt(name, len, "unrestricted"))
-				continue;
-			if (!is_opt(name, len, "class") && !is_opt(name, len, "users") &&
-			    !is_opt(name, len, "hotkey") && !is_opt(name, len, "source") &&
-			    !is_opt(name, len, "id")) {
-				g_warn(g, n->src, n->line,
-				       "%s: unknown option %s (GRUB would refuse this entry)",
-				       argv[0], a);
-				continue;
-			}
-			val = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : "");
-			if (is_opt(name, len, "id"))
-				id = val;
-			else if (is_opt(name, len, "hotkey"))
-				hotkey = val;
-			continue;
-		}
-		pos[npos] = g_strdup(g, a);
-		if (!pos[npos])
+	for (i = 0; i < a.nargs; i++) {
+		pos[i] = g_strdup(g, a.args[i]);
+		if (!pos[i])
 			return 1;
-		npos++;
 	}
-	if (!npos)
-		return 1;
 	it = g_menu_add(g, sub ? GI_SUBMENU : GI_ENTRY);
 	if (!it) {
 		g_warn(g, n->src, n->line, "more than %d menu entries: the rest are ignored",
@@ -225,7 +362,7 @@ static int cmd_menuentry(struct gstate *g, const struct gnode *n, int argc, char
 	it->title = pos[0];
 	it->id = id ? g_strdup(g, id) : NULL;
 	it->hotkey = hotkey && hotkey[0] && !hotkey[1] ? hotkey[0] : '\0';
-	it->argc = npos;
+	it->argc = a.nargs;
 	it->argv = pos;
 	it->body = g_block_keep(g, n->u.cmd.block);
 	if (!it->body)
@@ -252,79 +389,16 @@ static bool fs_matches(const struct kb_fs *fs, enum smode mode, const char *key)
 	return false;
 }
 
-static int cmd_search(struct gstate *g, const struct gnode *n, int argc, char **argv)
+/* Find the filesystem whose mode is key (hints tried first) and set var to its name. */
+static int search(struct gstate *g, const struct gnode *n, enum smode mode, const char *key,
+		  const char *var, const char **hints, int nhints)
 {
 	static const char *const what[] = { "file", "label", "UUID" };
-	const char *cmd = argv[0], *key = NULL, *var = NULL;
-	const char **hints;
 	const struct kb_fs *found = NULL;
-	enum smode mode = S_FILE;
-	int i, nhints = 0;
 	size_t k;
+	int i;
 
 	if (!g->p)
-		return 1;
-	hints = arena_alloc(g->a, (size_t)argc * sizeof(*hints));
-	if (!hints)
-		return 1;
-	if (strcmp(cmd, "search")) {
-		/* search.fs_uuid UUID [VAR [HINT...]] and friends */
-		if (strstr(cmd, "uuid"))
-			mode = S_UUID;
-		else if (strstr(cmd, "label"))
-			mode = S_LABEL;
-		if (argc < 2)
-			return 1;
-		key = argv[1];
-		var = argc > 2 ? argv[2] : NULL;
-		for (i = 3; i < argc; i++)
-			hints[nhints++] = argv[i];
-	} else {
-		for (i = 1; i < argc; i++) {
-			const char *a = argv[i];
-
-			if (a[0] == '-' && a[1] == '-') {
-				const char *eq = strchr(a, '=');
-				size_t len = eq ? (size_t)(eq - a) : strlen(a);
-
-				if (is_opt(a, len, "--file"))
-					mode = S_FILE;
-				else if (is_opt(a, len, "--label"))
-					mode = S_LABEL;
-				else if (is_opt(a, len, "--fs-uuid"))
-					mode = S_UUID;
-				else if (is_opt(a, len, "--set"))
-					var = eq ? eq + 1 : "root";
-				else if (!strncmp(a, "--hint", 6)) {
-					const char *h = eq ? eq + 1 : (i + 1 < argc ? argv[++i] : NULL);
-
-					if (h)
-						hints[nhints++] = h;
-				}
-				/* --no-floppy, --efidisk-only...: nothing to do */
-			} else if (a[0] == '-' && a[1]) {
-				const char *c;
-
-				for (c = a + 1; *c; c++) {
-					if (*c == 'f')
-						mode = S_FILE;
-					else if (*c == 'l')
-						mode = S_LABEL;
-					else if (*c == 'u')
-						mode = S_UUID;
-					else if (*c == 's')
-						var = "root";
-					else if (*c == 'h' && i + 1 < argc)
-						hints[nhints++] = argv[++i];
-				}
-			} else if (!key) {
-				key = a;
-			} else {
-				hints[nhints++] = a;
-			}
-		}
-	}
-	if (!key)
 		return 1;
 	for (i = 0; i < nhints && !found; i++) {
 		const struct kb_fs *fs = g_device(g, hints[i]);
@@ -344,36 +418,143 @@ static int cmd_search(struct gstate *g, const struct gnode *n, int argc, char **
 	return 0;
 }
 
+/* search.fs_uuid UUID [VAR [HINT...]], search.fs_label, search.file and the old names. */
+static int cmd_search_alias(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	const char *cmd = argv[0];
+	enum smode mode = S_FILE;
+
+	if (strstr(cmd, "uuid"))
+		mode = S_UUID;
+	else if (strstr(cmd, "label"))
+		mode = S_LABEL;
+	if (argc < 2)
+		return 1;
+	return search(g, n, mode, argv[1], argc > 2 ? argv[2] : NULL, (const char **)argv + 3,
+		      argc > 3 ? argc - 3 : 0);
+}
+
+enum {
+	SO_FILE,
+	SO_LABEL,
+	SO_UUID,
+	SO_SET,
+	SO_NO_FLOPPY,
+	SO_EFIDISK_ONLY,
+	SO_ROOT_DEV_ONLY,
+	SO_HINT,
+	SO_HINT_IEEE1275,
+	SO_HINT_BIOS,
+	SO_HINT_BAREMETAL,
+	SO_HINT_EFI,
+	SO_HINT_ARC,
+};
+
+/* search_wrap.c's options (--root-dev-only is Red Hat's); unknown ones are arguments. */
+static const struct gopt search_opts[] = {
+	[SO_FILE] = { "file", 'f', GO_NONE },
+	[SO_LABEL] = { "label", 'l', GO_NONE },
+	[SO_UUID] = { "fs-uuid", 'u', GO_NONE },
+	[SO_SET] = { "set", 's', GO_OPTIONAL },
+	[SO_NO_FLOPPY] = { "no-floppy", 'n', GO_NONE },
+	[SO_EFIDISK_ONLY] = { "efidisk-only", 0, GO_NONE },
+	[SO_ROOT_DEV_ONLY] = { "root-dev-only", 'r', GO_NONE },
+	[SO_HINT] = { "hint", 'h', GO_VALUE },
+	[SO_HINT_IEEE1275] = { "hint-ieee1275", 0, GO_VALUE },
+	[SO_HINT_BIOS] = { "hint-bios", 0, GO_VALUE },
+	[SO_HINT_BAREMETAL] = { "hint-baremetal", 0, GO_VALUE },
+	[SO_HINT_EFI] = { "hint-efi", 0, GO_VALUE },
+	[SO_HINT_ARC] = { "hint-arc", 0, GO_VALUE },
+	{ NULL, 0, GO_NONE },
+};
+
+static int cmd_search(struct gstate *g, const struct gnode *n, int argc, char **argv)
+{
+	/* The hints this platform's GRUB uses, in the order it tries them. */
+	const int hint_opts[] = { SO_HINT, g->efi ? SO_HINT_EFI : SO_HINT_BIOS, SO_HINT_BAREMETAL };
+	const char **hints, *key, *var = NULL;
+	enum smode mode;
+	struct gargs a;
+	int i, k, j = 0, nhints = 0, ret;
+
+	if (!g_getopt(g, n, search_opts, GO_ACCEPT_DASH, argc, argv, &a, &ret))
+		return ret;
+	hints = gp_alloc(g->scratch, ((size_t)a.nused + 1) * sizeof(*hints));
+	if (!hints)
+		return 1;
+	for (k = 0; k < 3; k++)
+		for (i = 0; i < a.nused; i++)
+			if (a.used[i].opt == hint_opts[k])
+				hints[nhints++] = a.used[i].val;
+	/* --hint-PLATFORM options of a newer GRUB come through as arguments. */
+	while (j < a.nargs && !strncmp(a.args[j], "--hint-", 7))
+		j++;
+	if (g_opt_given(&a, SO_SET))
+		var = g_opt_value(&a, SO_SET) ? g_opt_value(&a, SO_SET) : "root";
+	if (j < a.nargs) {
+		key = a.args[j];
+	} else if (g_opt_value(&a, SO_SET)) {
+		/* "search -f -s /x": --set took the name; GRUB searches it for root */
+		key = g_opt_value(&a, SO_SET);
+		var = "root";
+	} else {
+		g_warn(g, n->src, n->line, "%s: nothing to search for; GRUB fails", argv[0]);
+		return 1;
+	}
+	/* GRUB's order when several are given: label, UUID, file. */
+	if (g_opt_given(&a, SO_LABEL)) {
+		mode = S_LABEL;
+	} else if (g_opt_given(&a, SO_UUID)) {
+		mode = S_UUID;
+	} else if (g_opt_given(&a, SO_FILE)) {
+		mode = S_FILE;
+	} else {
+		g_warn(g, n->src, n->line,
+		       "%s: no -f, -l or -u says what %s is; GRUB fails (\"unspecified search type\")",
+		       argv[0], key);
+		return 1;
+	}
+	return search(g, n, mode, key, var, hints, nhints);
+}
+
+enum { PO_SET, PO_DRIVER, PO_PARTMAP, PO_FS, PO_FS_UUID, PO_LABEL, PO_PART_UUID };
+
+static const struct gopt probe_opts[] = {
+	[PO_SET] = { "set", 's', GO_VALUE },
+	[PO_DRIVER] = { "driver", 'd', GO_NONE },
+	[PO_PARTMAP] = { "partmap", 'p', GO_NONE },
+	[PO_FS] = { "fs", 'f', GO_NONE },
+	[PO_FS_UUID] = { "fs-uuid", 'u', GO_NONE },
+	[PO_LABEL] = { "label", 'l', GO_NONE },
+	[PO_PART_UUID] = { "part-uuid", 0, GO_NONE },
+	{ NULL, 0, GO_NONE },
+};
+
 static int cmd_probe(struct gstate *g, const struct gnode *n, int argc, char **argv)
 {
-	const char *var = NULL, *want = NULL, *dev = NULL, *val = NULL;
+	const char *var, *val = NULL;
 	const struct kb_fs *fs;
-	int i;
+	struct gargs a;
+	int ret;
 
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-
-		if (!strcmp(a, "-s") || !strcmp(a, "--set"))
-			var = i + 1 < argc ? argv[++i] : NULL;
-		else if (!strncmp(a, "--set=", 6))
-			var = a + 6;
-		else if (a[0] == '-')
-			want = a;
-		else
-			dev = a;
-	}
-	if (!want || !dev || !(fs = g_device(g, dev)))
+	if (!g_getopt(g, n, probe_opts, 0, argc, argv, &a, &ret))
+		return ret;
+	if (a.nargs < 1 || !(fs = g_device(g, a.args[0])))
 		return 1;
-	if (!strcmp(want, "-u") || !strcmp(want, "--fs-uuid"))
-		val = fs->uuid;
-	else if (!strcmp(want, "-l") || !strcmp(want, "--label"))
-		val = fs->label;
-	else if (!strcmp(want, "-f") || !strcmp(want, "--fs"))
-		val = fs->fstype;
-	else if (!strcmp(want, "--part-uuid"))
-		val = fs->partuuid;
-	else if (!strcmp(want, "-p") || !strcmp(want, "--partmap"))
+	var = g_opt_value(&a, PO_SET);
+	/* probe.c answers the first of these that was asked for. */
+	if (g_opt_given(&a, PO_DRIVER))
+		val = NULL; /* not known here */
+	else if (g_opt_given(&a, PO_PARTMAP))
 		val = !fs->pttype ? NULL : !strcmp(fs->pttype, "dos") ? "msdos" : fs->pttype;
+	else if (g_opt_given(&a, PO_PART_UUID))
+		val = fs->partuuid;
+	else if (g_opt_given(&a, PO_FS))
+		val = fs->fstype;
+	else if (g_opt_given(&a, PO_FS_UUID))
+		val = fs->uuid;
+	else if (g_opt_given(&a, PO_LABEL))
+		val = fs->label;
 	if (!val)
 		return 1;
 	if (var)
@@ -385,29 +566,28 @@ static int cmd_probe(struct gstate *g, const struct gnode *n, int argc, char **a
 
 #define ENVBLK_SIG "# GRUB Environment Block\n"
 
+enum { LE_FILE, LE_SKIP_SIG };
+
+static const struct gopt load_env_opts[] = {
+	[LE_FILE] = { "file", 'f', GO_VALUE },
+	[LE_SKIP_SIG] = { "skip-sig", 's', GO_NONE },
+	{ NULL, 0, GO_NONE },
+};
+
 static int cmd_load_env(struct gstate *g, const struct gnode *n, int argc, char **argv)
 {
-	const char *file = NULL, **names;
-	int i, nnames = 0, err;
+	const char *file;
+	struct gargs a;
+	int err;
 	struct kb_file f;
 	char *buf, *p, *end;
 	size_t len;
 
+	if (!g_getopt(g, n, load_env_opts, 0, argc, argv, &a, &err))
+		return err;
 	if (!g->p)
 		return 1;
-	names = arena_alloc(g->a, (size_t)argc * sizeof(*names));
-	if (!names)
-		return 1;
-	for (i = 1; i < argc; i++) {
-		if (!strcmp(argv[i], "-f") || !strcmp(argv[i], "--file"))
-			file = i + 1 < argc ? argv[++i] : NULL;
-		else if (!strncmp(argv[i], "--file=", 7))
-			file = argv[i] + 7;
-		else if (argv[i][0] == '-')
-			continue; /* -s / --skip-sig */
-		else
-			names[nnames++] = argv[i];
-	}
+	file = g_opt_value(&a, LE_FILE);
 	if (!file) {
 		const char *prefix = g_get(g, "prefix");
 
@@ -458,9 +638,9 @@ static int cmd_load_env(struct gstate *g, const struct gnode *n, int argc, char 
 		*out = '\0';
 		if (eq == name)
 			continue;
-		for (k = 0; k < nnames && strcmp(names[k], name); k++)
+		for (k = 0; k < a.nargs && strcmp(a.args[k], name); k++)
 			;
-		if (!nnames || k < nnames)
+		if (!a.nargs || k < a.nargs)
 			g_set_at(g, name, eq + 1, n->src, n->line);
 	}
 	return 0;
@@ -653,12 +833,12 @@ static const struct gcmd cmds[] = {
 	{ "rmmod", cmd_ignore },
 	{ "save_env", cmd_ignore },
 	{ "search", cmd_search },
-	{ "search.file", cmd_search },
-	{ "search.fs_label", cmd_search },
-	{ "search.fs_uuid", cmd_search },
-	{ "search_file", cmd_search },
-	{ "search_fs_uuid", cmd_search },
-	{ "search_label", cmd_search },
+	{ "search.file", cmd_search_alias },
+	{ "search.fs_label", cmd_search_alias },
+	{ "search.fs_uuid", cmd_search_alias },
+	{ "search_file", cmd_search_alias },
+	{ "search_fs_uuid", cmd_search_alias },
+	{ "search_label", cmd_search_alias },
 	{ "serial", cmd_ignore },
 	{ "set", g_cmd_set },
 	{ "setparams", g_cmd_setparams },

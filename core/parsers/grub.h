@@ -395,6 +395,60 @@ struct gcmd {
 	gcmd_fn fn;
 };
 
+/*
+ * GRUB's option parser (grub-cmds.c), as grub-core/lib/arg.c reads the
+ * words of a command that has options (search, probe, load_env,
+ * menuentry...): -abc is a group of short options, --name or --name=VALUE
+ * a long one, "--" ends the options, a lone "-" and every other word is an
+ * argument, options may come after arguments.  An option with a value
+ * takes the next word when no "=VALUE" is given: always (GO_VALUE), or
+ * when that word does not look like an option (GO_OPTIONAL; for a long
+ * option: does not start with '-', for a short one: is shorter than 2 or
+ * does not start with '-').  Only the last option of a short group can
+ * take a value.  -h, -u, --help and --usage, when the command has no such
+ * option, ask for GRUB's help: the command does nothing and succeeds.
+ */
+enum gopt_arg {
+	GO_NONE,     /* a flag: a value is an error */
+	GO_VALUE,    /* needs a value */
+	GO_OPTIONAL, /* may have a value */
+};
+
+struct gopt {
+	const char *name; /* long name without "--"; NULL ends a table */
+	char letter;      /* short name, or 0 */
+	enum gopt_arg arg;
+};
+
+#define GO_ACCEPT_DASH 1 /* unknown options are arguments (GRUB_COMMAND_ACCEPT_DASH) */
+
+/* One option as it was given. */
+struct gopt_use {
+	int opt;         /* index in the command's table */
+	const char *val; /* its value; NULL when none was given */
+};
+
+/* A command's words, sorted out; arrays in g->scratch (freed after the command). */
+struct gargs {
+	struct gopt_use *used; /* options in the order given (repeats included) */
+	int nused;
+	char **args;           /* the other words, in order */
+	int nargs;
+};
+
+/*
+ * Sort argv[1..argc-1] into options of table opts and arguments (flags:
+ * GO_ACCEPT_DASH or 0).  true: run the command with out.  false: GRUB does
+ * not run it, and *status is its $?: 1 after an unknown option, a missing
+ * value or a value given to a flag (each warned about at n's line), 0 after
+ * a request for help.
+ */
+bool g_getopt(struct gstate *g, const struct gnode *n, const struct gopt *opts, unsigned flags,
+	      int argc, char **argv, struct gargs *out, int *status);
+/* Was option opt given?  Its last value (NULL: not given, or given without one). */
+bool g_opt_given(const struct gargs *a, int opt);
+const char *g_opt_value(const struct gargs *a, int opt);
+
 /* GRUB's commands (grub-cmds.c); NULL when name is not one. */
 const struct gcmd *g_find_cmd(const char *name);
 /* The table is sorted (a unit test checks it: bsearch depends on it). */

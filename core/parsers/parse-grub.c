@@ -29,9 +29,22 @@
  *   - the command line as GRUB builds it: "BOOT_IMAGE=" + the kernel path as
  *     written, then the arguments (quoted as grub_create_loader_cmdline()
  *     does); multiboot: the arguments after the kernel, joined by spaces;
- *   - search (--fs-uuid/-u, --label/-l, --file/-f, --set[=VAR], hints
- *     tried first), search.fs_uuid, search.fs_label, search.file and the
- *     old search_fs_uuid, search_label, search_file; probe --set;
+ *   - options of search, probe, load_env, menuentry and submenu read as
+ *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in grub-cmds.c): a
+ *     value is "=VALUE" or the next word (search --set root, -s root),
+ *     short options group (-fs), "--" ends them; an unknown option fails
+ *     the command, except for search and menuentry, which take it as an
+ *     argument (a menuentry's title can start with "--");
+ *   - search (--fs-uuid/-u, --label/-l, --file/-f; label beats UUID beats
+ *     file; none of them fails, "unspecified search type"; --set[=VAR],
+ *     VAR root when left out; "search -f -s /x" searches /x for root as
+ *     GRUB does; --hint and this platform's --hint-bios or --hint-efi and
+ *     --hint-baremetal tried first; --no-floppy, --efidisk-only,
+ *     --root-dev-only ignored), search.fs_uuid, search.fs_label,
+ *     search.file and the old search_fs_uuid, search_label, search_file;
+ *     probe --set with --fs-uuid, --label, --fs, --part-uuid, --partmap
+ *     (the first of those in that order: --partmap, --part-uuid, --fs,
+ *     --fs-uuid, --label; --driver fails);
  *   - devices: (hdD,gptP), (hdD,msdosP), (hdD,P), (hdD) through the disk
  *     numbering of the scan, or a filesystem's name; a path without a device
  *     is on $root.  GRUB's name for a filesystem is "hdD,gptP" / "hdD,msdosP"
@@ -95,7 +108,8 @@
  * network devices (treated as unknown devices), wildcard expansion,
  * legacy_configfile / legacy_source (GRUB Legacy menus), `-nt`/`-ot`
  * tests, per-module command lines of multiboot modules (the model has no
- * place for them), initrd "newc:" names, the `--users` password check.
+ * place for them), initrd "newc:" names, the `--users` password check,
+ * menuentry --source (an entry without a { body } fails), probe --driver.
  */
 #include <ctype.h>
 #include <errno.h>

@@ -267,6 +267,84 @@ static void test_root_loses_parentheses(void **state)
 	g_state_free(g);
 }
 
+/* ---- GRUB's option parser ---- */
+
+enum { T_FLAG, T_VALUE, T_OPTIONAL };
+
+static const struct gopt test_opts[] = {
+	[T_FLAG] = { "flag", 'f', GO_NONE },
+	[T_VALUE] = { "value", 'v', GO_VALUE },
+	[T_OPTIONAL] = { "opt", 'o', GO_OPTIONAL },
+	{ NULL, 0, GO_NONE },
+};
+
+/* Parse the words of line (split at spaces) with test_opts; returns true to run. */
+static bool getopt_line(struct gstate *g, const char *line, unsigned flags, struct gargs *a,
+			int *status)
+{
+	static char buf[256];
+	static char *argv[32];
+	struct gnode n = { .type = GN_CMD, .line = 1 };
+	int argc = 0;
+	char *save, *w;
+
+	snprintf(buf, sizeof(buf), "cmd %s", line);
+	for (w = strtok_r(buf, " ", &save); w && argc < 31; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc] = NULL;
+	return g_getopt(g, &n, test_opts, flags, argc, argv, a, status);
+}
+
+static void test_option_values_and_arguments(void **state)
+{
+	struct gstate *g = g_state_new(NULL);
+	struct gargs a;
+	int st;
+
+	(void)state;
+	assert_non_null(g);
+	/* A value is the next word; options and arguments mix; "--" ends options. */
+	assert_true(getopt_line(g, "x --value v1 -f y -v v2 -- --flag", 0, &a, &st));
+	assert_int_equal(a.nargs, 3);
+	assert_string_equal(a.args[0], "x");
+	assert_string_equal(a.args[1], "y");
+	assert_string_equal(a.args[2], "--flag");
+	assert_string_equal(g_opt_value(&a, T_VALUE), "v2");
+	assert_true(g_opt_given(&a, T_FLAG));
+	/* A mandatory value may start with '-' after a short option, not a long one. */
+	assert_true(getopt_line(g, "-v -x", 0, &a, &st));
+	assert_string_equal(g_opt_value(&a, T_VALUE), "-x");
+	assert_false(getopt_line(g, "--value -x", 0, &a, &st));
+	assert_int_equal(st, 1);
+	/* An optional value: not a word that looks like an option, or nothing. */
+	assert_true(getopt_line(g, "--opt -f", 0, &a, &st));
+	assert_true(g_opt_given(&a, T_OPTIONAL));
+	assert_null(g_opt_value(&a, T_OPTIONAL));
+	assert_true(getopt_line(g, "-fo name", 0, &a, &st));
+	assert_string_equal(g_opt_value(&a, T_OPTIONAL), "name");
+	assert_true(getopt_line(g, "-o -", 0, &a, &st));
+	assert_string_equal(g_opt_value(&a, T_OPTIONAL), "-");
+	assert_true(getopt_line(g, "--opt=", 0, &a, &st));
+	assert_string_equal(g_opt_value(&a, T_OPTIONAL), "");
+	/* Only the last of a short group takes a value; a flag takes none. */
+	assert_false(getopt_line(g, "-vf x", 0, &a, &st));
+	assert_false(getopt_line(g, "--flag=1", 0, &a, &st));
+	assert_false(getopt_line(g, "-v", 0, &a, &st));
+	/* Unknown options: refused, or arguments for a command that accepts dashes. */
+	assert_false(getopt_line(g, "--bogus", 0, &a, &st));
+	assert_int_equal(st, 1);
+	assert_false(getopt_line(g, "-fx", 0, &a, &st));
+	assert_true(getopt_line(g, "--bogus -fx -f", GO_ACCEPT_DASH, &a, &st));
+	assert_int_equal(a.nargs, 2);
+	assert_string_equal(a.args[1], "-fx");
+	/* -h and --help of a command without them: GRUB prints help, status 0. */
+	assert_false(getopt_line(g, "-fh", GO_ACCEPT_DASH, &a, &st));
+	assert_int_equal(st, 0);
+	assert_false(getopt_line(g, "--help", 0, &a, &st));
+	assert_int_equal(st, 0);
+	g_state_free(g);
+}
+
 /* ---- GRUB's kernel command line ---- */
 
 static void test_loader_cmdline_quoting(void **state)
@@ -514,6 +592,7 @@ int main(void)
 		cmocka_unit_test(test_loops_and_recursion_are_bounded),
 		cmocka_unit_test(test_export_and_contexts),
 		cmocka_unit_test(test_root_loses_parentheses),
+		cmocka_unit_test(test_option_values_and_arguments),
 		cmocka_unit_test(test_loader_cmdline_quoting),
 		cmocka_unit_test(test_recovery_unterminated_quote),
 		cmocka_unit_test(test_recovery_missing_fi_and_brace),
