@@ -199,7 +199,8 @@ static bool file_test(struct texpr *t, char op, const char *name)
 {
 	struct kb_file f;
 
-	if (!t->g->p || !g_resolve(t->g, t->n->src, t->n->line, name, &f) || !f.fs)
+	/* A file on a device kboot does not know is not there (no fallback). */
+	if (g_resolve(t->g, name, &f, NULL))
 		return false;
 	switch (op) {
 	case 'd':

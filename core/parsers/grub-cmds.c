@@ -186,6 +186,28 @@ static void ld_reset(struct gload *ld, enum gload_kind kind)
 	ld->cmdline = NULL;
 	ld->ninitrds = 0;
 	ld->other = NULL;
+	ld->error = NULL;
+}
+
+/*
+ * Resolve a file that loader command cmd names.  On a device kboot does not
+ * know GRUB's command fails, so the entry cannot boot: warn, and keep the
+ * first such reason for the entry.
+ */
+static bool ld_file(struct gstate *g, const struct gnode *n, const char *cmd, const char *name,
+		    struct kb_file *f)
+{
+	const char *why = NULL;
+	int err = g_resolve(g, name, f, &why);
+
+	if (err == -ENODEV) {
+		if (!why)
+			why = "an unknown device";
+		g_warn(g, n->src, n->line, "%s %s: %s", cmd, name, why);
+		if (!g->load->error)
+			g->load->error = arena_printf(g->p->arena, "%s %s: %s", cmd, name, why);
+	}
+	return !err;
 }
 
 static bool ld_add_initrd(struct gload *ld, struct kb_file f)
@@ -206,11 +228,11 @@ static int cmd_linux(struct gstate *g, const struct gnode *n, int argc, char **a
 	if (argc < 2)
 		return 1;
 	ld_reset(ld, LD_LINUX);
-	g_resolve(g, n->src, n->line, argv[1], &ld->kernel);
 	sb_adds(&sb, "BOOT_IMAGE=");
 	g_loader_cmdline(&sb, argc - 1, argv + 1);
 	ld->cmdline = sb_finish(&sb, g->p->arena);
-	return 0;
+	/* On an unknown device nothing is loaded: initrd and boot fail after this. */
+	return ld_file(g, n, argv[0], argv[1], &ld->kernel) ? 0 : 1;
 }
 
 static int cmd_initrd(struct gstate *g, const struct gnode *n, int argc, char **argv)
@@ -220,14 +242,17 @@ static int cmd_initrd(struct gstate *g, const struct gnode *n, int argc, char **
 
 	if (!ld)
 		return 0;
-	if (ld->kind != LD_LINUX || argc < 2)
+	if (ld->kind != LD_LINUX || !ld->kernel.fs || argc < 2)
 		return 1; /* GRUB: "you need to load the kernel first" */
 	ld->ninitrds = 0;
 	for (i = 1; i < argc; i++) {
 		struct kb_file f;
 
-		if (g_resolve(g, n->src, n->line, argv[i], &f))
-			ld_add_initrd(ld, f);
+		if (!ld_file(g, n, argv[0], argv[i], &f)) {
+			ld->ninitrds = 0; /* GRUB loads all of them or none */
+			return 1;
+		}
+		ld_add_initrd(ld, f);
 	}
 	return 0;
 }
@@ -245,7 +270,8 @@ static int cmd_multiboot(struct gstate *g, const struct gnode *n, int argc, char
 	if (i >= argc)
 		return 1;
 	ld_reset(ld, LD_MULTIBOOT);
-	g_resolve(g, n->src, n->line, argv[i], &ld->kernel);
+	if (!ld_file(g, n, argv[0], argv[i], &ld->kernel))
+		return 1;
 	/* GRUB's multiboot command line skips the file name, no quoting. */
 	for (i++; i < argc; i++) {
 		sb_adds(&sb, argv[i]);
@@ -266,10 +292,11 @@ static int cmd_module(struct gstate *g, const struct gnode *n, int argc, char **
 		return 0;
 	if (i < argc && !strcmp(argv[i], "--nounzip"))
 		i++;
-	if (i >= argc || ld->kind != LD_MULTIBOOT)
+	if (i >= argc || ld->kind != LD_MULTIBOOT || !ld->kernel.fs)
 		return 1;
-	if (g_resolve(g, n->src, n->line, argv[i], &f))
-		ld_add_initrd(ld, f);
+	if (!ld_file(g, n, argv[0], argv[i], &f))
+		return 1;
+	ld_add_initrd(ld, f);
 	return 0;
 }
 
@@ -279,8 +306,7 @@ static int cmd_devicetree(struct gstate *g, const struct gnode *n, int argc, cha
 		return 0;
 	if (argc < 2)
 		return 1;
-	g_resolve(g, n->src, n->line, argv[1], &g->load->dtb);
-	return 0;
+	return ld_file(g, n, argv[0], argv[1], &g->load->dtb) ? 0 : 1;
 }
 
 static int cmd_chainloader(struct gstate *g, const struct gnode *n, int argc, char **argv)
@@ -311,6 +337,18 @@ static int cmd_action(struct gstate *g, const struct gnode *n, int argc, char **
 	if (g->load)
 		g->load->action = true;
 	return 0;
+}
+
+/* A file another command reads; on a device kboot does not know, warn: GRUB fails. */
+static bool cmd_file(struct gstate *g, const struct gnode *n, const char *cmd, const char *name,
+		     struct kb_file *f)
+{
+	const char *why = NULL;
+	int err = g_resolve(g, name, f, &why);
+
+	if (err == -ENODEV)
+		g_warn(g, n->src, n->line, "%s %s: %s", cmd, name, why ? why : "an unknown device");
+	return !err;
 }
 
 /* ---- menuentry, submenu ---- */
@@ -597,7 +635,7 @@ static int cmd_load_env(struct gstate *g, const struct gnode *n, int argc, char 
 		if (!file)
 			return 1;
 	}
-	if (!g_resolve(g, n->src, n->line, file, &f))
+	if (!cmd_file(g, n, argv[0], file, &f))
 		return 1;
 	err = kb_read(g->p, f.fs, f.path, 64 * 1024, &buf, &len);
 	if (err) {
@@ -683,7 +721,7 @@ static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **
 		       argv[0], KB_MAX_INCLUDE_DEPTH, argv[1]);
 		return 1;
 	}
-	if (!g_resolve(g, n->src, n->line, argv[1], &f))
+	if (!cmd_file(g, n, argv[0], argv[1], &f))
 		return 1;
 	src = g_load_file(g, f.fs, f.path, n->src, n->line);
 	if (!src)

@@ -257,6 +257,7 @@ struct gload {
 	struct kb_file *initrds; /* heap array */
 	size_t ninitrds, capinitrds;
 	struct kb_file dtb;
+	const char *error;      /* p->arena: a file it names is on an unknown device */
 	bool action;            /* halt/reboot/fwsetup/exit: not a boot entry */
 };
 
@@ -472,18 +473,21 @@ int g_cmd_blscfg(struct gstate *g, const struct gnode *n, int argc, char **argv)
 
 /* ---- Devices and files (parse-grub.c) ---- */
 
-/* The filesystem GRUB calls dev ("hd0,gpt2", "(hd0,msdos1)", a fs name); NULL. */
+/*
+ * The filesystem GRUB calls dev ("hd0,gpt2", "(hd0,msdos1)", a fs name;
+ * "tftp", "http,SERVER"... for a config that came from that server); NULL.
+ */
 const struct kb_fs *g_device(struct gstate *g, const char *dev);
 /* GRUB's name for fs: "hdD,gptP", "hdD,msdosP", "hdD", else fs->name. */
 const char *g_devname(struct gstate *g, const struct kb_fs *fs);
 /*
- * Resolve a GRUB file name ("(dev)/path" or "/path" on $root) to a file;
- * path in p->arena, normalised inside the filesystem.  An unknown device is
- * reported at (src, line) and replaced by the config's filesystem.  false
- * only without a pctx or on OOM.
+ * Resolve a GRUB file name ("(dev)/path", or "/path" on $root) to a file;
+ * path in p->arena, normalised inside the filesystem.  0; -ENODEV when the
+ * device it names, or $root, is none kboot knows (GRUB fails there too):
+ * out->fs is then NULL and *why, unless why is NULL, a sentence in g->a
+ * naming that device; -ENOMEM; -EINVAL without a pctx.
  */
-bool g_resolve(struct gstate *g, const struct gsrc *src, int line, const char *name,
-	       struct kb_file *out);
+int g_resolve(struct gstate *g, const char *name, struct kb_file *out, const char **why);
 
 /*
  * Append GRUB's kernel command line for args to sb: words separated by one

@@ -46,10 +46,17 @@
  *     (the first of those in that order: --partmap, --part-uuid, --fs,
  *     --fs-uuid, --label; --driver fails);
  *   - devices: (hdD,gptP), (hdD,msdosP), (hdD,P), (hdD) through the disk
- *     numbering of the scan, or a filesystem's name; a path without a device
- *     is on $root.  GRUB's name for a filesystem is "hdD,gptP" / "hdD,msdosP"
- *     when its disk and partition are known, "hdD" for a whole disk, else the
- *     filesystem's kboot name ("sda2", a SOURCE name=);
+ *     numbering of the scan, or a filesystem's name; GRUB's network devices
+ *     ((tftp), (http,SERVER), (pxe)...) for a config that came from that
+ *     server; a path without a device is on $root.  GRUB's name for a
+ *     filesystem is "hdD,gptP" / "hdD,msdosP" when its disk and partition
+ *     are known, "hdD" for a whole disk, else the filesystem's kboot name
+ *     ("sda2", a SOURCE name=).  A device kboot cannot map (named, or in
+ *     $root) is one GRUB fails on, never the config's own filesystem:
+ *     test -e/-f/-d/-s of a file on it is false; linux, initrd,
+ *     devicetree, multiboot or module naming it make the entry unavailable,
+ *     saying which device; source, configfile and load_env warn and read
+ *     nothing;
  *   - load_env (grubenv: -f FILE, variable names, --skip-sig ignored);
  *     save_env is ignored (kboot never writes);
  *   - source (same context) and configfile (a new context with the exported
@@ -104,12 +111,13 @@
  * million commands and 128 MiB of expanded words per parse, 100,000 menu
  * items, 1 MiB per word; past them kboot warns and stops that part.
  *
- * Not supported: regexp (fails), loopback devices and (loop)/(memdisk)/
- * network devices (treated as unknown devices), wildcard expansion,
- * legacy_configfile / legacy_source (GRUB Legacy menus), `-nt`/`-ot`
- * tests, per-module command lines of multiboot modules (the model has no
- * place for them), initrd "newc:" names, the `--users` password check,
- * menuentry --source (an entry without a { body } fails), probe --driver.
+ * Not supported: regexp (fails), loopback devices, (loop), (memdisk) and
+ * network devices of a config on a disk (all unknown devices), wildcard
+ * expansion, legacy_configfile / legacy_source (GRUB Legacy menus),
+ * `-nt`/`-ot` tests, per-module command lines of multiboot modules (the
+ * model has no place for them), initrd "newc:" names, the `--users`
+ * password check, menuentry --source (an entry without a { body } fails),
+ * probe --driver.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -136,8 +144,44 @@ static bool parse_uint(const char **s, int *out)
 	return true;
 }
 
+/*
+ * GRUB's network devices (tftp, http, https, pxe, each optionally ",SERVER"
+ * or, for pxe, ":SERVER"): the server the config came from, when it came
+ * from the network and SERVER is left out, empty or that server's host.
+ */
+static const struct kb_fs *net_device(struct gstate *g, const char *dev)
+{
+	static const char *const protos[] = { "tftp", "http", "https", "pxe", NULL };
+	const struct kb_fs *cfg = g->cfg_fs;
+	const char *server, *host;
+	size_t i, n = strcspn(dev, ",:"), hn;
+
+	if (!cfg || !cfg->url)
+		return NULL;
+	for (i = 0; protos[i] && (strlen(protos[i]) != n || strncmp(dev, protos[i], n)); i++)
+		;
+	if (!protos[i])
+		return NULL;
+	server = dev[n] ? dev + n + 1 : "";
+	if (!server[0])
+		return cfg;
+	/* The URL's host: after "//", up to the port or the path; IPv6 in brackets. */
+	host = strstr(cfg->url, "//");
+	if (!host)
+		return NULL;
+	host += 2;
+	if (*host == '[') {
+		host++;
+		hn = strcspn(host, "]");
+	} else {
+		hn = strcspn(host, ":/");
+	}
+	return strlen(server) == hn && !strncasecmp(server, host, hn) ? cfg : NULL;
+}
+
 const struct kb_fs *g_device(struct gstate *g, const char *dev)
 {
+	const struct kb_fs *fs;
 	char buf[256];
 	size_t n;
 	const char *s;
@@ -171,7 +215,8 @@ const struct kb_fs *g_device(struct gstate *g, const char *dev)
 			}
 		}
 	}
-	return kb_fs_by_dev(g->p, buf);
+	fs = kb_fs_by_dev(g->p, buf);
+	return fs ? fs : net_device(g, buf);
 }
 
 const char *g_devname(struct gstate *g, const struct kb_fs *fs)
@@ -195,39 +240,43 @@ const char *g_devname(struct gstate *g, const struct kb_fs *fs)
 	return name ? name : fs->name;
 }
 
-bool g_resolve(struct gstate *g, const struct gsrc *src, int line, const char *name,
-	       struct kb_file *out)
+int g_resolve(struct gstate *g, const char *name, struct kb_file *out, const char **why)
 {
-	const struct kb_fs *fs = NULL, *fallback;
+	const struct kb_fs *fs;
 	const char *path = name;
 
 	out->fs = NULL;
 	out->path = NULL;
 	if (!g->p)
-		return false;
-	fallback = src && src->fs ? src->fs : g->cfg_fs;
+		return -EINVAL;
 	if (name[0] == '(' && strchr(name, ')')) {
 		const char *close = strchr(name, ')');
 		char *dev = arena_strndup(g->a, name + 1, (size_t)(close - name - 1));
 
+		if (!dev)
+			return -ENOMEM;
 		fs = g_device(g, dev);
-		if (!fs)
-			g_warn(g, src, line, "unknown device (%s); using %s", dev ? dev : "",
-			       fallback->name);
+		if (!fs) {
+			if (why)
+				*why = arena_printf(g->a, "(%s) is an unknown device", dev);
+			return -ENODEV;
+		}
 		path = close + 1;
 	} else {
 		const char *root = g_get(g, "root");
 
-		if (root && root[0]) {
-			fs = g_device(g, root);
-			if (!fs)
-				g_warn(g, src, line, "$root is '%s', an unknown device; using %s",
-				       root, fallback->name);
+		/* GRUB: a name without a device is on $root; unset, on no device. */
+		fs = root && root[0] ? g_device(g, root) : NULL;
+		if (!fs) {
+			if (why)
+				*why = arena_printf(g->a, "$root (%s) is an unknown device",
+						    root ? root : "");
+			return -ENODEV;
 		}
 	}
-	out->fs = fs ? fs : fallback;
+	out->fs = fs;
 	out->path = kb_path_join(g->p->arena, "/", path[0] ? path : "/");
-	return out->path != NULL;
+	return out->path ? 0 : -ENOMEM;
 }
 
 void g_loader_cmdline(struct strbuf *sb, int argc, char **argv)
@@ -388,6 +437,8 @@ static struct kb_entry *make_entry(struct build *b, struct gitem *it, struct glo
 		for (i = 0; i < ld->ninitrds; i++)
 			kb_entry_add_initrd(p, e, ld->initrds[i]);
 		e->dtb = ld->dtb;
+		if (ld->error)
+			kb_entry_unavailable(p, e, "%s", ld->error);
 		break;
 	case LD_CHAIN:
 		kb_entry_unavailable(p, e, "chainloading is not possible with kexec");

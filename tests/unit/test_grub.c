@@ -576,6 +576,42 @@ static void test_self_chaining_entry_is_bounded(void **state)
 	kb_scan_free(s);
 }
 
+/* (tftp), (http,SERVER), (pxe): the server a config came from; unknown for one on a disk. */
+static void test_network_devices_are_the_config_server(void **state)
+{
+	struct kb_scan *s = kb_scan_new();
+	struct kb_fs id = { .name = "sda2", .disk = 0, .part = 2, .pttype = "gpt" };
+	struct kb_fs net = { .name = "net", .disk = -1, .url = "tftp://10.0.2.2:69/boot" };
+	struct kb_fs net6 = { .name = "net6", .disk = -1, .url = "http://[fd00::1]/x" };
+	struct gstate *g;
+
+	(void)state;
+	assert_non_null(s);
+	tu_add_dir(s, NULL, &id);
+	{
+		struct kb_pctx p = { .scan = s, .arena = s->arena, .fs = s->fs.v[0],
+				     .path = "/boot/grub/grub.cfg" };
+
+		g = g_state_new(&p);
+		assert_non_null(g);
+		g->cfg_fs = s->fs.v[0];
+		assert_ptr_equal(g_device(g, "(hd0,gpt2)"), s->fs.v[0]);
+		assert_null(g_device(g, "tftp"));
+		g->cfg_fs = &net;
+		assert_ptr_equal(g_device(g, "tftp"), &net);
+		assert_ptr_equal(g_device(g, "(http,10.0.2.2)"), &net);
+		assert_ptr_equal(g_device(g, "tftp,"), &net);
+		assert_ptr_equal(g_device(g, "pxe:10.0.2.2"), &net);
+		assert_null(g_device(g, "http,10.0.2.3"));
+		assert_null(g_device(g, "tftpx"));
+		assert_null(g_device(g, "memdisk"));
+		g->cfg_fs = &net6;
+		assert_ptr_equal(g_device(g, "http,fd00::1"), &net6);
+		g_state_free(g);
+	}
+	kb_scan_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -604,6 +640,8 @@ int main(void)
 						tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_unset_timeout_waits, tu_make_tmp,
 						tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_network_devices_are_the_config_server,
+						tu_make_tmp, tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
 	};
