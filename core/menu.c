@@ -635,10 +635,21 @@ static int merge(struct kb_scan *s, struct fs_result *res, size_t nfs)
 	n = 0;
 	for (i = 0; i < m->entries.n; i++) {
 		struct kb_entry *en = m->entries.v[i];
-		uint32_t h = entry_hash(en);
-		size_t slot = pset_find(&seen, h, en, entry_eq);
-		struct kb_entry *kept = seen.slot[slot];
+		uint32_t h;
+		size_t slot;
+		struct kb_entry *kept;
 
+		/*
+		 * Entries with no kernel are no duplicates; they would all hash
+		 * alike, so 100,000 of them would probe one long chain.
+		 */
+		if (!en->kernel.fs) {
+			m->entries.v[n++] = en;
+			continue;
+		}
+		h = entry_hash(en);
+		slot = pset_find(&seen, h, en, entry_eq);
+		kept = seen.slot[slot];
 		if (!kept) {
 			seen.slot[slot] = en;
 			seen.key[slot] = h;
