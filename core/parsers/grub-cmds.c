@@ -712,24 +712,29 @@ static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **
 	struct kb_file f;
 	struct gsrc *src;
 	char *old_file, *old_dir, *dir, *slash;
-	int ret;
 
 	if (argc != 2 || !g->p)
 		return 1;
-	if (g->includes >= KB_MAX_INCLUDE_DEPTH) {
-		g_warn(g, n->src, n->line, "%s: includes nested deeper than %d; %s not read",
-		       argv[0], KB_MAX_INCLUDE_DEPTH, argv[1]);
-		return 1;
-	}
 	if (!cmd_file(g, n, argv[0], argv[1], &f))
-		return 1;
+		return 0;
 	src = g_load_file(g, f.fs, f.path, n->src, n->line);
 	if (!src)
-		return 1;
-	if (src->active) {
-		g_warn(g, n->src, n->line, "%s: %s:%s is already being read (an include loop)",
-		       argv[0], f.fs->name, f.path);
-		return 1;
+		return 0;
+	/*
+	 * A file may include itself, or another that includes it back, as long
+	 * as something (a counter, a guard variable) ends it.  GRUB has no limit
+	 * (its stack ends a recursion that does not end); kboot cuts it here.
+	 */
+	if (g->includes >= G_MAX_INCLUDE) {
+		if (src->active)
+			g_warn(g, n->src, n->line,
+			       "%s: %s:%s includes itself without end; cut at %d levels", argv[0],
+			       f.fs->name, f.path, G_MAX_INCLUDE);
+		else
+			g_warn(g, n->src, n->line,
+			       "%s: includes nested deeper than %d levels; %s:%s not read",
+			       argv[0], G_MAX_INCLUDE, f.fs->name, f.path);
+		return 0;
 	}
 	if (newctx) {
 		struct gitem *it = g_menu_add(g, GI_INCLUDE);
@@ -760,9 +765,9 @@ static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **
 	g_set(g, "config_directory", dir ? dir : "");
 	g_export(g, "config_directory");
 	g->includes++;
-	src->active = true;
-	ret = g_exec_src(g, src);
-	src->active = false;
+	src->active++;
+	g_exec_src(g, src);
+	src->active--;
 	g->includes--;
 	restore_var(g, "config_file", old_file);
 	restore_var(g, "config_directory", old_dir);
@@ -770,7 +775,7 @@ static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **
 	g->menu = menu;
 	g->scope = scope;
 	g->load = load;
-	return newctx ? 0 : ret;
+	return 0; /* GRUB's source and configfile always succeed (errors are printed) */
 }
 
 /* ---- Small commands with a meaningful status ---- */
@@ -799,6 +804,7 @@ static int cmd_ignore(struct gstate *g, const struct gnode *n, int argc, char **
 /* ---- The command table (sorted by strcmp for bsearch) ---- */
 
 static const struct gcmd cmds[] = {
+	{ ".", cmd_source },
 	{ "[", g_cmd_test },
 	{ "acpi", cmd_ignore },
 	{ "appleloader", cmd_other_loader },

@@ -51,7 +51,7 @@ char *g_strdup(struct gstate *g, const char *s)
 
 void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
 {
-	char msg[512], *key;
+	char msg[512], key[600];
 	va_list ap;
 	size_t i;
 
@@ -61,9 +61,7 @@ void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	/* Say each thing once: a problem in a function shows up per call. */
-	key = arena_printf(g->a, "%p:%d:%s", (const void *)src, line, msg);
-	if (!key)
-		return;
+	snprintf(key, sizeof(key), "%p:%d:%s", (const void *)src, line, msg);
 	for (i = 0; i < g->nwarned; i++)
 		if (!strcmp(g->warned[i], key))
 			return;
@@ -74,8 +72,10 @@ void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt,
 		return;
 	}
 	g->nwarnings++;
-	if (g_grow((void **)&g->warned, &g->capwarned, g->nwarned, sizeof(char *)))
-		g->warned[g->nwarned++] = key;
+	/* Only a new warning is kept: a repeated one costs no memory. */
+	if (g_grow((void **)&g->warned, &g->capwarned, g->nwarned, sizeof(char *)) &&
+	    (g->warned[g->nwarned] = arena_strdup(g->a, key)))
+		g->nwarned++;
 	if (src && src->fs)
 		kb_warn_at(g->p, src->fs, src->path, line, "%s", msg);
 	else

@@ -35,6 +35,7 @@
 /* ---- Limits: hostile input must terminate, quickly ---- */
 #define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
 #define G_MAX_DEPTH 64              /* function calls, eval, submenus, includes */
+#define G_MAX_INCLUDE 32            /* source/configfile nesting, a file including itself too */
 #define G_MAX_CHAIN 8               /* menus shown by an entry's configfile, nested */
 #define G_MAX_CHAINED 64            /* ... and in all, per grub.cfg */
 #define G_MAX_LOOP 10000            /* iterations of one while/until loop */
@@ -172,7 +173,7 @@ struct gsrc {
 	const char *path;       /* its path on fs (scan arena) */
 	const char *text;       /* its text, without carriage returns */
 	size_t len;
-	bool active;            /* being executed now (include-cycle detection) */
+	int active;             /* runs of it in progress (it may include itself) */
 };
 
 /*
@@ -324,7 +325,7 @@ struct gstate {
 	/* bookkeeping */
 	struct gsrc **files;        /* parsed includes, by (fs, path) */
 	size_t nfiles, capfiles;
-	int includes;               /* source/configfile nesting */
+	int includes;               /* source/configfile nesting (G_MAX_INCLUDE) */
 	struct genv **envs;         /* every env, freed at the end */
 	size_t nenvs, capenvs;
 	char **warned;              /* warnings given, to say each once */

@@ -59,12 +59,16 @@
  *     nothing;
  *   - load_env (grubenv: -f FILE, variable names, --skip-sig ignored);
  *     save_env is ignored (kboot never writes);
- *   - source (same context) and configfile (a new context with the exported
- *     variables; its entries join the menu where the configfile command ran;
- *     GRUB shows that nested menu at once, so when it has entries its
- *     default and timeout are the ones that count); both limited to
- *     KB_MAX_INCLUDE_DEPTH levels, a file including itself is refused.  A
- *     configfile inside a menu entry (chaining to another grub.cfg) gives
+ *   - source and `.` (same context) and configfile (a new context with the
+ *     exported variables; its entries join the menu where the configfile
+ *     command ran; GRUB shows that nested menu at once, so when it has
+ *     entries its default and timeout are the ones that count); both
+ *     succeed whatever the file does, as GRUB's do.  A file may include
+ *     itself, directly or through others, and runs again each time, as in
+ *     GRUB, so a recursion that a counter or a guard variable ends works;
+ *     one that does not end (GRUB has no limit: its stack ends it) is cut
+ *     at G_MAX_INCLUDE (32) levels of includes, with a warning naming the
+ *     file and the depth.  A configfile inside a menu entry (chaining to another grub.cfg) gives
  *     the other file's entries as a submenu named after that entry (such
  *     chains nest at most G_MAX_CHAIN deep, G_MAX_CHAINED in all);
  *   - blscfg (see grub-bls.c);
@@ -677,9 +681,9 @@ static int grub_parse(struct kb_pctx *p, const char *buf, size_t len)
 	src = g_src_new(g, p->fs, p->path, buf, len);
 	if (!src)
 		goto oom;
-	src->active = true;
+	src->active++;
 	g_exec_src(g, src);
-	src->active = false;
+	src->active--;
 	g->func_return = false;
 	g->breaks = 0;
 

@@ -612,6 +612,41 @@ static void test_network_devices_are_the_config_server(void **state)
 	kb_scan_free(s);
 }
 
+/* A file that sources itself twice, without end: cut at G_MAX_INCLUDE, within the budget. */
+static void test_endless_self_source_is_bounded(void **state)
+{
+	static const char text[] = "source /grub.cfg\nsource /grub.cfg\n";
+	struct kb_scan *s = kb_scan_new();
+	struct kb_fs id = { .name = "sda2", .disk = -1 };
+	struct gstate *g;
+	struct gsrc *src;
+
+	(void)state;
+	assert_non_null(s);
+	tu_add_dir(s, NULL, &id);
+	{
+		struct kb_pctx p = { .scan = s, .arena = s->arena, .parser = &kb_parser_grub2,
+				     .fs = s->fs.v[0], .path = "/grub.cfg" };
+
+		g = g_state_new(&p);
+		assert_non_null(g);
+		g->max_commands = 100000;
+		g->cfg_fs = p.fs;
+		assert_int_equal(g_set(g, "root", "sda2"), 0);
+		src = g_src_new(g, p.fs, p.path, text, strlen(text));
+		assert_non_null(src);
+		src->active++;
+		g_exec_src(g, src);
+		src->active--;
+		assert_true(g->stopped); /* 2^32 runs: the command budget ends it */
+		assert_int_equal(g->includes, 0);
+		assert_int_equal(src->active, 0);
+		g_state_free(g);
+	}
+	assert_true(tu_warned(s, "/grub.cfg includes itself without end; cut at 32 levels"));
+	kb_scan_free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -642,6 +677,8 @@ int main(void)
 						tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_network_devices_are_the_config_server,
 						tu_make_tmp, tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_endless_self_source_is_bounded, tu_make_tmp,
+						tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
 	};
