@@ -229,7 +229,7 @@ static int cmd_linux(struct gstate *g, const struct gnode *n, int argc, char **a
 		return 1;
 	ld_reset(ld, LD_LINUX);
 	sb_adds(&sb, "BOOT_IMAGE=");
-	g_loader_cmdline(&sb, argc - 1, argv + 1);
+	g_loader_cmdline(&sb, argc - 1, argv + 1, g->redhat);
 	ld->cmdline = sb_finish(&sb, g->p->arena);
 	/* On an unknown device nothing is loaded: initrd and boot fail after this. */
 	return ld_file(g, n, argv[0], argv[1], &ld->kernel) ? 0 : 1;

@@ -96,7 +96,38 @@ struct gargv {
 	bool have;    /* the current argument exists (possibly empty) */
 	bool toolong;
 	bool oom;
+	size_t *escx; /* heap: where an unquoted "\x" was put in cur (Red Hat's GRUB) */
+	size_t nescx, capescx;
 };
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/*
+ * Red Hat's GRUB unescapes a finished argument but keeps "\xHH" (its patch
+ * "Pass \x[[:hex:]][[:hex:]] straight through unmolested"): the backslash of
+ * an unquoted \x stays when two hex digits follow it, wherever they came
+ * from; else it goes, as upstream always drops it.
+ */
+static void av_unescape_x(struct gargv *av)
+{
+	char *c = av->cur.buf;
+	size_t k;
+
+	for (k = av->nescx; k-- > 0;) {
+		size_t at = av->escx[k];
+
+		if (at >= av->cur.len)
+			continue; /* cut off (word too long) */
+		if (at + 3 < av->cur.len && is_hex(c[at + 2]) && is_hex(c[at + 3]))
+			continue;
+		memmove(c + at, c + at + 1, av->cur.len - at); /* with the NUL */
+		av->cur.len--;
+	}
+	av->nescx = 0;
+}
 
 static void av_next(struct gargv *av)
 {
@@ -104,6 +135,8 @@ static void av_next(struct gargv *av)
 
 	if (!av->have)
 		return;
+	if (av->nescx)
+		av_unescape_x(av);
 	s = gp_strndup(av->pool, sb_str(&av->cur), av->cur.len);
 	if (av->n + 1 >= av->cap) {
 		size_t nc = av->cap ? av->cap * 2 : 16;
@@ -139,6 +172,22 @@ static void av_add(struct gargv *av, const char *s, size_t n)
 static void av_free(struct gargv *av)
 {
 	sb_release(&av->cur);
+	free(av->escx);
+}
+
+/* An unquoted \x (GP_ESCX): "x" for upstream GRUB, "\x" to look at later for Red Hat's. */
+static void av_escx(struct gstate *g, struct gargv *av)
+{
+	if (!g->redhat) {
+		av_add(av, "x", 1);
+		return;
+	}
+	if (!g_grow((void **)&av->escx, &av->capescx, av->nescx, sizeof(*av->escx))) {
+		av->oom = true;
+		return;
+	}
+	av->escx[av->nescx++] = av->cur.len;
+	av_add(av, "\\x", 2);
 }
 
 /* Append value split at blanks: GRUB's grub_script_argv_split_append(). */
@@ -237,6 +286,9 @@ static int expand(struct gstate *g, const struct gword *w, size_t nw, struct gar
 				break;
 			case GP_QLIT:
 				av_add(av, pt->s, pt->len);
+				break;
+			case GP_ESCX:
+				av_escx(g, av);
 				break;
 			default:
 				expand_var(g, av, pt);
@@ -362,7 +414,7 @@ static int exec_node(struct gstate *g, const struct gnode *n);
 
 static int exec_cmd(struct gstate *g, const struct gnode *n)
 {
-	struct gargv av = { g->scratch, NULL, 0, 0, STRBUF_INIT, false, false, false };
+	struct gargv av = { .pool = g->scratch, .cur = STRBUF_INIT };
 	struct gpmark m = gp_mark(g->scratch);
 	const struct gcmd *cmd;
 	struct gfunc *f;
@@ -446,7 +498,7 @@ static int exec_loop(struct gstate *g, const struct gnode *n, bool until)
 
 static int exec_for(struct gstate *g, const struct gnode *n)
 {
-	struct gargv av = { g->scratch, NULL, 0, 0, STRBUF_INIT, false, false, false };
+	struct gargv av = { .pool = g->scratch, .cur = STRBUF_INIT };
 	struct gpmark m = gp_mark(g->scratch);
 	int ret = 0;
 	size_t i;

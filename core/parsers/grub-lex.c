@@ -5,7 +5,10 @@
  * The lexer follows GRUB's yylex.l: words are runs of ordinary characters,
  * 'single quotes' (literal), "double quotes" (where only \$ \\ \" and
  * backslash-newline are escapes and $variables expand), backslash escapes
- * and $name / ${name} / $1 / $# / $? / $* / $@ variables.  `{`, `}`, `;`,
+ * and $name / ${name} / $1 / $# / $? / $* / $@ variables.  An unquoted
+ * backslash stands for the character after it, as GRUB's execute.c
+ * unescapes it, except \x, which stays a part of its own (GP_ESCX): Red
+ * Hat's GRUB keeps "\x" when two hex digits follow in the finished word.  `{`, `}`, `;`,
  * newline, `&&` and `||` always end a word; `#` starts a comment only at the
  * start of a word.  Carriage returns are dropped everywhere, as GRUB's line
  * reader does, so CRLF files work.  Reserved words (if then elif else fi for
@@ -359,6 +362,11 @@ static void lex_word(struct gparser *P, struct gword *w)
 				P->pos++;
 			} else if (b[P->pos + 1] == '\n') {
 				P->line++;
+				P->pos += 2;
+			} else if (b[P->pos + 1] == 'x') {
+				/* Which GRUB reads the file decides (grub-eval.c). */
+				flush(P, GP_LIT, false);
+				add_part(P, GP_ESCX, "x", 1);
 				P->pos += 2;
 			} else {
 				sb_addc(&P->lit, b[P->pos + 1]);

@@ -83,6 +83,7 @@ enum gpart_type {
 	GP_QLIT, /* quoted text: makes the argument exist even when empty */
 	GP_VAR,  /* $x: value split into words at blanks */
 	GP_QVAR, /* "$x": value kept whole */
+	GP_ESCX, /* unquoted \x: "x", or for Red Hat's GRUB "\x" when two hex digits follow */
 };
 
 struct gpart {
@@ -332,6 +333,7 @@ struct gstate {
 	size_t nwarned, capwarned;
 	size_t nwarnings;
 	bool efi;                   /* grub_platform is "efi" */
+	bool redhat;                /* the system's GRUB is Red Hat's (\xHH kept, see parse-grub.c) */
 	const struct kb_fs *devname_fs; /* g_devname()'s last answer */
 	const char *devname;
 	const struct kb_fs *cfg_fs; /* the config being parsed (fallback device) */
@@ -493,9 +495,10 @@ int g_resolve(struct gstate *g, const char *name, struct kb_file *out, const cha
 /*
  * Append GRUB's kernel command line for args to sb: words separated by one
  * space; a word containing a space is put in double quotes, and '\\', '\''
- * and '"' get a backslash (grub_create_loader_cmdline()).
+ * and '"' get a backslash (grub_create_loader_cmdline()), except, for Red
+ * Hat's GRUB (redhat), the backslash of a \xHH, which stays as it is.
  */
-void g_loader_cmdline(struct strbuf *sb, int argc, char **argv);
+void g_loader_cmdline(struct strbuf *sb, int argc, char **argv, bool redhat);
 
 /* Shared string helpers. */
 unsigned g_hash(const char *s);

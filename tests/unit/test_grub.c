@@ -50,7 +50,7 @@ static char *cmdline(int argc, const char **argv)
 	struct strbuf sb = STRBUF_INIT;
 	char *s;
 
-	g_loader_cmdline(&sb, argc, (char **)argv);
+	g_loader_cmdline(&sb, argc, (char **)argv, false);
 	s = strdup(sb_str(&sb));
 	sb_release(&sb);
 	return s;
@@ -138,6 +138,35 @@ static void test_backslash_outside_quotes(void **state)
 	assert_var(g, "a", "a b'c\\d");
 	assert_var(g, "b", "onetwo");
 	g_state_free(g);
+}
+
+/* An unquoted \xHH: upstream drops the backslash, Red Hat's GRUB keeps it. */
+static void test_escape_x_upstream_and_redhat(void **state)
+{
+	static const char script[] = "d=1\nv='2 0'\n"
+				     "set a=A\\x20B\n"    /* A\x20B */
+				     "set b=\\x4$d\n"     /* the digits may come from a variable */
+				     "set c=\\x4\n"       /* one digit only */
+				     "set e=\\x$v\n"      /* split: the word ends after \x2 */
+				     "set f=\"\\x20\"\n"  /* quoted: the backslash stays in both */
+				     "set h=\\\\x20\n";   /* \\: a backslash, then x20 */
+	struct gstate *g;
+	int redhat;
+
+	(void)state;
+	for (redhat = 0; redhat < 2; redhat++) {
+		g = g_state_new(NULL);
+		assert_non_null(g);
+		g->redhat = redhat;
+		g_run_string(g, script, NULL, 1);
+		assert_var(g, "a", redhat ? "A\\x20B" : "Ax20B");
+		assert_var(g, "b", redhat ? "\\x41" : "x41");
+		assert_var(g, "c", "x4");
+		assert_var(g, "e", "x2");
+		assert_var(g, "f", "\\x20");
+		assert_var(g, "h", "\\x20");
+		g_state_free(g);
+	}
 }
 
 static void test_unquoted_variables_split(void **state)
@@ -358,6 +387,21 @@ static void test_loader_cmdline_quoting(void **state)
 	s = cmdline(1, argv);
 	assert_string_equal(s, "/vmlinuz");
 	free(s);
+}
+
+/* Red Hat's GRUB passes \xHH to the kernel as it is; upstream doubles the backslash. */
+static void test_loader_cmdline_keeps_hex_escapes_for_redhat(void **state)
+{
+	char *argv[] = { "LABEL=A\\x20B", "c\\x2g", "d e\\x41" };
+	struct strbuf sb = STRBUF_INIT;
+
+	(void)state;
+	g_loader_cmdline(&sb, 3, argv, true);
+	assert_string_equal(sb_str(&sb), "LABEL=A\\x20B c\\\\x2g \"d e\\x41\"");
+	sb_reset(&sb);
+	g_loader_cmdline(&sb, 3, argv, false);
+	assert_string_equal(sb_str(&sb), "LABEL=A\\\\x20B c\\\\x2g \"d e\\\\x41\"");
+	sb_release(&sb);
 }
 
 /* ---- Syntax errors ---- */
@@ -647,6 +691,49 @@ static void test_endless_self_source_is_bounded(void **state)
 	kb_scan_free(s);
 }
 
+/* The system's own GRUB decides: os-release first, then an EFI vendor directory, then commands. */
+static void test_redhat_grub_evidence(void **state)
+{
+	static const struct {
+		const char *dir, *cfg, *os_release, *linux_cmd, *want;
+	} cases[] = {
+		{ "fedora-esp", "EFI/fedora/grub.cfg", NULL, "linux", "a=\\x41" },
+		{ "rocky", "boot/grub2/grub.cfg", "NAME=\"Rocky Linux\"\nID=\"rocky\"\n", "linux",
+		  "a=\\x41" },
+		{ "alma-like", "boot/grub2/grub.cfg", "ID=\"other\"\nID_LIKE=\"rhel centos fedora\"\n",
+		  "linux", "a=\\x41" },
+		{ "ubuntu", "boot/grub/grub.cfg", "ID=ubuntu\nID_LIKE=debian\n", "linuxefi", "a=x41" },
+		{ "media", "EFI/BOOT/grub.cfg", NULL, "linuxefi", "a=\\x41" },
+		{ "plain", "EFI/BOOT/grub.cfg", NULL, "linux", "a=x41" },
+	};
+	struct kb_fs id = { .name = "sda1", .disk = -1 };
+	char path[256], text[256];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct kb_scan *s;
+		const struct kb_entry *e;
+
+		snprintf(path, sizeof(path), "%s/%s", cases[i].dir, cases[i].cfg);
+		snprintf(text, sizeof(text), "menuentry x {\n\t%s /vmlinuz a=\\x41\n}\n",
+			 cases[i].linux_cmd);
+		tu_put(path, text);
+		snprintf(path, sizeof(path), "%s/vmlinuz", cases[i].dir);
+		tu_put(path, "");
+		if (cases[i].os_release) {
+			snprintf(path, sizeof(path), "%s/etc/os-release", cases[i].dir);
+			tu_put(path, cases[i].os_release);
+		}
+		s = tu_scan_dir(cases[i].dir, &id);
+		e = tu_entry(s, "x");
+		snprintf(text, sizeof(text), "BOOT_IMAGE=/vmlinuz %s", cases[i].want);
+		if (strcmp(e->cmdline, text))
+			fail_msg("%s: cmdline '%s', want '%s'", cases[i].dir, e->cmdline, text);
+		kb_scan_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +741,7 @@ int main(void)
 		cmocka_unit_test(test_single_quotes_are_literal),
 		cmocka_unit_test(test_double_quote_escapes),
 		cmocka_unit_test(test_backslash_outside_quotes),
+		cmocka_unit_test(test_escape_x_upstream_and_redhat),
 		cmocka_unit_test(test_unquoted_variables_split),
 		cmocka_unit_test(test_comments_start_words_only),
 		cmocka_unit_test(test_reserved_words_are_plain_arguments),
@@ -665,6 +753,7 @@ int main(void)
 		cmocka_unit_test(test_root_loses_parentheses),
 		cmocka_unit_test(test_option_values_and_arguments),
 		cmocka_unit_test(test_loader_cmdline_quoting),
+		cmocka_unit_test(test_loader_cmdline_keeps_hex_escapes_for_redhat),
 		cmocka_unit_test(test_recovery_unterminated_quote),
 		cmocka_unit_test(test_recovery_missing_fi_and_brace),
 		cmocka_unit_test(test_stray_closers_are_skipped),
@@ -679,6 +768,7 @@ int main(void)
 						tu_make_tmp, tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_endless_self_source_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_redhat_grub_evidence, tu_make_tmp, tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
 	};
