@@ -9,6 +9,9 @@
  * word "name=value" is an assignment; an unknown command does nothing and
  * (a GRUB quirk) leaves $? at 0.  Unquoted $x is split into words at
  * blanks, "$x" is not; an unset or empty unquoted variable produces no word.
+ * An unquoted \x is settled when its word is finished: "x" for upstream
+ * GRUB, "\x" for Red Hat's when two hex digits follow (parse-grub.c says
+ * which GRUB reads the file).
  * `if` tests $? of its condition.  `break N`, `continue N`, `return N`,
  * `shift N` and `setparams` behave as in GRUB.
  *

@@ -34,7 +34,7 @@
 
 /* ---- Limits: hostile input must terminate, quickly ---- */
 #define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
-#define G_MAX_DEPTH 64              /* function calls, eval, submenus, includes */
+#define G_MAX_DEPTH 64              /* function calls, eval, submenus */
 #define G_MAX_INCLUDE 32            /* source/configfile nesting, a file including itself too */
 #define G_MAX_CHAIN 8               /* menus shown by an entry's configfile, nested */
 #define G_MAX_CHAINED 64            /* ... and in all, per grub.cfg */

@@ -74,9 +74,10 @@
  *     GRUB, so a recursion that a counter or a guard variable ends works;
  *     one that does not end (GRUB has no limit: its stack ends it) is cut
  *     at G_MAX_INCLUDE (32) levels of includes, with a warning naming the
- *     file and the depth.  A configfile inside a menu entry (chaining to another grub.cfg) gives
- *     the other file's entries as a submenu named after that entry (such
- *     chains nest at most G_MAX_CHAIN deep, G_MAX_CHAINED in all);
+ *     file and the depth.  A configfile inside a menu entry (chaining to
+ *     another grub.cfg) gives the other file's entries as a submenu named
+ *     after that entry (such chains nest at most G_MAX_CHAIN deep,
+ *     G_MAX_CHAINED in all);
  *   - blscfg (see grub-bls.c);
  *   - default: a title, an --id or an index (tried in that order, as
  *     Fedora's GRUB does), or a ">"-joined path of those through submenus
@@ -117,9 +118,10 @@
  * smbios, nativedisk, normal, extract_entries_*, recordfail / load_video
  * (ordinary functions of the script).
  *
- * Limits (grub.h): 10,000 iterations per loop, 64 levels of calls, 2
- * million commands and 128 MiB of expanded words per parse, 100,000 menu
- * items, 1 MiB per word; past them kboot warns and stops that part.
+ * Limits (grub.h): 10,000 iterations per loop, 64 levels of calls, 32 of
+ * source/configfile, 2 million commands and 128 MiB of expanded words per
+ * parse, 100,000 menu items, 1 MiB per word; past them kboot warns and
+ * stops that part.
  *
  * Not supported: regexp (fails), loopback devices, (loop), (memdisk) and
  * network devices of a config on a disk (all unknown devices), wildcard
