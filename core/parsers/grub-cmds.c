@@ -468,8 +468,9 @@ static int cmd_search_alias(struct gstate *g, const struct gnode *n, int argc, c
 		mode = S_LABEL;
 	if (argc < 2)
 		return 1;
-	return search(g, n, mode, argv[1], argc > 2 ? argv[2] : NULL, (const char **)argv + 3,
-		      argc > 3 ? argc - 3 : 0);
+	if (argc <= 3)
+		return search(g, n, mode, argv[1], argc > 2 ? argv[2] : NULL, NULL, 0);
+	return search(g, n, mode, argv[1], argv[2], (const char **)argv + 3, argc - 3);
 }
 
 enum {
