@@ -30,6 +30,8 @@ IMAGE := $(B)/vmlinuz $(B)/kboot.cpio.zst
 SKEL := $(shell find rootfs-skel -type f) $(wildcard themes/*.theme)
 TARGET_IMG := $(B)/target/target.img $(B)/target/extra.img
 TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img)
+# A Debian 12 installed by Debian's own tools (tools/mkrealdisk, docs/real-disk.md)
+REAL_DISK := $(B)/real/debian12.img
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(UNIT_SRC))
 
@@ -116,10 +118,11 @@ ui-test: $(B)/kboot $(B)/asan/kboot
 
 # QEMU boots the real image into real kernels (tests/e2e, docs/image.md).
 .PHONY: e2e-test
-e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS)
+e2e-test: $(IMAGE) $(B)/demo.img $(TEST_DISKS) $(REAL_DISK)
 	@$(PYTHON) tests/e2e/test_boot.py
 	@$(PYTHON) tests/e2e/test_net.py
 	@$(PYTHON) tests/e2e/test_ssh.py
+	@$(PYTHON) tests/e2e/test_real.py
 
 $(B)/asan/kboot: $(ASAN_CORE_OBJ) $(ASAN_UI_OBJ) $(patsubst %.c,$(B)/asan/%.o,$(CMD_SRC))
 	$(CC) -O1 -g $(SAN) -o $@ $^ $(LDLIBS) $(UI_LIBS)
@@ -179,7 +182,7 @@ bench: $(B)/bench $(B)/kboot $(IMAGE)
 	@tools/bench-net
 
 # ---- the boot image, the demo disk, QEMU (docs/image.md, docs/demo-disk.md) ----
-.PHONY: image demo-disk test-disks qemu image-deps
+.PHONY: image demo-disk test-disks real-disk qemu image-deps
 
 image-deps:
 	@tools/install-deps image
@@ -212,6 +215,15 @@ $(B)/test-disks/%.img: tools/mkdemo tools/debs $(TARGET_IMG)
 
 test-disks: $(TEST_DISKS)
 
+# Built once and kept: rebuilt only when its tools change (make clean, or
+# delete it, for a fresh one from the archive of the day).
+real-disk: image-deps
+	@$(MAKE) --no-print-directory $(REAL_DISK)
+
+$(REAL_DISK): tools/mkrealdisk tools/installer-vm | $(IMAGE)
+	@mkdir -p $(dir $@)
+	tools/mkrealdisk $@
+
 # kboot with the demo disk, the menu on this terminal.  Quit: Ctrl-A X.
 qemu: image-deps
 	@$(MAKE) --no-print-directory $(IMAGE) $(B)/demo.img
@@ -228,6 +240,7 @@ help:
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
 	@echo "make image      build/vmlinuz and build/kboot.cpio.zst from Debian packages"
 	@echo "make demo-disk  build/demo.img: one disk, every config language"
+	@echo "make real-disk  build/real/debian12.img: Debian 12 installed by its own tools"
 	@echo "make qemu       boot kboot with the demo disk in QEMU (quit: Ctrl-A X)"
 	@echo "make format     clang-format the sources"
 

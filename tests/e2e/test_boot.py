@@ -58,7 +58,7 @@ class Vm(tmuxpane.Pane):
     through a Unix socket (tools/qemu --vga --serial-socket, socat)."""
 
     def __init__(self, disks, append="", writable=False, net=False, width=100, height=30,
-                 net_opts=None, build=None, vga=False):
+                 net_opts=None, build=None, vga=False, disk_boot=False, trace_writes=None):
         self.log = tempfile.NamedTemporaryFile(prefix="kboot-e2e-", suffix=".log", delete=False)
         self.log.close()
         self.vga = None
@@ -71,6 +71,10 @@ class Vm(tmuxpane.Pane):
             args += ["--net-opts", net_opts]
         if append:
             args += ["--append", append]
+        if disk_boot:
+            args.append("--disk-boot")
+        if trace_writes:
+            args += ["--trace-writes", trace_writes]
         env = "TERM=xterm-256color" + (" KBOOT_BUILD=" + shlex.quote(build) if build else "")
         if vga:
             self.tmp = tempfile.mkdtemp(prefix="kboot-e2e-vga-")
