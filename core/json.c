@@ -125,6 +125,17 @@ static void json_entry(FILE *f, struct arena *a, const struct kb_entry *e, bool 
 		kb_json_string(f, kb_file_str(a, e->initrds.v[i]));
 	}
 	putc(']', f);
+	if (e->type == KB_MULTIBOOT) {
+		/* Only multiboot entries have it: older readers see nothing new. */
+		key(f, pretty, in, false, "module_args");
+		putc('[', f);
+		for (i = 0; i < e->initrds.n; i++) {
+			if (i)
+				fputs(", ", f);
+			kb_json_string(f, kb_entry_modargs(e, i));
+		}
+		putc(']', f);
+	}
 	key(f, pretty, in, false, "dtb");
 	kb_json_string(f, kb_file_str(a, &e->dtb));
 	key(f, pretty, in, false, "cmdline");
@@ -223,9 +234,12 @@ static void text_entry(FILE *f, struct arena *a, const struct kb_entry *e)
 	if (e->kernel.fs)
 		fprintf(f, "      %s %s\n", e->type == KB_MULTIBOOT ? "multiboot" : "kernel",
 			kb_file_str(a, &e->kernel));
-	for (i = 0; i < e->initrds.n; i++)
-		fprintf(f, "      %s %s\n", e->type == KB_MULTIBOOT ? "module" : "initrd",
-			kb_file_str(a, e->initrds.v[i]));
+	for (i = 0; i < e->initrds.n; i++) {
+		const char *args = kb_entry_modargs(e, i);
+
+		fprintf(f, "      %s %s%s%s\n", e->type == KB_MULTIBOOT ? "module" : "initrd",
+			kb_file_str(a, e->initrds.v[i]), *args ? " " : "", args);
+	}
 	if (e->dtb.fs)
 		fprintf(f, "      dtb    %s\n", kb_file_str(a, &e->dtb));
 	if (*e->cmdline)

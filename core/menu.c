@@ -5,7 +5,8 @@
  * See scan.h for the order of work and the default/timeout rule.
  * Duplicates: two entries from different configs (or two reads of one
  * config, as GRUB's configfile gives) are the same when type, kernel,
- * initrds, device tree and command line are equal, where a leading "BOOT_IMAGE=…" word is
+ * initrds (and multiboot modules' command lines), device tree and command line
+ * are equal, where a leading "BOOT_IMAGE=…" word is
  * not compared (GRUB adds it, the same entry read as BLS has none).  The
  * first one in menu order is kept, unless it cannot boot and a later copy
  * can; the one kept inherits the default mark.  Before that, the BLS
@@ -289,7 +290,8 @@ static bool same_entry(const struct kb_entry *a, const struct kb_entry *b)
 	    !same_file(&a->dtb, &b->dtb) || a->initrds.n != b->initrds.n)
 		return false;
 	for (i = 0; i < a->initrds.n; i++)
-		if (!same_file(a->initrds.v[i], b->initrds.v[i]))
+		if (!same_file(a->initrds.v[i], b->initrds.v[i]) ||
+		    strcmp(kb_entry_modargs(a, i), kb_entry_modargs(b, i)))
 			return false;
 	return !strcmp(skip_boot_image(a->cmdline), skip_boot_image(b->cmdline));
 }

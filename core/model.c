@@ -36,11 +36,32 @@ struct kb_entry *kb_entry_new(struct kb_pctx *p, int line)
 
 int kb_entry_add_initrd(struct kb_pctx *p, struct kb_entry *e, struct kb_file f)
 {
-	struct kb_file *copy = arena_memdup(p->arena, &f, sizeof(f));
+	return kb_entry_add_module(p, e, f, NULL);
+}
 
-	if (!copy)
+int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f,
+			const char *args)
+{
+	struct kb_file *copy = arena_memdup(p->arena, &f, sizeof(f));
+	char *a = args && *args ? arena_strdup(p->arena, args) : (char *)"";
+
+	if (!copy || !a)
 		return -ENOMEM;
+	/* modargs stays empty while no module has a command line. */
+	if (*a || e->modargs.n) {
+		/* Earlier modules without one get "" first. */
+		while (e->modargs.n < e->initrds.n)
+			if (ptrv_push(p->arena, &e->modargs, (void *)""))
+				return -ENOMEM;
+		if (ptrv_push(p->arena, &e->modargs, a))
+			return -ENOMEM;
+	}
 	return ptrv_push(p->arena, &e->initrds, copy);
+}
+
+const char *kb_entry_modargs(const struct kb_entry *e, size_t i)
+{
+	return i < e->modargs.n ? e->modargs.v[i] : "";
 }
 
 void kb_entry_unavailable(struct kb_pctx *p, struct kb_entry *e, const char *fmt, ...)

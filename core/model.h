@@ -48,7 +48,7 @@ struct kb_file {
 
 enum kb_type {
 	KB_LINUX,     /* a Linux kernel, loaded by kexec */
-	KB_MULTIBOOT, /* a multiboot(2) kernel; modules are in initrds */
+	KB_MULTIBOOT, /* a multiboot(2) kernel; modules are in initrds, their command lines in modargs */
 };
 
 /* One thing the menu offers. */
@@ -64,8 +64,18 @@ struct kb_entry {
 	enum kb_type type;     /* how to boot it */
 	struct kb_file kernel; /* the kernel (multiboot: the multiboot image) */
 	struct ptrv initrds;   /* struct kb_file *, in load order (multiboot: modules) */
+	/*
+	 * Multiboot: const char *, each module's command line (the words after
+	 * its file name, "" for none), in initrds' order; empty while no module
+	 * has one (always for Linux).  Read through kb_entry_modargs().
+	 */
+	struct ptrv modargs;
 	struct kb_file dtb;    /* device tree; fs == NULL when none */
-	const char *cmdline;   /* the complete kernel command line, "" when none */
+	/*
+	 * The complete kernel command line, "" when none.  Multiboot: the words
+	 * after the kernel's file name (kexec-tools puts a file name first).
+	 */
+	const char *cmdline;
 	char hotkey;           /* menu hotkey from the config, '\0' when none */
 	bool is_default;       /* the entry the menu starts on and autoboots */
 	bool available;        /* false: kboot cannot boot it; see reason */
@@ -83,6 +93,9 @@ struct kb_menu {
 	struct ptrv warnings; /* const char *: "file:line: message" and scan problems */
 	int timeout;          /* seconds; KB_TIMEOUT_WAIT; never UNSET after a scan */
 };
+
+/* The command line of e's i-th module (multiboot), "" when it has none. */
+const char *kb_entry_modargs(const struct kb_entry *e, size_t i);
 
 /* "NAME:/path", or NULL for no file; arena-owned. */
 const char *kb_file_str(struct arena *a, const struct kb_file *f);

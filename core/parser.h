@@ -67,8 +67,14 @@ const struct kb_parser *kb_parser_by_name(const char *name);
  * Arena-owned; NULL on OOM.
  */
 struct kb_entry *kb_entry_new(struct kb_pctx *p, int line);
-/* Append an initrd (multiboot: a module). 0 or -ENOMEM. */
+/* Append an initrd (a multiboot module without a command line). 0 or -ENOMEM. */
 int kb_entry_add_initrd(struct kb_pctx *p, struct kb_entry *e, struct kb_file f);
+/*
+ * Append a multiboot module and its command line (the words after its file
+ * name; NULL or "" for none; copied).  0 or -ENOMEM.
+ */
+int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f,
+			const char *args);
 /* Mark e as not bootable by kexec, with a sentence saying why. */
 void kb_entry_unavailable(struct kb_pctx *p, struct kb_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

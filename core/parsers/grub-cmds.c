@@ -210,10 +210,13 @@ static bool ld_file(struct gstate *g, const struct gnode *n, const char *cmd, co
 	return !err;
 }
 
-static bool ld_add_initrd(struct gload *ld, struct kb_file f)
+/* Add an initrd or a module with its command line (args: NULL for none). */
+static bool ld_add_initrd(struct gload *ld, struct kb_file f, const char *args)
 {
-	if (!g_grow((void **)&ld->initrds, &ld->capinitrds, ld->ninitrds, sizeof(*ld->initrds)))
+	if (!g_grow((void **)&ld->initrds, &ld->capinitrds, ld->ninitrds, sizeof(*ld->initrds)) ||
+	    !g_grow((void **)&ld->modargs, &ld->capmodargs, ld->ninitrds, sizeof(*ld->modargs)))
 		return false;
+	ld->modargs[ld->ninitrds] = args;
 	ld->initrds[ld->ninitrds++] = f;
 	return true;
 }
@@ -252,7 +255,7 @@ static int cmd_initrd(struct gstate *g, const struct gnode *n, int argc, char **
 			ld->ninitrds = 0; /* GRUB loads all of them or none */
 			return 1;
 		}
-		ld_add_initrd(ld, f);
+		ld_add_initrd(ld, f, NULL);
 	}
 	return 0;
 }
@@ -272,12 +275,11 @@ static int cmd_multiboot(struct gstate *g, const struct gnode *n, int argc, char
 	ld_reset(ld, LD_MULTIBOOT);
 	if (!ld_file(g, n, argv[0], argv[i], &ld->kernel))
 		return 1;
-	/* GRUB's multiboot command line skips the file name, no quoting. */
-	for (i++; i < argc; i++) {
-		sb_adds(&sb, argv[i]);
-		if (i + 1 < argc)
-			sb_addc(&sb, ' ');
-	}
+	/*
+	 * GRUB 2.04 and later (grub_multiboot_init_mbi): the words after the
+	 * file name, quoted as for linux.  2.02 joined them unquoted.
+	 */
+	g_loader_cmdline(&sb, argc - i - 1, argv + i + 1, g->redhat);
 	ld->cmdline = sb_finish(&sb, g->p->arena);
 	return 0;
 }
@@ -285,6 +287,7 @@ static int cmd_multiboot(struct gstate *g, const struct gnode *n, int argc, char
 static int cmd_module(struct gstate *g, const struct gnode *n, int argc, char **argv)
 {
 	struct gload *ld = g->load;
+	struct strbuf sb = STRBUF_INIT;
 	struct kb_file f;
 	int i = 1;
 
@@ -296,7 +299,9 @@ static int cmd_module(struct gstate *g, const struct gnode *n, int argc, char **
 		return 1;
 	if (!ld_file(g, n, argv[0], argv[i], &f))
 		return 1;
-	ld_add_initrd(ld, f);
+	/* Its own command line, made like the kernel's (grub_multiboot_add_module). */
+	g_loader_cmdline(&sb, argc - i - 1, argv + i + 1, g->redhat);
+	ld_add_initrd(ld, f, sb_finish(&sb, g->p->arena));
 	return 0;
 }
 

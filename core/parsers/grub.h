@@ -257,7 +257,8 @@ struct gload {
 	struct kb_file kernel;  /* path in p->arena */
 	const char *cmdline;    /* p->arena */
 	struct kb_file *initrds; /* heap array */
-	size_t ninitrds, capinitrds;
+	const char **modargs;   /* heap array parallel to initrds: module command lines (p->arena) */
+	size_t ninitrds, capinitrds, capmodargs;
 	struct kb_file dtb;
 	const char *error;      /* p->arena: a file it names is on an unknown device */
 	bool action;            /* halt/reboot/fwsetup/exit: not a boot entry */

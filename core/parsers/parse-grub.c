@@ -30,11 +30,14 @@
  *     its own throw-away overlay; a submenu runs in a new context holding the
  *     exported variables (GRUB's grub_env_context_open);
  *   - linux/linux16/linuxefi, initrd/initrd16/initrdefi (several files, in
- *     order), devicetree, multiboot/multiboot2 with module/module2 (modules
- *     become the initrds), chainloader (listed, unavailable);
+ *     order), devicetree, multiboot/multiboot2 (--quirk-* options skipped)
+ *     with module/module2 (modules become the initrds, each with its own
+ *     command line; --nounzip skipped), chainloader (listed, unavailable);
  *   - the command line as GRUB builds it: "BOOT_IMAGE=" + the kernel path as
  *     written, then the arguments (quoted as grub_create_loader_cmdline()
- *     does); multiboot: the arguments after the kernel, joined by spaces;
+ *     does); multiboot: the arguments after the kernel's file, and each
+ *     module's: the arguments after its file, quoted the same way (GRUB
+ *     2.04 and later; 2.02 joined them unquoted), no file name first;
  *   - options of search, probe, load_env, menuentry and submenu read as
  *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in grub-cmds.c): a
  *     value is "=VALUE" or the next word (search --set root, -s root),
@@ -126,10 +129,10 @@
  * Not supported: regexp (fails), loopback devices, (loop), (memdisk) and
  * network devices of a config on a disk (all unknown devices), wildcard
  * expansion, legacy_configfile / legacy_source (GRUB Legacy menus),
- * `-nt`/`-ot` tests, per-module command lines of multiboot modules (the
- * model has no place for them), initrd "newc:" names, the `--users`
- * password check, menuentry --source (an entry without a { body } fails),
- * probe --driver.
+ * `-nt`/`-ot` tests, initrd "newc:" names, the `--users` password check,
+ * menuentry --source (an entry without a { body } fails), probe --driver,
+ * `module --nounzip` (kboot's jump unpacks a gzip, xz or lzop module all
+ * the same: docs/image.md, "The jump").
  */
 #include <ctype.h>
 #include <errno.h>
@@ -457,7 +460,7 @@ static struct kb_entry *make_entry(struct build *b, struct gitem *it, struct glo
 		e->kernel = ld->kernel;
 		e->cmdline = ld->cmdline ? ld->cmdline : "";
 		for (i = 0; i < ld->ninitrds; i++)
-			kb_entry_add_initrd(p, e, ld->initrds[i]);
+			kb_entry_add_module(p, e, ld->initrds[i], ld->modargs[i]);
 		e->dtb = ld->dtb;
 		if (ld->error)
 			kb_entry_unavailable(p, e, "%s", ld->error);
@@ -544,6 +547,7 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 	g_scope_release(&sc);
 	e = make_entry(b, it, &ld, cap->nitems > 0);
 	free(ld.initrds);
+	free(ld.modargs);
 	if (e && is_def)
 		e->is_default = true;
 	if (cap->nitems && path_push(b, arena_strdup(g->p->arena, it->title))) {
