@@ -164,6 +164,21 @@ static void text_strings(FILE *f, const struct kb_json *arr, size_t from, const 
 			fprintf(f, "%s%s%s", pre, arr->item[i]->str, post);
 }
 
+/* The initrds, or the modules each with its command line (args: NULL for initrds). */
+static void text_initrds(FILE *f, const struct kb_json *files, const struct kb_json *args)
+{
+	size_t i;
+
+	for (i = 0; i < files->n; i++) {
+		const struct kb_json *a = args && i < args->n ? args->item[i] : NULL;
+		const char *s = a && a->type == KB_JSTR ? a->str : "";
+
+		if (files->item[i]->type == KB_JSTR)
+			fprintf(f, "      %s %s%s%s\n", args ? "module" : "initrd",
+				files->item[i]->str, *s ? " " : "", s);
+	}
+}
+
 static void text_entry(FILE *f, const struct kb_json *e)
 {
 	const struct kb_json *sub = get_arr(e, "submenu"), *warn = get_arr(e, "warnings");
@@ -192,8 +207,7 @@ static void text_entry(FILE *f, const struct kb_json *e)
 	}
 	if (kernel)
 		fprintf(f, "      %s %s\n", multiboot ? "multiboot" : "kernel", kernel);
-	text_strings(f, get_arr(e, "initrd"), 0, multiboot ? "      module " : "      initrd ",
-		     "\n");
+	text_initrds(f, get_arr(e, "initrd"), multiboot ? get_arr(e, "module_args") : NULL);
 	if (dtb)
 		fprintf(f, "      dtb    %s\n", dtb);
 	if (cmdline && *cmdline)

@@ -157,7 +157,10 @@ static int run_parser(struct kb_scan *s, struct fs_result *r, const struct kb_pa
 	return 0;
 }
 
-/* Append the IPAPPEND strings a pxelinux entry asked for to its command line. */
+/*
+ * Append the IPAPPEND strings a pxelinux entry asked for to its command
+ * line; for mboot.c32 they are its last words: the last module's.
+ */
 static int add_sysappend(struct kb_scan *s, const struct kb_fs *fs, const struct ptrv *sa)
 {
 	size_t i, b;
@@ -165,13 +168,20 @@ static int add_sysappend(struct kb_scan *s, const struct kb_fs *fs, const struct
 	for (i = 0; i < sa->n; i++) {
 		const struct kb_syslinux_sysappend *x = sa->v[i];
 		struct kb_entry *e = x->entry;
+		const char **line = &e->cmdline;
 
+		if (e->type == KB_MULTIBOOT && e->initrds.n) {
+			while (e->modargs.n < e->initrds.n)
+				if (ptrv_push(s->arena, &e->modargs, (void *)""))
+					return -ENOMEM;
+			line = (const char **)&e->modargs.v[e->modargs.n - 1];
+		}
 		for (b = 0; b < 2; b++) {
 			if (!(x->mask & (1ul << b)) || !fs->ipappend[b])
 				continue;
-			e->cmdline = arena_printf(s->arena, "%s%s%s", e->cmdline,
-						  *e->cmdline ? " " : "", fs->ipappend[b]);
-			if (!e->cmdline)
+			*line = arena_printf(s->arena, "%s%s%s", *line, **line ? " " : "",
+					     fs->ipappend[b]);
+			if (!*line)
 				return -ENOMEM;
 		}
 	}

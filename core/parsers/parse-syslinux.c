@@ -15,10 +15,24 @@
  *    otherwise.  KERNEL picks the type from the file name like syslinux:
  *    .c32 (COM32), .com/.cbt (COMBOOT), .bs/.bin (boot sector), .bss, .0
  *    (PXE program), .img (floppy image), anything else a Linux kernel; the
- *    match is case-insensitive here (FAT and ISO 9660 names are).  Only
- *    Linux kernels are bootable; the rest are listed as unavailable with the
- *    reason, as are LOCALBOOT, CONFIG, `memdisk` (it needs the BIOS) and
- *    entries with MENU PASSWD (kboot asks for no passwords).
+ *    match is case-insensitive here (FAT and ISO 9660 names are).  Linux
+ *    kernels and mboot.c32's multiboot kernels are bootable; the rest are
+ *    listed as unavailable with the reason, as are LOCALBOOT, CONFIG,
+ *    `memdisk` (it needs the BIOS) and entries with MENU PASSWD (kboot asks
+ *    for no passwords).
+ *  - mboot.c32 (KERNEL mboot.c32, or COM32 mboot[.c32]; com32/mboot/mboot.c)
+ *    makes a multiboot entry from the words it is given - kernel-line
+ *    options, APPEND, " initrd=" INITRD, split at blanks as syslinux splits
+ *    a module's arguments (no quoting): "[-solaris] [-aout] kernel args...
+ *    [--- module args...]...".  Each group between "---" words is a file
+ *    (resolved like a kernel) and its command line, the words after the
+ *    file joined by one space: the kernel's is the entry's command line,
+ *    each module's its own (mboot.c32 puts the file name first; kboot's
+ *    jump lets kexec-tools do that).  No BOOT_IMAGE=; an INITRD is only
+ *    words of the last module's command line, as for mboot.c32.  -solaris
+ *    and -aout are skipped with an entry warning; an empty group makes the
+ *    entry unavailable (mboot.c32 fails on it), a trailing "---" is warned
+ *    and ignored.  IPAPPEND strings end the last module's command line.
  *  - The command line is the one syslinux builds: "BOOT_IMAGE=<kernel as
  *    written>", the options after the kernel file name on a KERNEL/LINUX
  *    line, then APPEND, then " initrd=" INITRD.  A label's APPEND replaces
@@ -97,8 +111,8 @@
  * and every other MENU keyword (COLOR, BACKGROUND, TITLE of the top menu,
  * HIDDEN, SHIFTKEY, SAVE, MASTER PASSWD, INDENT, layout values...).
  * Not supported: the "BOOT_IMAGE=" syslinux puts first on the command line
- * (the kexec layer's decision, as for GRUB); linux.c32/mboot.c32 and other
- * modules (listed unavailable); CONFIG (not followed); MENU SAVE's ADV
+ * (the kexec layer's decision, as for GRUB); linux.c32 and the other
+ * modules but mboot.c32 (listed unavailable); CONFIG (not followed); MENU SAVE's ADV
  * default; U-Boot FIT "#config" kernels and its `zboot`.
  * Unknown keywords earn a warning (syslinux ignores them silently); at most
  * 50 config warnings are given per top config.

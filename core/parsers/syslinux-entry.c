@@ -242,6 +242,97 @@ static void add_initrds(struct sl_state *st, struct kb_entry *e, const char *cmd
 	}
 }
 
+/* Whether a COM32 module is mboot.c32 (COM32 adds ".c32" to a name without a dot). */
+static bool is_mboot(const char *kernel)
+{
+	const char *base = base_name(kernel);
+
+	return !strcasecmp(base, "mboot.c32") || !strcasecmp(base, "mboot");
+}
+
+/* The file and the command line of one mboot.c32 group, words [from, to). */
+static void mboot_group(struct sl_state *st, struct kb_entry *e, char **w, size_t from, size_t to)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct kb_file f = { NULL, NULL };
+	const char *args;
+	size_t i;
+
+	if (is_remote(w[from])) {
+		kb_entry_unavailable(st->p, e,
+				     "%s %s is a network path; kboot cannot load it from here",
+				     e->kernel.fs ? "module" : "kernel", w[from]);
+		return;
+	}
+	f = sl_file(st, w[from]);
+	for (i = from + 1; i < to; i++)
+		sb_printf(&sb, "%s%s", i > from + 1 ? " " : "", w[i]);
+	args = sb_finish(&sb, st->a);
+	if (!f.fs || !args) {
+		st->oom = true;
+		return;
+	}
+	if (!e->kernel.fs) {
+		e->kernel = f;
+		e->cmdline = args;
+	} else if (kb_entry_add_module(st->p, e, f, args)) {
+		st->oom = true;
+	}
+}
+
+/*
+ * mboot.c32 (syslinux's com32/mboot/mboot.c) boots a multiboot kernel.  Its
+ * arguments are the words of the command line syslinux hands it (kernel-line
+ * options, APPEND, " initrd=" INITRD; split at blanks, no quoting):
+ * "[-solaris] [-aout] kernel args... [--- module args...]...".  Each group
+ * between "---" words is a file and its command line; mboot.c32 puts the
+ * file name first in it, as GRUB Legacy did, and so does kexec-tools, so
+ * the model keeps the words after it.
+ */
+static void set_mboot(struct sl_state *st, struct kb_entry *e, const char *args)
+{
+	struct ptrv words = { 0 };
+	size_t i, start;
+	char *w;
+
+	e->type = KB_MULTIBOOT;
+	while (*(args = sl_skip_space(args))) {
+		w = sl_first_word(st, args, &args);
+		if (!w || ptrv_push(st->a, &words, w)) {
+			st->oom = true;
+			return;
+		}
+	}
+	for (i = 0; i < words.n && (!strcmp(words.v[i], "-solaris") ||
+				    !strcmp(words.v[i], "-aout")); i++)
+		kb_entry_warn(st->p, e, "mboot.c32 option %s is not supported; ignored",
+			      (char *)words.v[i]);
+	if (i == words.n) {
+		kb_entry_unavailable(st->p, e, "mboot.c32 is given no multiboot kernel to load");
+		return;
+	}
+	for (start = i; i <= words.n; i++) {
+		if (i < words.n && strcmp(words.v[i], "---"))
+			continue;
+		if (i == start) {
+			if (i == words.n) {
+				/* mboot.c32 counts a module it never loads. */
+				kb_entry_warn(st->p, e,
+					      "a '---' at the end of mboot.c32's arguments ignored");
+				break;
+			}
+			kb_entry_unavailable(st->p, e,
+					     "mboot.c32's arguments have an empty group ('---' where a "
+					     "file should be); it fails on that");
+			return;
+		}
+		mboot_group(st, e, (char **)words.v, start, i);
+		if (!e->available || st->oom)
+			return;
+		start = i + 1;
+	}
+}
+
 /*
  * Fill in what e boots: cmd is the kernel file and its options, kind the
  * keyword that gave it, append the APPEND in force (NULL or "-" for none),
@@ -252,7 +343,7 @@ static void set_boot(struct sl_state *st, struct kb_entry *e, const char *cmd, e
 {
 	struct kb_pctx *p = st->p;
 	struct strbuf sb = STRBUF_INIT;
-	const char *opts, *kernel;
+	const char *opts, *kernel, *line;
 
 	if (!cmd)
 		cmd = "";
@@ -283,6 +374,18 @@ static void set_boot(struct sl_state *st, struct kb_entry *e, const char *cmd, e
 	}
 	if (kind == SL_KERNEL)
 		kind = kind_by_name(kernel);
+	if (kind == SL_COM32 && is_mboot(kernel)) {
+		if (append && !strcmp(append, "-"))
+			append = NULL;
+		/* What record() gives the module: options, APPEND, " initrd=" INITRD. */
+		line = arena_printf(st->a, "%s %s%s%s", opts, append ? append : "",
+				    initrd ? " initrd=" : "", initrd ? initrd : "");
+		if (line)
+			set_mboot(st, e, line);
+		else
+			st->oom = true;
+		return;
+	}
 	switch (kind) {
 	case SL_COM32:
 		/* COM32 adds the extension when the name has none. */
