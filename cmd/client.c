@@ -337,20 +337,10 @@ static void boot_usage(FILE *f)
 
 static void print_booting(const struct kb_json *b)
 {
-	const struct kb_json *initrd = kb_json_get(b, "initrd");
-	const char *title = kb_json_get_str(b, "title"), *s;
-	size_t i;
+	const char *title = kb_json_get_str(b, "title");
 
 	printf("booting %s\n", title ? title : "(untitled)");
-	if ((s = kb_json_get_str(b, "kernel")))
-		printf("  kernel  %s\n", s);
-	for (i = 0; initrd && initrd->type == KB_JARR && i < initrd->n; i++)
-		if (initrd->item[i]->type == KB_JSTR)
-			printf("  initrd  %s\n", initrd->item[i]->str);
-	if ((s = kb_json_get_str(b, "dtb")))
-		printf("  dtb     %s\n", s);
-	if ((s = kb_json_get_str(b, "cmdline")))
-		printf("  cmdline %s\n", s);
+	kb_jbooting_write_text(stdout, b);
 }
 
 int cmd_boot(int argc, char **argv)

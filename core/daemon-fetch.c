@@ -359,6 +359,16 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 	p->plan.title = arena_strdup(p->a, plan->title);
 	p->plan.cmdline = arena_strdup(p->a, plan->cmdline);
 	p->plan.initrds = (struct ptrv){ 0 };
+	p->plan.modargs = (struct ptrv){ 0 };
+	for (i = 0; i < plan->modargs.n; i++) {
+		char *s = arena_strdup(p->a, plan->modargs.v[i]);
+
+		if (!s || ptrv_push(p->a, &p->plan.modargs, s)) {
+			*err = "out of memory";
+			ret = -ENOMEM;
+			goto fail;
+		}
+	}
 	p->local = (struct kb_fs){ .name = "download", .root = d->dl_dir, .disk = -1 };
 	p->local.rootfd = open(d->dl_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (p->local.rootfd < 0 || !p->plan.title || !p->plan.cmdline) {

@@ -52,6 +52,7 @@ struct boot_plan {
 	const char *title;     /* for people */
 	struct kb_file kernel; /* fs never NULL once validated */
 	struct ptrv initrds;   /* struct kb_file * */
+	struct ptrv modargs;   /* const char *: multiboot modules' command lines (kb_entry_modargs) */
 	struct kb_file dtb;    /* fs NULL when none */
 	const char *cmdline;   /* never NULL */
 	bool multiboot;        /* the initrds are multiboot modules */

@@ -150,7 +150,7 @@ static int plan_check(struct arena *a, const struct boot_plan *p, const char **e
 	if (check_file(a, &p->kernel, "the kernel", err))
 		return -ENOENT;
 	for (i = 0; i < p->initrds.n; i++)
-		if (check_file(a, p->initrds.v[i], "the initrd", err))
+		if (check_file(a, p->initrds.v[i], p->multiboot ? "the module" : "the initrd", err))
 			return -ENOENT;
 	if (p->dtb.fs && check_file(a, &p->dtb, "the device tree", err))
 		return -ENOENT;
@@ -171,6 +171,7 @@ int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_p
 	p->title = dmn_entry_name(e);
 	p->kernel = e->kernel;
 	p->initrds = e->initrds;
+	p->modargs = e->modargs;
 	p->dtb = e->dtb;
 	p->cmdline = e->cmdline ? e->cmdline : "";
 	p->multiboot = e->type == KB_MULTIBOOT;
@@ -178,6 +179,12 @@ int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_p
 }
 
 /* ---- Booting ---- */
+
+/* The command line of a plan's i-th module, "" when none. */
+static const char *plan_modargs(const struct boot_plan *p, size_t i)
+{
+	return i < p->modargs.n ? p->modargs.v[i] : "";
+}
 
 /* One "key value" line of the plan; newlines in values become spaces. */
 static void plan_line(FILE *f, const char *key, const char *val)
@@ -203,11 +210,15 @@ static void plan_write(FILE *f, struct arena *a, const struct boot_plan *p)
 
 	plan_line(f, "entry", p->entry ? p->entry : "-");
 	plan_line(f, "title", p->title);
+	if (p->multiboot)
+		plan_line(f, "type", "multiboot");
 	plan_line(f, "kernel", plan_name(a, p, 0, &p->kernel));
 	plan_line(f, "kernel-file", host_path(a, &p->kernel));
 	for (i = 0; i < n; i++) {
 		plan_line(f, "initrd", plan_name(a, p, i + 1, p->initrds.v[i]));
 		plan_line(f, "initrd-file", host_path(a, p->initrds.v[i]));
+		if (p->multiboot)
+			plan_line(f, "module-args", plan_modargs(p, i));
 	}
 	if (p->dtb.fs) {
 		plan_line(f, "dtb", plan_name(a, p, n + 1, &p->dtb));
@@ -238,8 +249,9 @@ static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
 		const char **err)
 {
 	int fds[64], kernel, dtb = -1, ret;
+	const char *modargs[64];
 	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds,
-			      .tools = d->kexec_tools };
+			      .modargs = modargs, .tools = d->kexec_tools };
 	char msg[512];
 	size_t i;
 
@@ -256,10 +268,12 @@ static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
 	for (i = 0, ret = 0; i < p->initrds.n && !ret; i++) {
 		const struct kb_file *f = p->initrds.v[i];
 
+		modargs[i] = plan_modargs(p, i);
 		fds[i] = kb_open(f->fs, f->path);
 		if (fds[i] < 0) {
 			ret = fds[i];
-			*err = arena_printf(a, "cannot open the initrd %s: %s", kb_file_str(a, f),
+			*err = arena_printf(a, "cannot open the %s %s: %s",
+					    p->multiboot ? "module" : "initrd", kb_file_str(a, f),
 					    strerror(-ret));
 		} else {
 			k.ninitrds++;
@@ -347,6 +361,15 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 			kb_json_string(m.f, plan_name(a, p, i + 1, p->initrds.v[i]));
 		}
 		putc(']', m.f);
+		if (p->multiboot) {
+			fputs(",\"multiboot\":true,\"module_args\":[", m.f);
+			for (i = 0; i < p->initrds.n; i++) {
+				if (i)
+					putc(',', m.f);
+				kb_json_string(m.f, plan_modargs(p, i));
+			}
+			putc(']', m.f);
+		}
 		dmn_json_key_str(m.f, "dtb", p->dtb.fs ? plan_name(a, p, p->initrds.n + 1, &p->dtb)
 						      : NULL);
 		dmn_json_key_str(m.f, "cmdline", p->cmdline);
@@ -420,7 +443,47 @@ static int opt_str(struct arena *a, const struct kb_json *req, const char *key, 
 	return 0;
 }
 
-/* A plan from "kernel", "initrd", "dtb", "cmdline" (an edited entry). */
+/*
+ * "multiboot": true makes the initrds multiboot modules, "module_args" their
+ * command lines (strings, at most one per initrd).  0 or -EINVAL with *err.
+ */
+static int modules_from_request(const struct kb_json *req, struct arena *a, struct boot_plan *p,
+				const char **err)
+{
+	const struct kb_json *mb = kb_json_get(req, "multiboot");
+	const struct kb_json *args = kb_json_get(req, "module_args");
+	size_t i;
+
+	if (mb && mb->type != KB_JNULL && mb->type != KB_JBOOL) {
+		*err = "\"multiboot\" must be true or false";
+		return -EINVAL;
+	}
+	p->multiboot = mb && mb->type == KB_JBOOL && mb->b;
+	if (!args || args->type == KB_JNULL)
+		return 0;
+	if (!p->multiboot) {
+		*err = "\"module_args\" needs \"multiboot\": true";
+		return -EINVAL;
+	}
+	if (args->type != KB_JARR || args->n > p->initrds.n) {
+		*err = "\"module_args\" must be an array of strings, at most one per initrd";
+		return -EINVAL;
+	}
+	for (i = 0; i < args->n; i++) {
+		if (args->item[i]->type != KB_JSTR) {
+			*err = "\"module_args\" must be an array of strings, at most one per initrd";
+			return -EINVAL;
+		}
+		if (ptrv_push(a, &p->modargs, (void *)args->item[i]->str))
+			return *err = "out of memory", -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * A plan from "kernel", "initrd", "dtb", "cmdline" and for a multiboot kernel
+ * "multiboot", "module_args" (an edited entry).
+ */
 static int plan_from_files(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 			   struct boot_plan *p, const char **err)
 {
@@ -463,6 +526,8 @@ static int plan_from_files(struct kb_daemon *d, const struct kb_json *req, struc
 		*err = "\"initrd\" must be an array of strings";
 		return -EINVAL;
 	}
+	if ((ret = modules_from_request(req, a, p, err)))
+		return ret;
 	if (!p->cmdline)
 		p->cmdline = "";
 	p->title = title ? title : "edited entry";

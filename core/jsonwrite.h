@@ -30,4 +30,11 @@ void kb_jmenu_write_json(FILE *f, const struct kb_json *menu);
  */
 void kb_jmenu_write_text(FILE *f, const struct kb_json *menu, const struct kb_json *devices);
 
+/*
+ * The files and command line of a "booting" message (docs/protocol.md), one
+ * indented line each: "  kernel  …", "  initrd  …" or for a multiboot boot
+ * "  module  FILE ARGS", "  dtb     …", "  cmdline …".
+ */
+void kb_jbooting_write_text(FILE *f, const struct kb_json *booting);
+
 #endif

@@ -11,6 +11,8 @@
 #include <stddef.h>
 
 #define KB_KEXEC_TOOL "/sbin/kexec" /* kexec-tools, for what the syscall cannot load */
+#define KB_UNPACK_TOOL "/bin/busybox" /* its zcat, xzcat, lzop: multiboot files */
+#define KB_KEXEC_MAX_MODULES 64 /* multiboot modules (initrds: as many as memory allows) */
 
 struct kb_kexec {
 	int kernel;          /* fd of the kernel image, open for reading */
@@ -19,6 +21,7 @@ struct kb_kexec {
 	int dtb;             /* fd of a device tree, or -1 */
 	const char *cmdline; /* the command line, never NULL */
 	bool multiboot;      /* the initrds are multiboot modules (kexec-tools) */
+	const char *const *modargs; /* multiboot: each module's command line, or NULL for none */
 	bool tools;          /* load with kexec-tools only (kboot.kexec=tools) */
 };
 
@@ -26,9 +29,12 @@ struct kb_kexec {
  * Load k for a later kb_kexec_jump().  kexec_file_load(2) first; when the
  * kernel cannot take the image that way (an ELF vmlinux, multiboot, a
  * device tree, no kexec_file_load), kexec-tools' kexec_load(2) path.
- * Several initrds are concatenated into one tmpfs file first.  0, or
- * -errno with one sentence for the user in err ("the kernel refused it:
- * not a kernel image", "not enough memory for the initrds", ...).
+ * Several initrds are concatenated into one tmpfs file first.  Multiboot:
+ * kexec-tools with "--module=FILE ARGS" per module; a gzip, xz or lzop
+ * kernel or module is unpacked into a memfd first, as GRUB and mboot.c32
+ * unpack them (Debian's kexec-tools cannot).  0, or -errno with one
+ * sentence for the user in err ("the kernel refused it: not a kernel
+ * image", "not enough memory for the initrds", ...).
  */
 int kb_kexec_load(const struct kb_kexec *k, char *err, size_t errlen);
 

@@ -18,6 +18,7 @@
 
 #include "../core/client.h"
 #include "../core/jsonparse.h"
+#include "../core/jsonwrite.h"
 #include "ui.h"
 
 static const char *jstr(const struct kb_json *o, const char *key)
@@ -198,22 +199,15 @@ static void take_countdown(struct ui *u, const struct kb_json *m)
 /* "booting": remember the plan, to print it once curses is left. */
 static void take_booting(struct ui *u, const struct kb_json *m)
 {
-	const struct kb_json *initrd = kb_json_get(m, "initrd");
-	const char *title = jstr(m, "title"), *dtb = jstr(m, "dtb");
+	const char *title = jstr(m, "title");
 	char *buf = NULL;
-	size_t len = 0, i;
+	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (!f)
 		return;
 	fprintf(f, "Booting '%s'\n", title ? title : "?");
-	fprintf(f, "  kernel  %s\n", jstr(m, "kernel") ? jstr(m, "kernel") : "?");
-	for (i = 0; initrd && initrd->type == KB_JARR && i < initrd->n; i++)
-		if (initrd->item[i]->type == KB_JSTR)
-			fprintf(f, "  initrd  %s\n", initrd->item[i]->str);
-	if (dtb)
-		fprintf(f, "  dtb     %s\n", dtb);
-	fprintf(f, "  cmdline %s\n", jstr(m, "cmdline") ? jstr(m, "cmdline") : "");
+	kb_jbooting_write_text(f, m);
 	if (fclose(f)) {
 		free(buf);
 		return;

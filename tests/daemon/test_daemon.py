@@ -74,6 +74,21 @@ def kbootconf_fs(base, name):
     return d
 
 
+def xen_fs(base, name):
+    """A root whose grub.cfg boots Xen with modules, each with its own command line."""
+    d = os.path.join(base, name)
+    for f in ("xen.gz", "vmlinuz", "initrd.img"):
+        write(os.path.join(d, "boot", f), f + "\n")
+    write(os.path.join(d, "boot", "grub", "grub.cfg"),
+          "set timeout=5\n"
+          "menuentry 'Xen' {\n"
+          "  multiboot2 /boot/xen.gz dom0_mem=1G\n"
+          "  module2 /boot/vmlinuz root=/dev/sda1 ro\n"
+          "  module2 --nounzip /boot/initrd.img\n"
+          "}\n")
+    return d
+
+
 def spec(path, name):
     return "%s:name=%s" % (path, name)
 
@@ -579,6 +594,53 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(plan["initrd-file"], [os.path.join(self.tmp, "ps3/initrd.img")])
         self.assertEqual(plan["cmdline"], ["root=/dev/sda1 single"])
 
+    def test_multiboot_entry_keeps_each_modules_command_line(self):
+        sources = [spec(xen_fs(self.tmp, "xen"), "sda1")]
+        target = self.scan_json(sources)["entries"][0]
+        self.assertEqual(target["module_args"], ["root=/dev/sda1 ro", ""])
+        d = self.start(sources, "--timeout", "-1")
+        c = d.client()
+        c.initial()
+        c.send({"type": "boot", "id": target["id"]})
+        b = c.wait_for(lambda m: m["type"] == "booting", what="booting")
+        self.assertEqual(b["multiboot"], True)
+        self.assertEqual(b["initrd"], ["sda1:/boot/vmlinuz", "sda1:/boot/initrd.img"])
+        self.assertEqual(b["module_args"], ["root=/dev/sda1 ro", ""])
+        self.assertEqual(b["cmdline"], "dom0_mem=1G")
+        self.assertEqual(d.wait_exit(), 0)
+        plan = parse_plan(d.plan())
+        self.assertEqual(plan["type"], ["multiboot"])
+        self.assertEqual(plan["initrd"], target["initrd"])
+        self.assertEqual(plan["module-args"], ["root=/dev/sda1 ro", ""])
+        self.assertEqual(plan["cmdline"], ["dom0_mem=1G"])
+
+    def test_boot_edited_multiboot_files(self):
+        d = self.start([spec(xen_fs(self.tmp, "xen"), "sda1")], "--timeout", "-1")
+        c = d.client()
+        c.initial()
+        c.send({"type": "boot", "seq": 1, "kernel": "sda1:/boot/xen.gz", "multiboot": True,
+                "initrd": ["sda1:/boot/vmlinuz", "sda1:/boot/initrd.img"],
+                "module_args": ["root=/dev/sda2 single"], "cmdline": "dom0_mem=2G"})
+        b = c.wait_for(lambda m: m["type"] == "booting", what="booting")
+        self.assertEqual(b["module_args"], ["root=/dev/sda2 single", ""])
+        self.assertEqual(d.wait_exit(), 0)
+        plan = parse_plan(d.plan())
+        self.assertEqual(plan["type"], ["multiboot"])
+        self.assertEqual(plan["module-args"], ["root=/dev/sda2 single", ""])
+
+    def test_linux_plans_say_nothing_of_modules(self):
+        d = self.start(self.three_sources(), "--timeout", "-1")
+        c = d.client()
+        c.initial()
+        c.send({"type": "boot", "title": "Alpine LTS"})
+        b = c.wait_for(lambda m: m["type"] == "booting", what="booting")
+        self.assertNotIn("multiboot", b)
+        self.assertNotIn("module_args", b)
+        self.assertEqual(d.wait_exit(), 0)
+        plan = parse_plan(d.plan())
+        self.assertNotIn("type", plan)
+        self.assertNotIn("module-args", plan)
+
     def test_boot_errors_keep_the_daemon_running(self):
         sources = [spec(grub_fs(self.tmp, "deb", ["Debian", "Gone"], missing=("Gone",)),
                         "sda1")]
@@ -601,6 +663,16 @@ class DaemonTest(unittest.TestCase):
             ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "initrd": ["sda1:/x"]},
              "is not there"),
             ({"type": "boot", "kernel": "vmlinuz"}, "NAME:/path"),
+            ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "module_args": ["x"]},
+             "needs \"multiboot\": true"),
+            ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "multiboot": "yes"},
+             "must be true or false"),
+            ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "multiboot": True,
+              "module_args": ["one too many"]}, "at most one per initrd"),
+            ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "multiboot": True,
+              "initrd": ["sda1:/boot/initrd.img-0"], "module_args": [7]}, "array of strings"),
+            ({"type": "boot", "kernel": "sda1:/boot/vmlinuz-0", "multiboot": True,
+              "initrd": ["sda1:/boot/nope"]}, "the module sda1:/boot/nope is not there"),
             ({"type": "boot"}, "needs"),
         ]
         for i, (req, text) in enumerate(bad):

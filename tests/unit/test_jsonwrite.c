@@ -210,12 +210,42 @@ static void test_protocol_path_matches_scan_output(void **state)
 	assert_int_equal(differ, 0);
 }
 
+static void test_booting_plan_for_people(void **state)
+{
+	static const char linux_msg[] =
+		"{\"type\":\"booting\",\"entry\":\"sda1-1\",\"title\":\"L\","
+		"\"kernel\":\"sda1:/vmlinuz\",\"initrd\":[\"sda1:/a\",\"sda1:/b\"],"
+		"\"dtb\":null,\"cmdline\":\"ro\"}";
+	static const char mb_msg[] =
+		"{\"type\":\"booting\",\"entry\":\"sda1-2\",\"title\":\"Xen\","
+		"\"kernel\":\"sda1:/xen.gz\",\"initrd\":[\"sda1:/vmlinuz\",\"sda1:/initrd\"],"
+		"\"multiboot\":true,\"module_args\":[\"root=/dev/sda1 ro\",\"\"],"
+		"\"dtb\":null,\"cmdline\":\"dom0_mem=1G\"}";
+	struct arena *a = arena_new();
+	char *out;
+
+	CAPTURE(out, kb_jbooting_write_text(f, kb_json_parse(a, linux_msg, strlen(linux_msg), NULL)));
+	assert_string_equal(out, "  kernel  sda1:/vmlinuz\n"
+				 "  initrd  sda1:/a\n"
+				 "  initrd  sda1:/b\n"
+				 "  cmdline ro\n");
+	free(out);
+	CAPTURE(out, kb_jbooting_write_text(f, kb_json_parse(a, mb_msg, strlen(mb_msg), NULL)));
+	assert_string_equal(out, "  kernel  sda1:/xen.gz\n"
+				 "  module  sda1:/vmlinuz root=/dev/sda1 ro\n"
+				 "  module  sda1:/initrd\n"
+				 "  cmdline dom0_mem=1G\n");
+	free(out);
+	arena_free(a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_compact_writer),
 		cmocka_unit_test(test_golden_files_reprint_identically),
 		cmocka_unit_test(test_protocol_path_matches_scan_output),
+		cmocka_unit_test(test_booting_plan_for_people),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
