@@ -29,7 +29,8 @@ UI_SRC := $(sort $(wildcard ui/*.c))
 IMAGE := $(B)/vmlinuz $(B)/kboot.cpio.zst
 SKEL := $(shell find rootfs-skel -type f) $(wildcard themes/*.theme)
 TARGET_IMG := $(B)/target/target.img $(B)/target/extra.img
-TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img)
+TEST_DISKS := $(addprefix $(B)/test-disks/,bad-table.img garbage-config.img needs-recovery.img \
+	multiboot.img)
 # A Debian 12 installed by Debian's own tools (tools/mkrealdisk, docs/real-disk.md)
 REAL_DISK := $(B)/real/debian12.img
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))

@@ -13,6 +13,11 @@ and powers off, which ends QEMU.  Needs build/vmlinuz, build/kboot.cpio.zst,
 build/demo.img and build/test-disks/ (`make check` builds them).  Python 3,
 tmux and qemu-system-x86 only.
 
+The multiboot tests boot Debian's Xen from build/test-disks/multiboot.img
+(tools/mkdemo --multiboot): kboot kexecs Xen through kexec-tools with the
+kernel and the target as modules, Xen starts the kernel as dom0, and the
+target's line is dom0's command line - the first module's own.
+
 Timeouts are written for TCG (a whole boot, kexec included, takes 15-25 s
 here) and scale with the accelerator tools/qemu-accel picks once for every
 VM of the run: a quarter of them under KVM.  KBOOT_E2E_WAIT sets the main
@@ -33,6 +38,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 B = os.path.join(ROOT, "build")
 DEMO = os.path.join(B, "demo.img")
 DISKS = os.path.join(B, "test-disks")
+MULTIBOOT = os.path.join(DISKS, "multiboot.img")
+XEN_ARGS = "console=com1 com1=115200,8n1 dom0_mem=256M no-real-mode edd=off"
+DOM0_ARGS = "root=/dev/sda1 console=hvc0"
+
 # One probe for the whole run; every tools/qemu of it inherits the answer.
 ACCEL = os.environ["KBOOT_ACCEL"] = subprocess.run(
     [os.path.join(ROOT, "tools", "qemu-accel")], stdout=subprocess.PIPE, check=True,
@@ -239,6 +248,31 @@ class BootTest(unittest.TestCase):
         s = v.screen()
         self.assertRegex(s, r"eth0 +up +52:54:00:")
 
+    def boot_xen(self, title):
+        """Boot a multiboot entry of the multiboot disk: (what Xen says of
+        its loader and command line, the target's initrds and cmdline)."""
+        v = self.vm([MULTIBOOT], append='kboot.timeout=1 kboot.default="%s"' % title)
+        initrds, cmdline = v.target()
+        loader = v.wait_output(r"\(XEN\) Bootloader: (.*)\n").group(1).strip()
+        xen = v.wait_output(r"\(XEN\) Command line: (.*)\n").group(1).strip()
+        return loader, xen, initrds, cmdline
+
+    def test_grub_multiboot_modules_keep_their_command_lines(self):
+        loader, xen, initrds, cmdline = self.boot_xen("Xen (GRUB multiboot)")
+        self.assertRegex(loader, r"^kexec ")  # kexec-tools loaded it
+        self.assertEqual(xen, XEN_ARGS + " kboot.xen=grub")
+        # The first module's own command line is dom0's, exactly; the
+        # second module is dom0's initrd.
+        self.assertEqual(cmdline, DOM0_ARGS + " kboot.demo=grub-xen")
+        self.assertEqual(initrds, "target")
+
+    def test_syslinux_mboot_c32_modules_keep_their_command_lines(self):
+        loader, xen, initrds, cmdline = self.boot_xen("Xen (syslinux mboot.c32)")
+        self.assertRegex(loader, r"^kexec ")
+        self.assertEqual(xen, XEN_ARGS + " kboot.xen=mboot")
+        self.assertEqual(cmdline, DOM0_ARGS + " kboot.demo=mboot-xen")
+        self.assertEqual(initrds, "target")
+
     def test_bad_media_leave_a_working_menu_and_no_disk_is_written(self):
         disks = [DEMO] + [os.path.join(DISKS, n) for n in
                           ("bad-table.img", "garbage-config.img", "needs-recovery.img")]
@@ -262,7 +296,7 @@ class BootTest(unittest.TestCase):
 
 if __name__ == "__main__":
     print("tests/e2e: QEMU with %s" % ACCEL.upper(), file=sys.stderr)
-    for f in (os.path.join(B, "vmlinuz"), os.path.join(B, "kboot.cpio.zst"), DEMO):
+    for f in (os.path.join(B, "vmlinuz"), os.path.join(B, "kboot.cpio.zst"), DEMO, MULTIBOOT):
         if not os.path.exists(f):
             sys.exit("tests/e2e: %s is missing (make image demo-disk test-disks)" % f)
     unittest.main(verbosity=2)
