@@ -6,7 +6,9 @@
  * Four one-line fields (lineedit.h does the editing): the kernel, the
  * initrds (separated by spaces, loaded in that order), the device tree
  * (empty: none) and the command line, where the cursor starts, at its
- * end.  Files are NAME:/path as the menu shows them; a bare /path is on
+ * end.  A multiboot entry (Xen) has modules instead of initrds, each with
+ * its command line, written as mboot.c32 takes them: "FILE ARGS --- FILE
+ * ARGS"; its command line is the multiboot kernel's.  Files are NAME:/path as the menu shows them; a bare /path is on
  * the kernel's filesystem.  Tab asks the daemon which files could complete
  * the word before the cursor (the UI never reads a disk itself); when
  * several could, they are listed under the fields.  Edits are never saved:
@@ -23,6 +25,8 @@
 #include "ui.h"
 
 static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };
+#define MODULES_LABEL "Modules" /* FIELD_INITRD of a multiboot entry */
+#define MODULE_SEP "---"        /* between modules in that field, as for mboot.c32 */
 
 #define LABEL_W 9 /* columns before a field */
 #define FIELD_Y 2 /* the first field's line */
@@ -63,9 +67,14 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 	edit_close(u);
 	for (i = 0; i < e->ninitrd; i++) {
 		if (i)
-			sb_addc(&initrds, ' ');
+			sb_adds(&initrds, e->multiboot ? " " MODULE_SEP " " : " ");
 		sb_adds(&initrds, e->initrd[i]);
+		if (e->multiboot && i < e->nmodargs && *e->modargs[i]) {
+			sb_addc(&initrds, ' ');
+			sb_adds(&initrds, e->modargs[i]);
+		}
 	}
+	ed->multiboot = e->multiboot;
 	ed->title = strdup(e->title);
 	ed->fs = colon ? strndup(e->kernel, (size_t)(colon - e->kernel)) : NULL;
 	ret = initrds.oom || !ed->title;
@@ -145,7 +154,8 @@ int field_cursor(struct kb_lineedit *le, int width)
 
 static void draw_field(struct ui *u, int i, int y)
 {
-	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL, labels[i]);
+	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL,
+		 i == FIELD_INITRD && u->edit.multiboot ? MODULES_LABEL : labels[i]);
 	field_draw(u, &u->edit.field[i], y, LABEL_W, u->cols - LABEL_W - 1, i == u->edit.cur);
 }
 
@@ -199,6 +209,44 @@ char *field_trimmed(const struct kb_lineedit *le)
 	return strndup(s, (size_t)(e - s));
 }
 
+/*
+ * The modules field of a multiboot edit as request members: each group
+ * between MODULE_SEP words is a file and its command line (its other words,
+ * joined by one space).  Empty groups are skipped.
+ */
+static void modules_json(struct strbuf *sb, char *text)
+{
+	struct strbuf files = STRBUF_INIT, args = STRBUF_INIT, cur = STRBUF_INIT;
+	char *tok, *save = NULL;
+	bool file = true, any = false;
+
+	for (tok = strtok_r(text, " ", &save);; tok = strtok_r(NULL, " ", &save)) {
+		if (!tok || !strcmp(tok, MODULE_SEP)) {
+			if (!file) {
+				sb_adds(&args, any ? "," : "");
+				kb_sb_json_string(&args, sb_str(&cur));
+				any = true;
+			}
+			sb_release(&cur);
+			file = true;
+			if (!tok)
+				break;
+		} else if (file) {
+			sb_adds(&files, any ? "," : "");
+			kb_sb_json_string(&files, tok);
+			file = false;
+		} else {
+			sb_printf(&cur, "%s%s", sb_str(&cur)[0] ? " " : "", tok);
+		}
+	}
+	sb_printf(sb, ",\"multiboot\":true,\"initrd\":[%s],\"module_args\":[%s]", sb_str(&files),
+		  sb_str(&args));
+	if (files.oom || args.oom)
+		sb->oom = true;
+	sb_release(&files);
+	sb_release(&args);
+}
+
 static void edit_boot(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
@@ -215,7 +263,15 @@ static void edit_boot(struct ui *u)
 	}
 	if (asprintf(&title, "%s (edited)", ed->title) < 0)
 		title = NULL;
-	boot_files_json(&sb, title ? title : ed->title, kernel, initrds);
+	if (ed->multiboot) {
+		sb_adds(&sb, ",\"title\":");
+		kb_sb_json_string(&sb, title ? title : ed->title);
+		sb_adds(&sb, ",\"kernel\":");
+		kb_sb_json_string(&sb, kernel);
+		modules_json(&sb, initrds);
+	} else {
+		boot_files_json(&sb, title ? title : ed->title, kernel, initrds);
+	}
 	if (*dtb) {
 		sb_adds(&sb, ",\"dtb\":");
 		kb_sb_json_string(&sb, dtb);

@@ -85,6 +85,8 @@ static void take_menu(struct ui *u, struct arena *a, const struct kb_json *menu)
 		e->fs = fs_of(a, e->config ? e->config : e->kernel);
 		e->submenu = jstrv(a, kb_json_get(j, "submenu"), &e->nsubmenu);
 		e->initrd = jstrv(a, kb_json_get(j, "initrd"), &e->ninitrd);
+		e->multiboot = jstr(j, "type") && !strcmp(jstr(j, "type"), "multiboot");
+		e->modargs = jstrv(a, kb_json_get(j, "module_args"), &e->nmodargs);
 		e->warnings = jstrv(a, kb_json_get(j, "warnings"), &e->nwarnings);
 		e->hotkey = hotkey && hotkey[0] && !hotkey[1] ? hotkey[0] : '\0';
 		e->is_default = jbool(j, "default");

@@ -60,6 +60,9 @@ struct ui_entry {
 	size_t nsubmenu;
 	const char **initrd;
 	size_t ninitrd;
+	bool multiboot;                           /* type "multiboot": initrd are modules */
+	const char **modargs;                     /* their command lines ("module_args") */
+	size_t nmodargs;
 	const char **warnings;                    /* an unavailable entry's reason first */
 	size_t nwarnings;
 	char hotkey;                              /* '\0' when none */
@@ -111,6 +114,7 @@ struct ui_edit {
 	char **matches;         /* the last ambiguous completion (malloc'd) */
 	size_t nmatches;
 	int complete_seq;       /* the pending "complete" request, 0 when none */
+	bool multiboot;         /* a multiboot entry: FIELD_INITRD holds the modules */
 };
 
 /* The network boot wizard (`n`): screen-net.c. */

@@ -261,6 +261,36 @@ class UiTest(unittest.TestCase):
         s = t.wait_for(r"^ Cmdline BOOT_IMAGE=")
         self.assertRegex(s, r"(?m)^ Cmdline BOOT_IMAGE=\S*>$")
 
+    def test_edit_a_multiboot_entry_keeps_each_modules_command_line(self):
+        tmp = tempfile.mkdtemp(prefix="kboot-ui-xen-")
+        self.addCleanup(shutil.rmtree, tmp)
+        os.makedirs(os.path.join(tmp, "boot", "grub"))
+        for f in ("xen.gz", "vmlinuz", "initrd.img"):
+            with open(os.path.join(tmp, "boot", f), "w") as fh:
+                fh.write(f + "\n")
+        with open(os.path.join(tmp, "boot", "grub", "grub.cfg"), "w") as fh:
+            fh.write("menuentry 'Xen' {\n multiboot /boot/xen.gz dom0_mem=1G\n"
+                     " module /boot/vmlinuz root=/dev/sda1 ro\n module /boot/initrd.img\n}\n")
+        t = self.start(["--timeout", "-1", tmp + ":name=xen"])
+        t.keys("Home")  # Xen comes first: its source is given first
+        t.keys("e")
+        s = t.wait_for(r"^ Cmdline dom0_mem=1G")
+        self.assertRegex(s, r"(?m)^ Modules xen:/boot/vmlinuz root=/dev/sda1 ro --- "
+                            r"xen:/boot/initrd\.img *$")
+        t.keys("Up", "Up")  # the modules
+        t.keys("C-u")
+        # Two bursts: kboot's UI handles at most 64 keys per wake-up and
+        # drops the 65th of a longer one (ui/ui.c, tty_event).
+        t.type("xen:/boot/vmlinuz root=/dev/sdb2  single")
+        t.type(" --- xen:/boot/initrd.img rd.x")
+        t.keys("C-x")
+        s, code = t.plan()
+        self.assertEqual(code, 0)
+        self.assertIn("Booting 'Xen (edited)'\n  kernel  xen:/boot/xen.gz\n"
+                      "  module  xen:/boot/vmlinuz root=/dev/sdb2 single\n"
+                      "  module  xen:/boot/initrd.img rd.x\n"
+                      "  cmdline dom0_mem=1G\n", s)
+
     def test_tab_completes_a_kernel_path_on_the_entrys_filesystem(self):
         t = self.start(["--timeout", "-1"])
         self.edit_default(t)
