@@ -52,7 +52,7 @@ struct boot_plan {
 	const char *title;     /* for people */
 	struct kb_file kernel; /* fs never NULL once validated */
 	struct ptrv initrds;   /* struct kb_file * */
-	struct ptrv modargs;   /* const char *: multiboot modules' command lines (kb_entry_modargs) */
+	struct ptrv modargs;   /* const char *: multiboot modules' command lines (as kb_entry's) */
 	struct kb_file dtb;    /* fs NULL when none */
 	const char *cmdline;   /* never NULL */
 	bool multiboot;        /* the initrds are multiboot modules */

@@ -471,7 +471,8 @@ static int modules_from_request(const struct kb_json *req, struct arena *a, stru
 	}
 	for (i = 0; i < args->n; i++) {
 		if (args->item[i]->type != KB_JSTR) {
-			*err = "\"module_args\" must be an array of strings, at most one per initrd";
+			*err = "\"module_args\" must be an array of strings, at most one per "
+			       "initrd";
 			return -EINVAL;
 		}
 		if (ptrv_push(a, &p->modargs, (void *)args->item[i]->str))

@@ -182,28 +182,28 @@ static void text_initrds(FILE *f, const struct kb_json *files, const struct kb_j
 void kb_jbooting_write_text(FILE *f, const struct kb_json *b)
 {
 	const struct kb_json *mb = kb_json_get(b, "multiboot");
-	bool multiboot = mb && mb->type == KB_JBOOL && mb->b;
+	const struct kb_json *files = get_arr(b, "initrd"), *args = get_arr(b, "module_args");
 	const char *s;
 	size_t i;
 
 	if ((s = kb_json_get_str(b, "kernel")))
 		fprintf(f, "  kernel  %s\n", s);
-	if (multiboot) {
-		const struct kb_json *files = get_arr(b, "initrd"), *args = get_arr(b, "module_args");
-
+	if (mb && mb->type == KB_JBOOL && mb->b) {
 		for (i = 0; i < files->n; i++) {
 			const struct kb_json *a = i < args->n ? args->item[i] : NULL;
 			const char *as = a && a->type == KB_JSTR ? a->str : "";
 
 			if (files->item[i]->type == KB_JSTR)
-				fprintf(f, "  module  %s%s%s\n", files->item[i]->str, *as ? " " : "", as);
+				fprintf(f, "  module  %s%s%s\n", files->item[i]->str,
+					*as ? " " : "", as);
 		}
 	} else {
-		text_strings(f, get_arr(b, "initrd"), 0, "  initrd  ", "\n");
+		text_strings(f, files, 0, "  initrd  ", "\n");
 	}
 	if ((s = kb_json_get_str(b, "dtb")))
 		fprintf(f, "  dtb     %s\n", s);
-	fprintf(f, "  cmdline %s\n", kb_json_get_str(b, "cmdline") ? kb_json_get_str(b, "cmdline") : "");
+	s = kb_json_get_str(b, "cmdline");
+	fprintf(f, "  cmdline %s\n", s ? s : "");
 }
 
 static void text_entry(FILE *f, const struct kb_json *e)

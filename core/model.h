@@ -48,7 +48,7 @@ struct kb_file {
 
 enum kb_type {
 	KB_LINUX,     /* a Linux kernel, loaded by kexec */
-	KB_MULTIBOOT, /* a multiboot(2) kernel; modules are in initrds, their command lines in modargs */
+	KB_MULTIBOOT, /* a multiboot(2) kernel; modules in initrds, command lines in modargs */
 };
 
 /* One thing the menu offers. */

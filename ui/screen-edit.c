@@ -8,11 +8,12 @@
  * (empty: none) and the command line, where the cursor starts, at its
  * end.  A multiboot entry (Xen) has modules instead of initrds, each with
  * its command line, written as mboot.c32 takes them: "FILE ARGS --- FILE
- * ARGS"; its command line is the multiboot kernel's.  Files are NAME:/path as the menu shows them; a bare /path is on
- * the kernel's filesystem.  Tab asks the daemon which files could complete
- * the word before the cursor (the UI never reads a disk itself); when
- * several could, they are listed under the fields.  Edits are never saved:
- * the boot request carries the edited files and command line.
+ * ARGS"; its command line is the multiboot kernel's.  Files are NAME:/path
+ * as the menu shows them; a bare /path is on the kernel's filesystem.  Tab
+ * asks the daemon which files could complete the word before the cursor
+ * (the UI never reads a disk itself); when several could, they are listed
+ * under the fields.  Edits are never saved: the boot request carries the
+ * edited files and command line.
  */
 #include <curses.h>
 #include <errno.h>

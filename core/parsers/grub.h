@@ -257,7 +257,7 @@ struct gload {
 	struct kb_file kernel;  /* path in p->arena */
 	const char *cmdline;    /* p->arena */
 	struct kb_file *initrds; /* heap array */
-	const char **modargs;   /* heap array parallel to initrds: module command lines (p->arena) */
+	const char **modargs;   /* heap array parallel to initrds: modules' command lines */
 	size_t ninitrds, capinitrds, capmodargs;
 	struct kb_file dtb;
 	const char *error;      /* p->arena: a file it names is on an unknown device */

@@ -317,13 +317,13 @@ static void set_mboot(struct sl_state *st, struct kb_entry *e, const char *args)
 		if (i == start) {
 			if (i == words.n) {
 				/* mboot.c32 counts a module it never loads. */
-				kb_entry_warn(st->p, e,
-					      "a '---' at the end of mboot.c32's arguments ignored");
+				kb_entry_warn(st->p, e, "a '---' at the end of mboot.c32's "
+						      "arguments ignored");
 				break;
 			}
 			kb_entry_unavailable(st->p, e,
-					     "mboot.c32's arguments have an empty group ('---' where a "
-					     "file should be); it fails on that");
+					     "mboot.c32's arguments have an empty group ('---' "
+					     "where a file should be); it fails on that");
 			return;
 		}
 		mboot_group(st, e, (char **)words.v, start, i);

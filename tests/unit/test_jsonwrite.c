@@ -224,7 +224,8 @@ static void test_booting_plan_for_people(void **state)
 	struct arena *a = arena_new();
 	char *out;
 
-	CAPTURE(out, kb_jbooting_write_text(f, kb_json_parse(a, linux_msg, strlen(linux_msg), NULL)));
+	CAPTURE(out,
+		kb_jbooting_write_text(f, kb_json_parse(a, linux_msg, strlen(linux_msg), NULL)));
 	assert_string_equal(out, "  kernel  sda1:/vmlinuz\n"
 				 "  initrd  sda1:/a\n"
 				 "  initrd  sda1:/b\n"
