@@ -13,6 +13,8 @@
  *   grub-builtins.c  set, unset, export, test / [, eval and the other builtins
  *   grub-cmds.c      GRUB's commands (menuentry, linux, search, load_env...)
  *                    and the table of every command name
+ *   grub-getopt.c    GRUB's option parser, shared by the commands
+ *   grub-flavour.c   which GRUB reads a config: upstream's or Red Hat's
  *   grub-bls.c       the `blscfg` command (Fedora's BootLoaderSpec import)
  *   parse-grub.c     devices and file names, menu building, default
  *                    selection, the kb_parser descriptor
@@ -401,7 +403,7 @@ struct gcmd {
 };
 
 /*
- * GRUB's option parser (grub-cmds.c), as grub-core/lib/arg.c reads the
+ * GRUB's option parser (grub-getopt.c), as grub-core/lib/arg.c reads the
  * words of a command that has options (search, probe, load_env,
  * menuentry...): -abc is a group of short options, --name or --name=VALUE
  * a long one, "--" ends the options, a lone "-" and every other word is an
@@ -449,7 +451,7 @@ struct gargs {
  * a request for help.
  */
 bool g_getopt(struct gstate *g, const struct gnode *n, const struct gopt *opts, unsigned flags,
-	      int argc, char **argv, struct gargs *out, int *status);
+	      int argc, char **argv, struct gargs *out, int *status); /* grub-getopt.c */
 /* Was option opt given?  Its last value (NULL: not given, or given without one). */
 bool g_opt_given(const struct gargs *a, int opt);
 const char *g_opt_value(const struct gargs *a, int opt);
@@ -500,6 +502,12 @@ int g_resolve(struct gstate *g, const char *name, struct kb_file *out, const cha
  * Hat's GRUB (redhat), the backslash of a \xHH, which stays as it is.
  */
 void g_loader_cmdline(struct strbuf *sb, int argc, char **argv, bool redhat);
+
+/*
+ * Whether Red Hat's GRUB reads the config p has in buf (len bytes), not
+ * upstream's: the evidence on the system decides (grub-flavour.c).
+ */
+bool g_redhat_grub(struct kb_pctx *p, const char *buf, size_t len);
 
 /* Shared string helpers. */
 unsigned g_hash(const char *s);

@@ -18,7 +18,7 @@
  *     the backslash (\x20 is "x20"; every other \c is c in both) and
  *     passes it to the kernel as written.  Which one reads a config is the
  *     system's: its os-release, else an EFI/{redhat,centos,fedora,rocky,
- *     almalinux} directory, else Red Hat-only commands (redhat_grub());
+ *     almalinux} directory, else Red Hat-only commands (grub-flavour.c);
  *   - the script language: quoting, $x ${x} $1.. $# $@ $* $?, set / unset /
  *     export / name=value, if/elif/else/fi, for, while, until, functions
  *     with positional parameters, shift, setparams, return, break, continue,
@@ -39,7 +39,7 @@
  *     module's: the arguments after its file, quoted the same way (GRUB
  *     2.04 and later; 2.02 joined them unquoted), no file name first;
  *   - options of search, probe, load_env, menuentry and submenu read as
- *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in grub-cmds.c): a
+ *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in grub-getopt.c): a
  *     value is "=VALUE" or the next word (search --set root, -s root),
  *     short options group (-fs), "--" ends them; an unknown option fails
  *     the command, except for search and menuentry, which take it as an
@@ -632,121 +632,6 @@ static void collect(struct build *b, struct gmenu *m, bool want)
 	}
 }
 
-/* ---- Which GRUB reads the config: upstream's or Red Hat's ---- */
-
-/* rhel, centos, fedora, rocky, almalinux (an os-release ID or an EFI directory). */
-static bool redhat_name(const char *w, size_t n)
-{
-	static const char *const names[] = {
-		"rhel", "centos", "fedora", "rocky", "almalinux", NULL
-	};
-	size_t i;
-
-	for (i = 0; names[i]; i++)
-		if (strlen(names[i]) == n && !strncasecmp(w, names[i], n))
-			return true;
-	return false;
-}
-
-/*
- * What the os-release on fs says: 1 a Red Hat system (its ID or ID_LIKE
- * names one), 0 another system, -1 no os-release there.
- */
-static int os_release_redhat(struct kb_pctx *p, const struct kb_fs *fs)
-{
-	static const char *const where[] = { "/etc/os-release", "/usr/lib/os-release", NULL };
-	const char *line, *end;
-	char *buf;
-	size_t i, len;
-
-	for (i = 0; where[i]; i++)
-		if (!kb_read(p, fs, where[i], 64 * 1024, &buf, &len))
-			break;
-	if (!where[i])
-		return -1;
-	for (line = buf, end = buf + len; line < end; line++) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line)), *v;
-
-		if (!eol)
-			eol = end;
-		if (!strncmp(line, "ID=", 3))
-			v = line + 3;
-		else if (!strncmp(line, "ID_LIKE=", 8))
-			v = line + 8;
-		else
-			v = NULL;
-		/* A list of words, maybe quoted: ID_LIKE="rhel centos fedora" */
-		while (v && v < eol) {
-			size_t n;
-
-			v += strspn(v, "\"' \t\r");
-			n = strcspn(v, "\"' \t\r\n");
-			if (v + n > eol)
-				n = (size_t)(eol - v);
-			if (n && redhat_name(v, n))
-				return 1;
-			v += n ? n : 1;
-		}
-		line = eol;
-	}
-	return 0;
-}
-
-/*
- * Red Hat's GRUB keeps an unquoted \xHH as it is, in the words of the script
- * and in the kernel's command line, which upstream GRUB (2.00 to 2.12)
- * turns into xHH: CentOS and Fedora media write inst.stage2=hd:LABEL=
- * CentOS\x207\x20x86_64 for a label with spaces.  A config is read as the
- * GRUB of its own system reads it; the first evidence found decides:
- *   1. the os-release of that system, on the config's filesystem or on a
- *      root filesystem whose fstab mounts it at /boot, /boot/efi or /efi:
- *      Red Hat's when its ID or ID_LIKE names rhel, centos, fedora, rocky or
- *      almalinux (their rebuilds name one of these too), else upstream;
- *   2. the config's place: /EFI/{redhat,centos,fedora,rocky,almalinux}/;
- *   3. a line whose first word is a command only Red Hat's grub2 and its
- *      grub2-mkconfig write: linuxefi, initrdefi, linux16, initrd16, blscfg.
- * Else upstream.  The GRUB that reads the config reads what it includes.
- */
-static bool redhat_grub(struct kb_pctx *p, const char *buf, size_t len)
-{
-	static const char *const mounts[] = { "/boot", "/boot/efi", "/efi", NULL };
-	static const char *const cmds[] = {
-		"linuxefi", "initrdefi", "linux16", "initrd16", "blscfg", NULL
-	};
-	int says = os_release_redhat(p, p->fs);
-	const char *line, *end = buf + len;
-	size_t i, k;
-
-	for (i = 0; says < 0 && i < kb_fs_count(p); i++) {
-		const struct kb_fs *root = kb_fs_at(p, i);
-
-		for (k = 0; root != p->fs && mounts[k]; k++)
-			if (kb_view_mount(p, root, mounts[k]) == p->fs) {
-				says = os_release_redhat(p, root);
-				break;
-			}
-	}
-	if (says >= 0)
-		return says;
-	if (!strncasecmp(p->path, "/EFI/", 5) &&
-	    redhat_name(p->path + 5, strcspn(p->path + 5, "/")))
-		return true;
-	for (line = buf; line < end; line++) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line));
-		size_t n;
-
-		if (!eol)
-			eol = end;
-		line += strspn(line, " \t");
-		n = strcspn(line, " \t\r\n;");
-		for (k = 0; cmds[k] && line + n <= eol; k++)
-			if (strlen(cmds[k]) == n && !strncmp(line, cmds[k], n))
-				return true;
-		line = eol;
-	}
-	return false;
-}
-
 /* ---- The parser ---- */
 
 static int timeout_of(const char *v)
@@ -810,7 +695,7 @@ static int grub_parse(struct kb_pctx *p, const char *buf, size_t len)
 		return -ENOMEM;
 	g->cfg_fs = p->fs;
 	g->efi = !strncasecmp(p->path, "/EFI/", 5);
-	g->redhat = redhat_grub(p, buf, len);
+	g->redhat = g_redhat_grub(p, buf, len);
 	top = g_menu_new(g, g->env);
 	if (!top)
 		goto oom;
