@@ -10,19 +10,20 @@ CLANG ?= clang
 PKG_CFLAGS := $(shell pkg-config --cflags blkid 2>/dev/null)
 WARN := -Wall -Wextra -Werror -Wno-unused-parameter -Wno-format-truncation -Wshadow -Wformat=2 -Wvla
 CFLAGS ?= -O2 -g
-# Headers are included by their path below core/ ("parser.h", "parsers/grub.h");
-# a file includes a header of its own folder by its bare name ("grub.h").
+# Headers of core/ are included by their path below core/, folder first
+# ("config/scan.h", "lib/arena.h"): the include line says which subsystem a
+# file leans on (docs/architecture.md; `make lint` checks the directions).
 KB_CFLAGS := -std=gnu11 $(WARN) -D_GNU_SOURCE -DKBOOT_VERSION='"$(VERSION)"' -Icore $(PKG_CFLAGS) -MMD -MP
 LDLIBS := -lblkid
 # ui/ (and only ui/) is linked with ncursesw; unit tests link everything.
 UI_LIBS := $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw -ltinfo)
 SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-# core/ and its subfolders (core/parsers/: one file per config format).
+# core/ and its subsystems' folders (docs/architecture.md).
 # Debian's python3 (its python3-pyftpdlib), not another one first on PATH.
 PYTHON := $(firstword $(wildcard /usr/bin/python3) python3)
-CORE_SRC := $(sort $(wildcard core/*.c core/*/*.c))
-CORE_HDR := $(sort $(wildcard core/*.h core/*/*.h))
+CORE_SRC := $(sort $(shell find core -name '*.c'))
+CORE_HDR := $(sort $(shell find core -name '*.h'))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 UI_SRC := $(sort $(wildcard ui/*.c))
 # The boot image, the demo disk and the broken test disks (tools/mk*)

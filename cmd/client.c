@@ -21,10 +21,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "../core/client.h"
-#include "../core/jsonwrite.h"
-#include "../core/proto.h"
 #include "cmd.h"
+#include "proto/client.h"
+#include "proto/jsonwrite.h"
+#include "proto/proto.h"
 
 /* What every client command shares. */
 struct session {

@@ -16,10 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../core/daemon.h"
-#include "../core/model.h"
-#include "../core/proto.h"
 #include "cmd.h"
+#include "config/model.h"
+#include "daemon/daemon.h"
+#include "proto/proto.h"
 
 static void usage(FILE *f)
 {

@@ -22,8 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../core/fetch.h"
 #include "cmd.h"
+#include "net/fetch.h"
 
 #define SHOW_EVERY_MS 500
 

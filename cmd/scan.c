@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../core/json.h"
-#include "../core/scan.h"
 #include "cmd.h"
+#include "config/json.h"
+#include "config/scan.h"
 
 static void usage(FILE *f)
 {

@@ -19,13 +19,13 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../core/client.h"
-#include "../core/daemon.h"
-#include "../core/loop.h"
-#include "../core/model.h"
-#include "../core/proto.h"
 #include "../ui/ui.h"
 #include "cmd.h"
+#include "config/model.h"
+#include "daemon/daemon.h"
+#include "lib/loop.h"
+#include "proto/client.h"
+#include "proto/proto.h"
 
 static void ui_usage(FILE *f)
 {

@@ -21,8 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client.h"
-#include "../core/jsonparse.h"
+#include "lib/jsonparse.h"
+#include "proto/client.h"
 #include "ui.h"
 
 static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };

@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client.h"
+#include "proto/client.h"
 #include "ui.h"
 
 /* ---- Building the items of the current level ---- */

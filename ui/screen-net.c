@@ -32,8 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client.h"
-#include "../core/jsonparse.h"
+#include "lib/jsonparse.h"
+#include "proto/client.h"
 #include "ui.h"
 
 #define LABEL_W	    14 /* columns before a form's field */

@@ -20,7 +20,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
-#include "../core/jsonparse.h"
+#include "lib/jsonparse.h"
 #include "ui.h"
 
 struct tline {

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../core/client.h"
-#include "../core/jsonparse.h"
-#include "../core/jsonwrite.h"
+#include "lib/jsonparse.h"
+#include "proto/client.h"
+#include "proto/jsonwrite.h"
 #include "ui.h"
 
 static const char *jstr(const struct kb_json *o, const char *key)

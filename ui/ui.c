@@ -34,9 +34,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "../core/client.h"
-#include "../core/jsonparse.h"
-#include "../core/loop.h"
+#include "lib/jsonparse.h"
+#include "lib/loop.h"
+#include "proto/client.h"
 #include "ui.h"
 
 #define RECONNECT_MS 1000

@@ -23,8 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../core/arena.h"
 #include "keymap.h"
+#include "lib/arena.h"
 #include "lineedit.h"
 #include "theme.h"
 

@@ -24,9 +24,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "parser.h"
-#include "scan.h"
+#include "config/blockdev.h"
+#include "config/parser.h"
+#include "config/scan.h"
 
 /* Mount options that keep each filesystem from writing (journal replay). */
 static const struct {

@@ -10,9 +10,9 @@
 #include <errno.h>
 #include <string.h>
 
-#include "complete.h"
-#include "model.h"
-#include "parser.h"
+#include "config/complete.h"
+#include "config/model.h"
+#include "config/parser.h"
 
 static const struct kb_fs *find_fs(const struct ptrv *fs, const char *name, size_t n)
 {

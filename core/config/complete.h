@@ -10,7 +10,7 @@
 #ifndef KBOOT_COMPLETE_H
 #define KBOOT_COMPLETE_H
 
-#include "arena.h"
+#include "lib/arena.h"
 
 #define KB_COMPLETE_MAX 256 /* candidates returned at most (sorted; the rest dropped) */
 

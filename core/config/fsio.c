@@ -21,8 +21,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "remote.h"
+#include "config/parser.h"
+#include "net/remote.h"
 
 int (*kb_remote_read_hook)(const struct kb_fs *fs, const char *path);
 

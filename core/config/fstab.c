@@ -55,8 +55,8 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 
 #define FSTAB_PATH   "/etc/fstab"
 #define MAX_SYMLINKS 40

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "json.h"
+#include "config/json.h"
 
 size_t kb_utf8_len(const unsigned char *s, const unsigned char *end)
 {

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "model.h"
+#include "config/model.h"
 
 /* Bytes of the valid UTF-8 sequence at s (before end), or 0 when invalid. */
 size_t kb_utf8_len(const unsigned char *s, const unsigned char *end);

@@ -17,11 +17,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "parser.h"
-#include "parsers/bls.h"
-#include "parsers/syslinux.h"
-#include "remote.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/parsers/bls.h"
+#include "config/parsers/syslinux.h"
+#include "config/scan.h"
+#include "net/remote.h"
 
 /* The configs of one filesystem, in reading order. */
 struct fs_result {

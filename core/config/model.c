@@ -5,8 +5,8 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 
 const char *kb_file_str(struct arena *a, const struct kb_file *f)
 {

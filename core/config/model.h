@@ -11,7 +11,7 @@
 
 #include <stdbool.h>
 
-#include "arena.h"
+#include "lib/arena.h"
 
 /* One filesystem kboot can read: a mounted partition or a directory. */
 struct kb_fs {

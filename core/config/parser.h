@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "model.h"
+#include "config/model.h"
 
 struct kb_scan;
 

@@ -22,9 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "parser.h"
-#include "scan.h"
+#include "config/blockdev.h"
+#include "config/parser.h"
+#include "config/scan.h"
 
 struct kb_scan *kb_scan_new(void)
 {

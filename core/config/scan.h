@@ -16,7 +16,7 @@
 
 #include <stdio.h>
 
-#include "model.h"
+#include "config/model.h"
 
 struct kb_scan {
 	struct arena *arena;  /* owns everything below */

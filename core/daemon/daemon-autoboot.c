@@ -24,12 +24,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "arena.h"
-#include "daemon-private.h"
-#include "devices.h"
-#include "loop.h"
-#include "scan.h"
-#include "server.h"
+#include "config/scan.h"
+#include "daemon/daemon-private.h"
+#include "devices/devices.h"
+#include "lib/arena.h"
+#include "lib/loop.h"
+#include "proto/server.h"
 
 /* ---- Settings ---- */
 

@@ -25,12 +25,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "daemon-private.h"
-#include "devices.h"
-#include "download.h"
-#include "json.h"
-#include "remote.h"
+#include "config/blockdev.h"
+#include "config/json.h"
+#include "daemon/daemon-private.h"
+#include "devices/devices.h"
+#include "net/download.h"
+#include "net/remote.h"
 
 #define KB_DOWNLOAD_DIR "/run/kboot/downloads"
 #define KEEP 16 /* download states resent to a new client */

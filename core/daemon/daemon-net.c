@@ -23,12 +23,12 @@
 #include <string.h>
 #include <strings.h>
 
-#include "daemon-private.h"
-#include "devices.h"
-#include "json.h"
-#include "jsonparse.h"
-#include "net.h"
-#include "remote.h"
+#include "config/json.h"
+#include "daemon/daemon-private.h"
+#include "devices/devices.h"
+#include "lib/jsonparse.h"
+#include "net/net.h"
+#include "net/remote.h"
 
 static const char *const mode_names[] = { "none", "dhcp", "static" };
 static const char *const state_names[] = { "down", "configuring", "up", "failed" };

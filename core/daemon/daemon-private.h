@@ -17,10 +17,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "daemon.h"
-#include "model.h"
-#include "net.h"
-#include "server.h"
+#include "config/model.h"
+#include "daemon/daemon.h"
+#include "net/net.h"
+#include "proto/server.h"
 
 #define KB_JUMP_DELAY_MS 300 /* "booting" sent → the jump: the UIs leave curses */
 #define KB_SETTLE_MS 5000 /* autoboot waits at most this for the first probes */

@@ -24,17 +24,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "complete.h"
-#include "daemon-private.h"
-#include "kexec.h"
-#include "devices.h"
-#include "fetch.h"
-#include "json.h"
-#include "jsonparse.h"
-#include "loop.h"
-#include "parser.h"
-#include "scan.h"
-#include "server.h"
+#include "config/complete.h"
+#include "config/json.h"
+#include "config/parser.h"
+#include "config/scan.h"
+#include "daemon/daemon-private.h"
+#include "daemon/kexec.h"
+#include "devices/devices.h"
+#include "lib/jsonparse.h"
+#include "lib/loop.h"
+#include "net/fetch.h"
+#include "proto/server.h"
 
 /* ---- Files ---- */
 

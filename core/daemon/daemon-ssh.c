@@ -26,11 +26,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "daemon-private.h"
-#include "devices.h"
-#include "json.h"
-#include "jsonparse.h"
-#include "loop.h"
+#include "config/json.h"
+#include "daemon/daemon-private.h"
+#include "devices/devices.h"
+#include "lib/jsonparse.h"
+#include "lib/loop.h"
 
 #define SSH_DIR "/run/kboot/ssh"
 #define SSH_KEYS "/root/.ssh/authorized_keys"

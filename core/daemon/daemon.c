@@ -40,14 +40,14 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
-#include "daemon-private.h"
-#include "daemon.h"
-#include "devices.h"
-#include "json.h"
-#include "loop.h"
-#include "proto.h"
-#include "scan.h"
-#include "server.h"
+#include "config/json.h"
+#include "config/scan.h"
+#include "daemon/daemon-private.h"
+#include "daemon/daemon.h"
+#include "devices/devices.h"
+#include "lib/loop.h"
+#include "proto/proto.h"
+#include "proto/server.h"
 
 #define KB_MOUNT_ROOT "/run/kboot/mnt"
 

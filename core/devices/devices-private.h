@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
-#include "devices.h"
+#include "devices/devices.h"
 
 #define MAX_PROBES 16          /* children at once; more devices wait their turn */
 

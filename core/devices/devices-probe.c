@@ -27,9 +27,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "devices-private.h"
-#include "loop.h"
+#include "config/blockdev.h"
+#include "devices/devices-private.h"
+#include "lib/loop.h"
 
 #define PROBE_TIMEOUT_MS 30000 /* a probe taking longer is killed */
 #define VALUE_MAX 255          /* longest value in a record */

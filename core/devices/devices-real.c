@@ -20,7 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "devices-private.h"
+#include "devices/devices-private.h"
 
 #define SYS_BLOCK "/sys/class/block"
 

@@ -24,10 +24,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "devices-private.h"
-#include "fetch.h"
-#include "remote.h"
-#include "scan.h"
+#include "config/scan.h"
+#include "devices/devices-private.h"
+#include "net/fetch.h"
+#include "net/remote.h"
 
 #define MAX_INCLUDES 64 /* files a config may pull in beyond itself */
 

@@ -52,10 +52,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "devices-private.h"
-#include "loop.h"
-#include "scan.h"
-#include "uevent.h"
+#include "config/scan.h"
+#include "devices/devices-private.h"
+#include "devices/uevent.h"
+#include "lib/loop.h"
 
 #define DEFAULT_MOUNT_ROOT "/run/kboot/mnt"
 #define KB_MODPROBE "/sbin/modprobe"

@@ -16,7 +16,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "uevent.h"
+#include "devices/uevent.h"
 
 /* ---- Parsing ---- */
 

@@ -2,7 +2,7 @@
 /*
  * arena.c - a bump allocator over a chain of blocks, plus strbuf and ptrv.
  */
-#include "arena.h"
+#include "lib/arena.h"
 
 #include <errno.h>
 #include <stdint.h>

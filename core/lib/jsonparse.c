@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "json.h"
-#include "jsonparse.h"
+#include "config/json.h"
+#include "lib/jsonparse.h"
 
 #define MAX_DEPTH 64
 

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "arena.h"
+#include "lib/arena.h"
 
 enum kb_jtype { KB_JNULL, KB_JBOOL, KB_JNUM, KB_JSTR, KB_JARR, KB_JOBJ };
 

@@ -28,7 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "lib/loop.h"
 
 #define MAX_EVENTS 64
 

@@ -19,9 +19,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "download.h"
-#include "fetch.h"
-#include "loop.h"
+#include "lib/loop.h"
+#include "net/download.h"
+#include "net/fetch.h"
 
 struct dl {
 	struct kb_download pub;   /* what callers see */

@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "fetch-private.h"
+#include "net/fetch-private.h"
 
 #define REPLY_MAX  (64 * 1024) /* bytes of one (multi-line) reply */
 #define REPLY_TEXT 240	       /* bytes of a reply quoted in a sentence */

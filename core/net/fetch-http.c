@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "fetch-private.h"
+#include "net/fetch-private.h"
 
 #define HEADER_MAX   (64 * 1024) /* bytes of one response header block */
 #define HEADERS_MAX  256	 /* header fields in one block */

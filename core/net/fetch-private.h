@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "fetch.h"
+#include "net/fetch.h"
 
 struct addrinfo;
 

@@ -22,8 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "fetch-private.h"
-#include "fetch.h"
+#include "net/fetch-private.h"
+#include "net/fetch.h"
 
 #define SSH_CLIENT "dbclient"
 #define ERR_KEEP 1024 /* bytes of dbclient's stderr kept for the sentence */

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "fetch-private.h"
+#include "net/fetch-private.h"
 
 #define URL_MAX	   8192 /* longer input is refused before looking at it */
 #define ZONE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._"

@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fetch-private.h"
+#include "net/fetch-private.h"
 
 /* ---- Sentences, the clock, the output ---- */
 

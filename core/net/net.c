@@ -27,8 +27,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "net.h"
+#include "lib/loop.h"
+#include "net/net.h"
 
 enum { LVL_INFO, LVL_WARNING, LVL_ERROR }; /* as enum kb_status_level */
 

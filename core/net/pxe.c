@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pxe.h"
+#include "net/pxe.h"
 
 /* "88:99:AA:BB:CC:DD" as "88-99-aa-bb-cc-dd", or 0 when it is no MAC. */
 static int mac_dashes(const char *mac, char *out, size_t len)

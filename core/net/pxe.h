@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#include "net.h"
+#include "net/net.h"
 
 #define KB_PXE_NAME 64   /* bytes of one candidate name, NUL included */
 #define KB_PXE_MAX 12    /* candidates at most: UUID, MAC, 8 IP prefixes, default */

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "fetch.h"
-#include "parser.h"
-#include "remote.h"
+#include "config/parser.h"
+#include "net/fetch.h"
+#include "net/remote.h"
 
 /* ---- Sources ---- */
 

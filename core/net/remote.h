@@ -22,9 +22,9 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "net.h"
-#include "pxe.h"
+#include "lib/arena.h"
+#include "net/net.h"
+#include "net/pxe.h"
 
 enum kb_remote_kind {
 	KB_REMOTE_CONFIG, /* configs fetched from base */

@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "json.h"
-#include "proto.h"
-#include "server.h"
+#include "config/json.h"
+#include "proto/client.h"
+#include "proto/proto.h"
+#include "proto/server.h"
 
 #define MAX_MESSAGE KB_CLIENT_MAX_QUEUE
 

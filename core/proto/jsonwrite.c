@@ -15,8 +15,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "json.h"
-#include "jsonwrite.h"
+#include "config/json.h"
+#include "proto/jsonwrite.h"
 
 static void write_num(FILE *f, double v)
 {

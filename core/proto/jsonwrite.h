@@ -13,7 +13,7 @@
 
 #include <stdio.h>
 
-#include "jsonparse.h"
+#include "lib/jsonparse.h"
 
 /* j on one line, no spaces, no newline.  Integral numbers print without a
  * fraction; infinities as 1e999 / -1e999 so they read back the same. */

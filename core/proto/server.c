@@ -27,9 +27,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "proto.h"
-#include "server.h"
+#include "lib/loop.h"
+#include "proto/proto.h"
+#include "proto/server.h"
 
 #define READ_CHUNK	(64 * 1024) /* read at most this per wake-up: fairness */
 #define ACCEPT_PAUSE_MS 200	    /* out of fds: stop accepting for a while */

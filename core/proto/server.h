@@ -16,8 +16,8 @@
 
 #include <stddef.h>
 
-#include "arena.h"
-#include "jsonparse.h"
+#include "lib/arena.h"
+#include "lib/jsonparse.h"
 
 #define KB_CLIENT_MAX_QUEUE (4u * 1024 * 1024)
 

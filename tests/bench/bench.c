@@ -24,7 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "scan.h"
+#include "config/scan.h"
 
 #define RUNS 15
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jsonparse.h"
-#include "jsonwrite.h"
+#include "lib/jsonparse.h"
+#include "proto/jsonwrite.h"
 
 static void check_strings(const struct kb_json *j)
 {

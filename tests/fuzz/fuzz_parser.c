@@ -18,10 +18,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "json.h"
-#include "parser.h"
-#include "scan.h"
+#include "config/blockdev.h"
+#include "config/json.h"
+#include "config/parser.h"
+#include "config/scan.h"
 
 static char root[64];
 static char cfg[256];

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
+#include "net/fetch.h"
 
 static void check(const char *s)
 {

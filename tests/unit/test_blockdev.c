@@ -21,8 +21,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 static bool can_mount;

@@ -19,10 +19,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/parsers/version-compare.h"
+#include "config/scan.h"
 #include "testutil.h"
-#include "parsers/version-compare.h"
 
 /* The filesystem under test is tu_tmp/case; clear_case() empties it. */
 static void clear_case(void)

@@ -24,11 +24,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "client.h"
-#include "jsonwrite.h"
-#include "loop.h"
-#include "proto.h"
-#include "server.h"
+#include "lib/loop.h"
+#include "proto/client.h"
+#include "proto/jsonwrite.h"
+#include "proto/proto.h"
+#include "proto/server.h"
 #include "testutil.h"
 
 #define GOLDEN "tests/data/grub2/01-debian12/expected.json"

@@ -17,9 +17,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "parser.h"
-#include "scan.h"
+#include "config/json.h"
+#include "config/parser.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 /* tu_tmp/fs: a file, two links out of fs, a FIFO, 100 bytes; tu_tmp/outside: a secret. */

@@ -31,11 +31,11 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "blockdev.h"
-#include "devices.h"
-#include "loop.h"
+#include "config/blockdev.h"
+#include "devices/devices.h"
+#include "devices/uevent.h"
+#include "lib/loop.h"
 #include "testutil.h"
-#include "uevent.h"
 
 /* ---- Helpers: callbacks that record, a loop that runs until a condition ---- */
 

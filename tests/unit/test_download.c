@@ -16,8 +16,8 @@
 
 #include <cmocka.h>
 
-#include "download.h"
-#include "loop.h"
+#include "lib/loop.h"
+#include "net/download.h"
 #include "testutil.h"
 
 #define BIG (3 * 1024 * 1024)

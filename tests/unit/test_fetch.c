@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fetch.h"
+#include "net/fetch.h"
 #include "testutil.h"
 
 #define DATA_DIR "tests/unit/fetch"

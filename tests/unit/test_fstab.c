@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 /* The scan of a test and a parser context on its first filesystem. */

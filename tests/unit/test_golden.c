@@ -23,8 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "scan.h"
+#include "config/json.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 #define DATA "tests/data"

@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parsers/grub.h"
-#include "scan.h"
+#include "config/parsers/grub/grub.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 /* ---- Helpers ---- */

@@ -12,7 +12,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "jsonparse.h"
+#include "lib/jsonparse.h"
 
 /* Parse a NUL-terminated text (or len bytes of it when len != 0). */
 static struct kb_json *parse(struct arena *a, const char *text, size_t len)

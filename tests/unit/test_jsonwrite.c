@@ -20,10 +20,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "jsonparse.h"
-#include "jsonwrite.h"
-#include "scan.h"
+#include "config/json.h"
+#include "config/scan.h"
+#include "lib/jsonparse.h"
+#include "proto/jsonwrite.h"
 #include "testutil.h"
 
 /* The output of fn(f, arg) as a string (caller frees). */

@@ -16,8 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 /* A fresh tree: root/kboot.conf (given), root/vmlinuz, root/initrd.img, other/vmlinuz. */

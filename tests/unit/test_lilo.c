@@ -18,8 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 /* A fresh tree: root/ holds lilo.conf (given) and a kernel /boot/vmlinuz. */

@@ -17,7 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "lib/loop.h"
 
 static void quit_cb(struct kb_loop *l, void *data)
 {

@@ -24,8 +24,8 @@
 
 #include <cmocka.h>
 
-#include "loop.h"
-#include "net.h"
+#include "lib/loop.h"
+#include "net/net.h"
 #include "testutil.h"
 
 /* ---- kboot.net= ---- */

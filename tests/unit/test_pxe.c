@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "pxe.h"
+#include "net/pxe.h"
 
 static void test_order_of_the_pxelinux_documentation(void **state)
 {

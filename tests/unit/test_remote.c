@@ -16,7 +16,7 @@
 
 #include <cmocka.h>
 
-#include "remote.h"
+#include "net/remote.h"
 
 static struct arena *a;
 

@@ -19,10 +19,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
+#include "config/parser.h"
+#include "config/parsers/version-compare.h"
+#include "config/scan.h"
 #include "testutil.h"
-#include "parsers/version-compare.h"
 
 static void clear(void)
 {

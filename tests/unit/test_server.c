@@ -25,9 +25,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "loop.h"
-#include "proto.h"
-#include "server.h"
+#include "lib/loop.h"
+#include "proto/proto.h"
+#include "proto/server.h"
 #include "testutil.h"
 
 static char sock[128];

@@ -18,9 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "scan.h"
-#include "parsers/syslinux.h"
+#include "config/parser.h"
+#include "config/parsers/syslinux.h"
+#include "config/scan.h"
 #include "testutil.h"
 
 extern const struct kb_parser kb_parser_syslinux;

@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "scan.h"
+#include "config/scan.h"
 #include "testutil.h"
 #include "theme.h"
 

@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parsers/version-compare.h"
+#include "config/parsers/version-compare.h"
 
 static int sign(int r)
 {

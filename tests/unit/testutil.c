@@ -19,8 +19,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#include "loop.h"
-#include "scan.h"
+#include "config/scan.h"
+#include "lib/loop.h"
 #include "testutil.h"
 
 char tu_tmp[256];

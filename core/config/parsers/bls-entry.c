@@ -19,7 +19,7 @@
 #include <strings.h>
 #include <sys/utsname.h>
 
-#include "bls-private.h"
+#include "config/parsers/bls-private.h"
 
 #define BLS_MAX_WARN 10 /* per file: a binary file must not flood the log */
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 #define BLS_MAX_SMALL (64 * 1024) /* loader.conf, grubenv, os-release, machine-id */
 

@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 /*
  * Parse the one entry file held in buf (len bytes, NUL-terminated; it is

@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lilo-private.h"
+#include "config/parsers/lilo-private.h"
 
 /* ---- Settings ---- */
 

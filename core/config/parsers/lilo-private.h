@@ -12,7 +12,7 @@
 
 #include <stdbool.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 /* Where lilo accepts an option (bits). */
 enum {

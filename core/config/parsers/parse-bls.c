@@ -114,9 +114,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "bls-private.h"
-#include "bls.h"
-#include "version-compare.h"
+#include "config/parsers/bls-private.h"
+#include "config/parsers/bls.h"
+#include "config/parsers/version-compare.h"
 
 #define BLS_MAX_FILE  (1024 * 1024)
 

@@ -141,7 +141,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* ---- Devices and files ---- */
 

@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 struct kbootconf {
 	struct kb_pctx *p;

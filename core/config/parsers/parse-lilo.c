@@ -98,7 +98,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "lilo-private.h"
+#include "config/parsers/lilo-private.h"
 
 /* ---- Keywords ---- */
 

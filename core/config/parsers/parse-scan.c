@@ -53,8 +53,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "parser.h"
-#include "version-compare.h"
+#include "config/parser.h"
+#include "config/parsers/version-compare.h"
 
 #define MAX_LINKS 40
 

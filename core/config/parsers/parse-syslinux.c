@@ -133,7 +133,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "syslinux-private.h"
+#include "config/parsers/syslinux-private.h"
 
 /* ---- Reading lines ---- */
 

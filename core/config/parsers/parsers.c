@@ -10,7 +10,7 @@
  */
 #include <string.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 extern const struct kb_parser kb_parser_grub2;
 extern const struct kb_parser kb_parser_syslinux;

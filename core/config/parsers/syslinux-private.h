@@ -13,8 +13,8 @@
 
 #include <stdbool.h>
 
-#include "parser.h"
-#include "syslinux.h"
+#include "config/parser.h"
+#include "config/parsers/syslinux.h"
 
 #define SL_MAX_MENU_DEPTH 32   /* deeper MENU BEGINs are flattened */
 #define SL_MAX_INCLUDES	  1024 /* include files read per top config */

@@ -13,7 +13,7 @@
 
 #include <stddef.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 /* IPAPPEND/SYSAPPEND bits (syslinux doc/syslinux.txt, SYSAPPEND). */
 #define KB_SYSAPPEND_IP	     0x01 /* ip=client:server:gateway:netmask */

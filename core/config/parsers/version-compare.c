@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "version-compare.h"
+#include "config/parsers/version-compare.h"
 
 static bool is_digit(char c)
 {

@@ -40,7 +40,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 struct bls {
 	const char *path; /* of the .conf file, in the scan arena */

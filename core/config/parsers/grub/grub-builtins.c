@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* ---- Builtins ---- */
 

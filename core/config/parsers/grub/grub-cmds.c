@@ -21,7 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* ---- Loaders: what a menu entry's body loads ---- */
 

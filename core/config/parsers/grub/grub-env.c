@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* ---- Variables ---- */
 

@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 static int parse_into(struct gstate *g, const struct gsrc *src, const char *text, size_t len,
 		      int line0, struct glist *out, struct gpool *a);

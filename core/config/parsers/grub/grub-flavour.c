@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* rhel, centos, fedora, rocky, almalinux (an os-release ID or an EFI directory). */
 static bool redhat_name(const char *w, size_t n)

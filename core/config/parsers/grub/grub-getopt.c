@@ -9,7 +9,7 @@
  */
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 #define GO_HELP (-2) /* -h, -u, --help, --usage of a command without them */
 

@@ -13,7 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 enum gtok { T_EOF, T_NL, T_SEMI, T_LBR, T_RBR, T_AND, T_OR, T_WORD };
 

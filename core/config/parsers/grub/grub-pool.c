@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub.h"
+#include "config/parsers/grub/grub.h"
 
 /* ---- Scratch memory (grub.h) ---- */
 

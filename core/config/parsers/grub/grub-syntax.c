@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "grub-lex.h"
+#include "config/parsers/grub/grub-lex.h"
 
 /* ---- Parser ---- */
 

@@ -32,7 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser.h"
+#include "config/parser.h"
 
 /* ---- Limits: hostile input must terminate, quickly ---- */
 #define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
