@@ -9,11 +9,8 @@
 #include <stdio.h>
 
 #include "config/model.h"
+#include "lib/jsonstr.h"
 
-/* Bytes of the valid UTF-8 sequence at s (before end), or 0 when invalid. */
-size_t kb_utf8_len(const unsigned char *s, const unsigned char *end);
-/* Write a JSON string literal; invalid UTF-8 becomes U+FFFD. */
-void kb_json_string(FILE *f, const char *s);
 /* The menu in the documented shape, pretty-printed, with a final newline. */
 void kb_menu_write_json(FILE *f, struct arena *a, const struct kb_menu *m);
 /* The same object on one line, no spaces, no newline (protocol messages). */

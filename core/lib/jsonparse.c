@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/json.h"
 #include "lib/jsonparse.h"
+#include "lib/jsonstr.h"
 
 #define MAX_DEPTH 64
 

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "config/json.h"
+#include "lib/jsonstr.h"
 #include "proto/client.h"
 #include "proto/proto.h"
 #include "proto/server.h"
@@ -266,22 +266,4 @@ int kb_conn_read(struct kb_conn *c, struct arena *a, const struct kb_json **msg,
 		if (ret)
 			return ret;
 	}
-}
-
-void kb_sb_json_string(struct strbuf *sb, const char *s)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (!f) {
-		sb->oom = true;
-		return;
-	}
-	kb_json_string(f, s);
-	if (fclose(f) == 0)
-		sb_add(sb, buf, len);
-	else
-		sb->oom = true;
-	free(buf);
 }

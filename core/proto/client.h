@@ -18,6 +18,7 @@
 
 #include "lib/arena.h"
 #include "lib/jsonparse.h"
+#include "lib/jsonstr.h"
 
 #define KB_CLIENT_TIMEOUT_MS 10000 /* the default wait for the daemon */
 
@@ -61,8 +62,5 @@ int kb_conn_request(struct kb_conn *c, const char *type, const char *members, in
  * -ENOMEM, or another -errno from the socket.
  */
 int kb_conn_read(struct kb_conn *c, struct arena *a, const struct kb_json **msg, int timeout_ms);
-
-/* Append s to sb as a JSON string literal (null when s is NULL). */
-void kb_sb_json_string(struct strbuf *sb, const char *s);
 
 #endif

@@ -15,7 +15,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "config/json.h"
+#include "lib/jsonstr.h"
 #include "proto/jsonwrite.h"
 
 static void write_num(FILE *f, double v)
