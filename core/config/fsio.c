@@ -22,9 +22,8 @@
 #include <unistd.h>
 
 #include "config/parser.h"
-#include "net/remote.h"
+#include "config/scan.h"
 
-int (*kb_remote_read_hook)(const struct kb_fs *fs, const char *path);
 
 char *kb_path_join(struct arena *a, const char *dir, const char *path)
 {
@@ -165,8 +164,8 @@ int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t 
 	if (max == 0)
 		max = KB_MAX_CONFIG_SIZE;
 	fd = fs_open(fs, path, O_RDONLY | O_NONBLOCK);
-	if (fd == -ENOENT && fs && fs->url && kb_remote_read_hook &&
-	    kb_remote_read_hook(fs, path) == 0)
+	if (fd == -ENOENT && fs && fs->url && p && p->scan->fetch_missing &&
+	    p->scan->fetch_missing(fs, path) == 0)
 		fd = fs_open(fs, path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return fd;

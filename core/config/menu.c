@@ -18,10 +18,7 @@
 #include <string.h>
 
 #include "config/parser.h"
-#include "config/parsers/bls.h"
-#include "config/parsers/syslinux.h"
 #include "config/scan.h"
-#include "net/remote.h"
 
 /* The configs of one filesystem, in reading order. */
 struct fs_result {
@@ -158,46 +155,13 @@ static int run_parser(struct kb_scan *s, struct fs_result *r, const struct kb_pa
 }
 
 /*
- * Append the IPAPPEND strings a pxelinux entry asked for to its command
- * line; for mboot.c32 they are its last words: the last module's.
- */
-static int add_sysappend(struct kb_scan *s, const struct kb_fs *fs, const struct ptrv *sa)
-{
-	size_t i, b;
-
-	for (i = 0; i < sa->n; i++) {
-		const struct kb_syslinux_sysappend *x = sa->v[i];
-		struct kb_entry *e = x->entry;
-		const char **line = &e->cmdline;
-
-		if (e->type == KB_MULTIBOOT && e->initrds.n) {
-			while (e->modargs.n < e->initrds.n)
-				if (ptrv_push(s->arena, &e->modargs, (void *)""))
-					return -ENOMEM;
-			line = (const char **)&e->modargs.v[e->modargs.n - 1];
-		}
-		for (b = 0; b < 2; b++) {
-			if (!(x->mask & (1ul << b)) || !fs->ipappend[b])
-				continue;
-			*line = arena_printf(s->arena, "%s%s%s", *line, **line ? " " : "",
-					     fs->ipappend[b]);
-			if (!*line)
-				return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-/*
- * A network source (model.h, remote.h): its one config, with the parser it
+ * A network source (model.h): its one config, with the parser it
  * names or the one its name and content suggest.  Nothing else is looked
  * for: there is no directory to list.
  */
 static int run_remote(struct kb_scan *s, struct fs_result *r, const struct kb_fs *fs)
 {
 	const struct kb_parser *parser;
-	struct kb_syslinux_opts so = { .basedir = fs->basedir };
-	struct ptrv sysappend = { 0 };
 	struct kb_pctx *p;
 	size_t len;
 	char *buf;
@@ -213,21 +177,11 @@ static int run_remote(struct kb_scan *s, struct fs_result *r, const struct kb_fs
 		kb_warn(p, 0, "cannot read: %s", strerror(-ret));
 		return ret == -ENOMEM ? ret : 0;
 	}
-	parser = kb_parser_by_name(fs->parser ? fs->parser
-					      : kb_remote_guess_parser(fs->config, buf));
-	if (!parser)
-		parser = kb_parser_by_name("kboot");
+	parser = kb_parser_by_name(fs->parser ? fs->parser : kb_parser_guess(fs->config, buf));
+	if (!parser) /* a name no parser has: what a guess falls back to */
+		parser = kb_parser_by_name(kb_parser_guess("", ""));
 	p->parser = parser;
-	if (!strcmp(parser->name, "syslinux")) {
-		so.sysappend = &sysappend;
-		ret = kb_syslinux_parse(p, buf, len, &so);
-		if (!ret)
-			ret = add_sysappend(s, fs, &sysappend);
-	} else if (!strcmp(parser->name, "bls")) {
-		ret = kb_bls_parse_one(p, buf, len);
-	} else {
-		ret = parser->parse(p, buf, len);
-	}
+	ret = parser->parse_fetched ? parser->parse_fetched(p, buf, len) : parser->parse(p, buf, len);
 	return config_done(s, r, p, ret);
 }
 
@@ -373,10 +327,14 @@ static uint32_t bls_file_hash(const struct kb_entry *e)
 	return fnv(2166136261u, e->bls.path) ^ (uint32_t)(uintptr_t)e->bls.fs;
 }
 
-/* Whether p is the BLS parser's reading of a filesystem's entries. */
-static bool is_bls_config(const struct kb_pctx *p)
+/*
+ * Whether entry e of config p is a BLS entry file read on its own: p looked
+ * at a whole filesystem (no config path: the BLS parser's find) or p is
+ * that very file (fetched alone).  A blscfg's entries come from a grub.cfg.
+ */
+static bool standalone_bls(const struct kb_pctx *p, const struct kb_entry *e)
 {
-	return p->parser && !strcmp(p->parser->name, "bls");
+	return e->bls.fs && (!p->path || (p->fs == e->bls.fs && !strcmp(p->path, e->bls.path)));
 }
 
 /*
@@ -397,8 +355,11 @@ static int drop_read_by_blscfg(struct kb_scan *s, struct fs_result *res, size_t 
 		for (j = 0; j < res[i].configs.n; j++) {
 			struct kb_pctx *p = res[i].configs.v[j];
 
-			for (e = 0; e < p->entries.n && !is_bls_config(p); e++)
-				count += ((struct kb_entry *)p->entries.v[e])->bls.fs != NULL;
+			for (e = 0; e < p->entries.n; e++) {
+				struct kb_entry *en = p->entries.v[e];
+
+				count += en->bls.fs && !standalone_bls(p, en);
+			}
 		}
 	if (!count)
 		return 0;
@@ -408,12 +369,12 @@ static int drop_read_by_blscfg(struct kb_scan *s, struct fs_result *res, size_t 
 		for (j = 0; j < res[i].configs.n; j++) {
 			struct kb_pctx *p = res[i].configs.v[j];
 
-			for (e = 0; e < p->entries.n && !is_bls_config(p); e++) {
+			for (e = 0; e < p->entries.n; e++) {
 				struct kb_entry *en = p->entries.v[e];
 				uint32_t h;
 				size_t slot;
 
-				if (!en->bls.fs)
+				if (!en->bls.fs || standalone_bls(p, en))
 					continue;
 				h = bls_file_hash(en);
 				slot = pset_find(&read, h, en, bls_file_eq);
@@ -425,13 +386,11 @@ static int drop_read_by_blscfg(struct kb_scan *s, struct fs_result *res, size_t 
 		for (j = 0; j < res[i].configs.n; j++) {
 			struct kb_pctx *p = res[i].configs.v[j];
 
-			if (!is_bls_config(p))
-				continue;
 			for (e = 0, n = 0; e < p->entries.n; e++) {
 				struct kb_entry *en = p->entries.v[e];
 				size_t slot;
 
-				if (en->bls.fs) {
+				if (standalone_bls(p, en)) {
 					slot = pset_find(&read, bls_file_hash(en), en, bls_file_eq);
 					if (read.slot[slot])
 						continue;

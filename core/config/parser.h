@@ -53,11 +53,24 @@ struct kb_parser {
 	 * (BLS entry directories, the fallback kernel scan).  p->path is NULL.
 	 */
 	int (*find)(struct kb_pctx *p);
+	/*
+	 * Optional: parse a config fetched on its own from the network (p->fs
+	 * is a network source: no directory to look around in; fs->basedir,
+	 * fs->ipappend apply).  buf (len bytes, NUL-terminated) may be
+	 * changed.  NULL: parse() reads it as any other config.
+	 */
+	int (*parse_fetched)(struct kb_pctx *p, char *buf, size_t len);
 };
 
 /* The parser table, in the order configs of one filesystem are read. */
 extern const struct kb_parser *const kb_parsers[];
 const struct kb_parser *kb_parser_by_name(const char *name);
+/*
+ * The name of the parser for a config fetched from the network, whose path
+ * is path and text buf: by the file's name, else by its first words, else
+ * "kboot".  Never NULL.
+ */
+const char *kb_parser_guess(const char *path, const char *buf);
 
 /* ---- Results ---- */
 

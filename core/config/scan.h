@@ -26,6 +26,12 @@ struct kb_scan {
 	int ndisks;           /* disks added so far (GRUB hdN numbering) */
 	const char *tmpdir;   /* private mount directory, NULL if none was needed */
 	struct ptrv mounts;   /* const char *: host paths mounted by this scan */
+	/*
+	 * Optional: kb_read() calls it for a file of a network filesystem
+	 * (fs->url) that is not there yet, then looks again; a probe child
+	 * sets it to fetch what a config includes.  0 or -errno.
+	 */
+	int (*fetch_missing)(const struct kb_fs *fs, const char *path);
 };
 
 #define KB_DEFAULT_TIMEOUT 5

@@ -61,7 +61,7 @@ static void fetch_includes(const struct kb_remote *r, const char *name, const ch
 
 	if (!s)
 		return;
-	kb_remote_read_hook = fetch_hook;
+	s->fetch_missing = fetch_hook;
 	if (!kb_scan_add_dir(s, dir, &id))
 		kb_scan_run(s);
 	kb_scan_free(s);

@@ -67,8 +67,6 @@ int kb_remote_lease_wants_pxe(const struct kb_iface *x);
  */
 int kb_remote_url(const char *base, const char *path, char *out, size_t outlen);
 
-/* The parser for a fetched config: by its name, else by its content.  Never NULL. */
-const char *kb_remote_guess_parser(const char *path, const char *buf);
 
 /*
  * Fetch base + path into root + path (directories made as needed; a
@@ -77,13 +75,6 @@ const char *kb_remote_guess_parser(const char *path, const char *buf);
  */
 int kb_remote_fetch(const char *base, const char *root, const char *path, char *err,
 		    size_t errlen);
-/*
- * Set in the probe child only: kb_read() calls it for a file of a remote
- * filesystem that is not fetched yet, then looks again.  0 or -errno.
- */
-struct kb_fs;
-extern int (*kb_remote_read_hook)(const struct kb_fs *fs, const char *path);
-
 /*
  * Mount the export of an nfs://host[:port]/path URL read-only at dir with
  * the kernel's own option parsing (no mount.nfs helper).  Blocks; for

@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "config/parser.h"
 #include "net/remote.h"
 
 static struct arena *a;
@@ -175,18 +176,18 @@ static void test_urls_of_files(void **state)
 
 static void test_parser_by_name_then_content(void **state)
 {
-	assert_string_equal(kb_remote_guess_parser("/boot/grub/grub.cfg", ""), "grub2");
-	assert_string_equal(kb_remote_guess_parser("/pxelinux.cfg/01-aa", "menuentry"), "syslinux");
-	assert_string_equal(kb_remote_guess_parser("/x/extlinux.conf", ""), "syslinux");
-	assert_string_equal(kb_remote_guess_parser("/loader/entries/a.conf", ""), "bls");
-	assert_string_equal(kb_remote_guess_parser("/etc/lilo.conf", ""), "lilo");
-	assert_string_equal(kb_remote_guess_parser("/kboot.conf", ""), "kboot");
-	assert_string_equal(kb_remote_guess_parser("/menu", "set x=1\nmenuentry 'a' {\n}\n"),
+	assert_string_equal(kb_parser_guess("/boot/grub/grub.cfg", ""), "grub2");
+	assert_string_equal(kb_parser_guess("/pxelinux.cfg/01-aa", "menuentry"), "syslinux");
+	assert_string_equal(kb_parser_guess("/x/extlinux.conf", ""), "syslinux");
+	assert_string_equal(kb_parser_guess("/loader/entries/a.conf", ""), "bls");
+	assert_string_equal(kb_parser_guess("/etc/lilo.conf", ""), "lilo");
+	assert_string_equal(kb_parser_guess("/kboot.conf", ""), "kboot");
+	assert_string_equal(kb_parser_guess("/menu", "set x=1\nmenuentry 'a' {\n}\n"),
 			    "grub2");
-	assert_string_equal(kb_remote_guess_parser("/menu", "DEFAULT a\n  LABEL a\n"), "syslinux");
-	assert_string_equal(kb_remote_guess_parser("/menu", "title A\nlinux /k\n"), "bls");
-	assert_string_equal(kb_remote_guess_parser("/menu", "image=/vmlinuz\n"), "lilo");
-	assert_string_equal(kb_remote_guess_parser("/menu", "default=a\na='/k ro'\n"), "kboot");
+	assert_string_equal(kb_parser_guess("/menu", "DEFAULT a\n  LABEL a\n"), "syslinux");
+	assert_string_equal(kb_parser_guess("/menu", "title A\nlinux /k\n"), "bls");
+	assert_string_equal(kb_parser_guess("/menu", "image=/vmlinuz\n"), "lilo");
+	assert_string_equal(kb_parser_guess("/menu", "default=a\na='/k ro'\n"), "kboot");
 }
 
 int main(void)

@@ -527,4 +527,5 @@ const struct kb_parser kb_parser_bls = {
 	.paths = NULL,
 	.parse = NULL,
 	.find = bls_find,
+	.parse_fetched = kb_bls_parse_one,
 };

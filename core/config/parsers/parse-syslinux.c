@@ -614,6 +614,50 @@ static int syslinux_parse(struct kb_pctx *p, const char *buf, size_t len)
 }
 
 /*
+ * Append the IPAPPEND strings a pxelinux entry asked for to its command
+ * line; for mboot.c32 they are its last words: the last module's.
+ */
+static int add_sysappend(struct kb_pctx *p, const struct ptrv *sa)
+{
+	size_t i, b;
+
+	for (i = 0; i < sa->n; i++) {
+		const struct kb_syslinux_sysappend *x = sa->v[i];
+		struct kb_entry *e = x->entry;
+		const char **line = &e->cmdline;
+
+		if (e->type == KB_MULTIBOOT && e->initrds.n) {
+			while (e->modargs.n < e->initrds.n)
+				if (ptrv_push(p->arena, &e->modargs, (void *)""))
+					return -ENOMEM;
+			line = (const char **)&e->modargs.v[e->modargs.n - 1];
+		}
+		for (b = 0; b < 2; b++) {
+			if (!(x->mask & (1ul << b)) || !p->fs->ipappend[b])
+				continue;
+			*line = arena_printf(p->arena, "%s%s%s", *line, **line ? " " : "",
+					     p->fs->ipappend[b]);
+			if (!*line)
+				return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * A config pxelinux fetched: paths relative to the directory pxelinux.0
+ * came from (p->fs->basedir), and the lease's IPAPPEND strings added.
+ */
+static int syslinux_parse_fetched(struct kb_pctx *p, char *buf, size_t len)
+{
+	struct ptrv sysappend = { 0 };
+	struct kb_syslinux_opts so = { .basedir = p->fs->basedir, .sysappend = &sysappend };
+	int ret = kb_syslinux_parse(p, buf, len, &so);
+
+	return ret ? ret : add_sysappend(p, &sysappend);
+}
+
+/*
  * Where the family looks (syslinux core/fs/lib/loadconfig.c, iso9660.c):
  * EXTLINUX/SYSLINUX try their install directory, then /boot/syslinux,
  * /syslinux and /, for extlinux.conf then syslinux.cfg; ISOLINUX tries
@@ -643,4 +687,5 @@ const struct kb_parser kb_parser_syslinux = {
 	.name = "syslinux",
 	.paths = syslinux_paths,
 	.parse = syslinux_parse,
+	.parse_fetched = syslinux_parse_fetched,
 };

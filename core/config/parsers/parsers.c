@@ -8,7 +8,9 @@
  * machine that has it boots through it; "scan" is the fallback and runs only
  * where nothing else found an entry.
  */
+#include <stdbool.h>
 #include <string.h>
+#include <strings.h>
 
 #include "config/parser.h"
 
@@ -37,4 +39,55 @@ const struct kb_parser *kb_parser_by_name(const char *name)
 		if (!strcmp(kb_parsers[i]->name, name))
 			return kb_parsers[i];
 	return NULL;
+}
+
+/* The first word of each line, lower case, checked against words. */
+static bool has_line_start(const char *buf, const char *const *words)
+{
+	const char *l = buf;
+	size_t i, n;
+
+	while (l && *l) {
+		while (*l == ' ' || *l == '\t')
+			l++;
+		n = strcspn(l, " \t=\r\n");
+		for (i = 0; words[i]; i++)
+			if (n == strlen(words[i]) && !strncasecmp(l, words[i], n))
+				return true;
+		l = strchr(l, '\n');
+		if (l)
+			l++;
+	}
+	return false;
+}
+
+const char *kb_parser_guess(const char *path, const char *buf)
+{
+	static const char *const grub[] = { "menuentry", "submenu", "insmod", "search", NULL };
+	static const char *const bls[] = { "title", "options", "machine-id", "sort-key", NULL };
+	static const char *const lilo[] = { "image", "boot", "install", NULL };
+	static const char *const sl[] = { "label", "kernel", "append", "include", "ui",
+					  "prompt", "menu", NULL };
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+
+	if (!strcmp(base, "grub.cfg"))
+		return "grub2";
+	if (strstr(path, "pxelinux.cfg/") || !strcasecmp(base, "syslinux.cfg") ||
+	    !strcasecmp(base, "extlinux.conf") || !strcasecmp(base, "isolinux.cfg"))
+		return "syslinux";
+	if (strstr(path, "/loader/entries/"))
+		return "bls";
+	if (!strcmp(base, "lilo.conf"))
+		return "lilo";
+	if (!strcmp(base, "kboot.conf"))
+		return "kboot";
+	if (has_line_start(buf, grub))
+		return "grub2";
+	if (has_line_start(buf, bls))
+		return "bls";
+	if (has_line_start(buf, sl))
+		return "syslinux";
+	if (has_line_start(buf, lilo))
+		return "lilo";
+	return "kboot";
 }
