@@ -84,12 +84,17 @@ unit-asan: $(ASAN_UNIT_BIN)
 	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		tools/run-tests $(ASAN_UNIT_BIN)
 
-# core/ must not know curses; ui/ must not mount, open disks or kexec.
+# core/ must not know curses; ui/ must not mount, open disks or kexec; every
+# include points the way the layers allow (tools/lint-layers,
+# docs/architecture.md), and the layer lint refuses what it must
+# (tests/lint).
 lint:
 	@! grep -nE '#include *[<"](n?curses|menu|form|panel)' $(CORE_SRC) $(CORE_HDR) || \
 		{ echo "lint: core/ includes curses"; exit 1; }
 	@! grep -nE '\b(mount|umount2?|kexec_file_load|kexec_load|blkid_[a-z_]+|reboot) *\(' \
 		ui/*.c ui/*.h 2>/dev/null || { echo "lint: ui/ touches disks or kexec"; exit 1; }
+	@$(PYTHON) tools/lint-layers
+	@tests/lint/test-layers.sh
 	@echo "lint: ok"
 
 format:
