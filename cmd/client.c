@@ -10,7 +10,7 @@
  * done, 1 the daemon is not there, refused the request or did not answer
  * in time, 2 unusable arguments.
  *
- * Not here: the socket plumbing (core/client.c), anything interactive
+ * Not here: the socket plumbing (core/proto/client.c), anything interactive
  * (`kboot ui`).
  */
 #include <errno.h>

@@ -3,7 +3,7 @@
  * daemon.c - `kboot daemon`: the discovery daemon in the foreground.
  *
  * Parses the options into a struct kb_daemon_config and runs it
- * (core/daemon.c).  Logs go to stderr; a boot plan (sources mode) to
+ * (core/daemon/daemon.c).  Logs go to stderr; a boot plan (sources mode) to
  * stdout.  It does not fork into the background, write a pid file or
  * redirect its output: /init or a test harness does what it wants with it.
  *

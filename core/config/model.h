@@ -28,7 +28,7 @@ struct kb_fs {
 	const char *root;      /* host directory holding its files */
 	int rootfd;            /* O_PATH directory fd of root; owned by the scan */
 	/*
-	 * A network source (core/remote.h): the files are at url + path
+	 * A network source (core/net/remote.h): the files are at url + path
 	 * ("tftp://10.0.2.2/boot" + "/vmlinuz"); root holds the ones fetched so
 	 * far (the config and what it includes).  Kernels and initrds are
 	 * fetched when an entry boots.  NULL for a local filesystem.

@@ -149,7 +149,7 @@ const struct kb_fs *kb_fs_by_disk_part(const struct kb_pctx *p, int disk, int pa
 const struct kb_fs *kb_fs_by_spec(const struct kb_pctx *p, const char *spec);
 
 /*
- * fstab views (core/fstab.c).  Resolve an absolute path as the system whose
+ * fstab views (core/config/fstab.c).  Resolve an absolute path as the system whose
  * root filesystem is `root` sees it when booted: through the mounts of its
  * /etc/fstab (the longest matching mount point wins).  Falls back to root
  * itself.  Returns the file (fs never NULL) with an arena-owned path.

@@ -22,7 +22,7 @@ struct kb_scan {
 	struct arena *arena;  /* owns everything below */
 	struct ptrv fs;       /* struct kb_fs *, in the order added */
 	struct kb_menu menu;  /* the result of kb_scan_run() */
-	struct ptrv views;    /* cached fstab views (core/fstab.c) */
+	struct ptrv views;    /* cached fstab views (core/config/fstab.c) */
 	int ndisks;           /* disks added so far (GRUB hdN numbering) */
 	const char *tmpdir;   /* private mount directory, NULL if none was needed */
 	struct ptrv mounts;   /* const char *: host paths mounted by this scan */

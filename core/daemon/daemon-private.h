@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * daemon-private.h - what the three files of `kboot daemon` share: the
- * daemon itself, a message being built, a boot plan, and the calls between
- * daemon.c (messages, status lines, menu rebuilds, clients, start and
- * stop), daemon-autoboot.c (settings and the countdown) and
- * daemon-requests.c (requests, boot plans, booting).
+ * daemon-private.h - what the files of `kboot daemon` (core/daemon/daemon*.c)
+ * share: the daemon itself, a message being built, a boot plan, and the
+ * calls between them - daemon.c (messages, status lines, menu rebuilds,
+ * clients, start and stop), daemon-autoboot.c (settings and the
+ * countdown), daemon-requests.c (requests, boot plans, booting) and the
+ * network, download and SSH parts.
  *
- * Private to those three files; everyone else uses daemon.h.
+ * Private to the daemon's files; everyone else uses daemon.h.
  */
 #ifndef KBOOT_DAEMON_PRIVATE_H
 #define KBOOT_DAEMON_PRIVATE_H

@@ -3,7 +3,8 @@
  * daemon.c - `kboot daemon`: the devices in, the menu, status lines and the
  * countdown out, to every client of the control socket (docs/protocol.md).
  *
- * The daemon is three files sharing one struct kb_daemon (daemon-private.h).
+ * The daemon's files (core/daemon/) share one struct kb_daemon
+ * (daemon-private.h).
  * This one:
  *   - runs one event loop with the devices (real or --source) and the server;
  *   - rebuilds the menu with a fresh engine scan whenever the devices change

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * devices-private.h - what the three files of the daemon's device list
- * share: the device and probe records, the list itself, and the calls
- * between devices.c (the list, sources, uevents), devices-real.c (sysfs,
- * adding real devices) and devices-probe.c (the probe children).
+ * devices-private.h - what the files of the daemon's device list
+ * (core/devices/devices*.c) share: the device and probe records, the list
+ * itself, and the calls between devices.c (the list, sources, uevents),
+ * devices-real.c (sysfs, adding real devices), devices-remote.c (network
+ * sources) and devices-probe.c (the probe children).
  *
- * Private to those three files; everyone else uses devices.h.
+ * Private to the device list's files; everyone else uses devices.h.
  */
 #ifndef KBOOT_DEVICES_PRIVATE_H
 #define KBOOT_DEVICES_PRIVATE_H

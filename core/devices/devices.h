@@ -2,12 +2,14 @@
 /*
  * devices.h - the block devices the daemon knows, and how they come and go.
  *
- * Two backends feed the same device list through the same code path:
+ * The backends feed the same device list through the same code path:
  *   - real: /sys/class/block enumerated at start, then kernel uevents from
  *     NETLINK_KOBJECT_UEVENT; each device is probed with libblkid and
  *     mounted read-only in a child process (kb_mount_ro), so a slow disk
  *     never blocks the event loop;
- *   - sources: `--source DIR[:uuid=…]` directories, no probing, no mounts.
+ *   - sources: `--source DIR[:uuid=…]` directories, no probing, no mounts;
+ *   - network: a config by URL, a PXE config or an NFS export, fetched or
+ *     mounted by a probe child (devices-remote.c, net/remote.h).
  * Hotplug in both goes through kb_uevent_handle(): the netlink socket in the
  * real backend, and a test socket (--uevent-socket) carrying the same
  * message format, whose "add" events name a source with KBOOT_SOURCE=.

@@ -3,7 +3,7 @@
  * uevent.c - parse kernel uevent messages; open and read the sockets that
  * carry them (netlink from the kernel, a Unix datagram socket for tests).
  *
- * Does not: decide what an event means for kboot (core/devices.c does),
+ * Does not: decide what an event means for kboot (core/devices/devices.c does),
  * talk to udevd, or follow sysfs.  No allocation: a parsed message lives in
  * the caller's struct kb_uevent.
  */

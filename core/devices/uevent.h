@@ -8,7 +8,7 @@
  * 2, which kboot never joins and ignores if it sees one.  The test socket
  * (devices.h, uevent_socket) carries the kernel's format.
  *
- * Internal to core/devices.c; the parser is public for its unit tests.
+ * Internal to core/devices/devices.c; the parser is public for its unit tests.
  */
 #ifndef KBOOT_UEVENT_H
 #define KBOOT_UEVENT_H

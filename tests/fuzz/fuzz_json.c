@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_json.c - a libFuzzer target for the JSON reader (core/jsonparse.c),
+ * fuzz_json.c - a libFuzzer target for the JSON reader (core/lib/jsonparse.c),
  * the code every byte a client sends to the daemon goes through.
  *
  * Besides "no crash, no leak, no UB" it checks two properties: every
  * string in an accepted tree is NUL-free valid UTF-8 (strlen sees all of
- * it), and writing an accepted tree out (core/jsonwrite.c) and reading it
+ * it), and writing an accepted tree out (core/proto/jsonwrite.c) and reading it
  * back gives the same text again.  The menu printers run on it too.
  */
 #include <stdint.h>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test_client.c - the client side of the control socket against a fake
- * daemon (core/server.c with canned state): core/client.c read and write
+ * daemon (core/proto/server.c with canned state): core/proto/client.c read and write
  * in-process, and the real `build/kboot list/boot/status/cancel/rescan`
  * run as child processes: `kboot list --json` prints a golden menu byte
  * for byte, a refused boot exits 1 with the daemon's reason, no daemon and
@@ -154,7 +154,7 @@ static int setup(void **state)
 	return 0;
 }
 
-/* ---- core/client.c in-process ---- */
+/* ---- core/proto/client.c in-process ---- */
 
 /* Read one message, pumping the fake daemon meanwhile. */
 static const struct kb_json *read_msg(struct kb_loop *l, struct kb_conn *c, struct arena *a)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_download.c - core/download.c: downloads in child processes of the
+ * test_download.c - core/net/download.c: downloads in child processes of the
  * loop, with progress, failures as sentences, cancel, and no partial file
  * left behind.  Servers: file:// and tests/unit/fetch/httpd.py on 127.0.0.1.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_fstab.c - fstab views (core/fstab.c) called directly: mount point
+ * test_fstab.c - fstab views (core/config/fstab.c) called directly: mount point
  * matching, escapes, symlinks across mounts, the cache, warnings, and a
  * generated 10,000-line fstab.  Whole-scan cases are under tests/data/fstab/.
  */

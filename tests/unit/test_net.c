@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_net.c - core/net.c: kboot.net= parsing, and (as root) interfaces,
+ * test_net.c - core/net/net.c: kboot.net= parsing, and (as root) interfaces,
  * DHCP and static configuration for real.
  *
  * The root tests run in a private network namespace of this process

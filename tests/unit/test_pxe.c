@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_pxe.c - core/pxe.c: pxelinux's config file order and IPAPPEND,
+ * test_pxe.c - core/net/pxe.c: pxelinux's config file order and IPAPPEND,
  * checked against the example in syslinux's PXELINUX documentation.
  */
 #include <setjmp.h>

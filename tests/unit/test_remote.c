@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_remote.c - core/remote.c: what a config URL and a PXE lease turn
+ * test_remote.c - core/net/remote.c: what a config URL and a PXE lease turn
  * into (base URL, config paths, parser, IPAPPEND strings), URLs of a
  * source's files, and the parser chosen for a fetched config.  The fetch
  * and the scan of a network source run for real in tests/daemon and

@@ -62,7 +62,7 @@
  *
  * An entry file that a grub.cfg's blscfg also reads is one entry, GRUB's:
  * its options come from grub.cfg's variables and the grubenv GRUB loads
- * (on UEFI, EFI/<vendor>/grubenv on the ESP), so core/menu.c drops the
+ * (on UEFI, EFI/<vendor>/grubenv on the ESP), so core/config/menu.c drops the
  * entry this parser made from the same file (same filesystem and path),
  * whatever the two command lines say.  Not done here: variables only
  * grub.cfg sets (default_kernelopts), and the command line when options

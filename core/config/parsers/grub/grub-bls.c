@@ -29,7 +29,7 @@
  *
  * A variable nothing defines is empty, as in blscfg, and the entry boots.
  * Each entry records the BLS file it came from (kb_entry.bls): the BLS
- * parser reads the same files on its own, and core/menu.c keeps this
+ * parser reads the same files on its own, and core/config/menu.c keeps this
  * reading, the one GRUB shows, and drops that one.
  *
  * Not supported: `blscfg default|non-default|ID` filters (all entries are

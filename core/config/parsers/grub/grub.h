@@ -2,7 +2,7 @@
 /*
  * grub.h - private interfaces of kboot's GRUB 2 script engine.
  *
- * The GRUB parser is these files (all in core/parsers/):
+ * The GRUB parser is these files (all in core/config/parsers/):
  *   grub-pool.c      scratch memory (gp_*) and g_grow()
  *   grub-lex.c       text -> tokens, skimming { blocks } (grub-lex.h is its
  *                    interface to grub-syntax.c, and private to the two)
