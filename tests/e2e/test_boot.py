@@ -55,7 +55,7 @@ def secs(tcg_seconds):
 
 WAIT = secs(float(os.environ.get("KBOOT_E2E_WAIT", "120")))
 MARK = r"KBOOT-TARGET: initrds=(.*?) cmdline=(.*)\n"  # a whole line: the log may end mid-line
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import tmuxpane  # noqa: E402
 
 

@@ -16,7 +16,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from test_boot import B, DEMO, ROOT, Vm  # noqa: E402
-import netservers  # noqa: E402  (tests/, on the path through test_boot)
+import netservers  # noqa: E402  (tests/lib/, on the path through test_boot)
 import nfsserver  # noqa: E402
 
 MAC = "52:54:00:12:34:56"  # QEMU's first NIC

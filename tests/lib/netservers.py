@@ -1,12 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/netservers.py - host-side servers for the QEMU network tests
+"""tests/lib/netservers.py - host-side servers for the QEMU network tests
 and tools/bench-net, and the QEMU options that let the guest reach them.
 
 Every server listens on 127.0.0.1 (an ephemeral port) and nowhere else.
 QEMU runs `-netdev user,restrict=on`, so the guest reaches only what is
 forwarded: guestfwd() makes `guestfwd=tcp:10.0.2.100:PORT-cmd:relay.py
 127.0.0.1 PORT` for a server, one relay process per guest connection
-(tests/relay.py).  The guest port is the host port unless a server is
+(tests/lib/relay.py).  The guest port is the host port unless a server is
 given guest_port=.  TFTP is QEMU's own server (tftp_opts()), at 10.0.2.2.
 
     with HttpServer(d, faults={"/big": "slow"}) as h, FtpServer(d) as f:
@@ -214,7 +214,8 @@ class HttpServer(_Server):
 # simple.
 
 FTP_PYTHON = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
-FTPD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "unit", "fetch", "ftpd.py")
+FTPD = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "unit", "fetch",
+                    "ftpd.py")
 
 
 def _free_port_range(n):
@@ -287,7 +288,7 @@ class FtpServer(_Server):
         self._proc = None
 
 
-# ---- by hand: python3 tests/netservers.py [DIR] ----
+# ---- by hand: python3 tests/lib/netservers.py [DIR] ----
 
 def main():
     """Serve DIR over HTTP and FTP (and QEMU's TFTP); print the --net-opts

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/nfsserver.py - a real NFS server for the network-boot tests.
+"""tests/lib/nfsserver.py - a real NFS server for the network-boot tests.
 
 NfsServer(export_dir) runs NFS-Ganesha (Debian's nfs-ganesha and
 nfs-ganesha-vfs; tools/install-deps build) in user space, exporting
@@ -29,7 +29,7 @@ be listed there until stop()).
 
 As a script:
     nfsserver.py DIR [--port N]   serve DIR until Ctrl-C, print how to boot
-(the guest reaches it through tests/relay.py, as netservers.guestfwd() says)
+(the guest reaches it through tests/lib/relay.py, as netservers.guestfwd() says)
 """
 import os
 import shlex
@@ -53,7 +53,7 @@ GUEST_PORT = 2049
 MOUNT_OPTIONS = "ro,vers=4.2,soft,timeo=50,retrans=2"
 
 CONFIG = """\
-# Written by tests/nfsserver.py for one test run.
+# Written by tests/lib/nfsserver.py for one test run.
 NFS_CORE_PARAM {{
 	Protocols = 4;
 	NFS_Port = {port};

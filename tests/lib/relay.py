@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/relay.py HOST PORT - copy stdin to a TCP connection to HOST:PORT
+"""tests/lib/relay.py HOST PORT - copy stdin to a TCP connection to HOST:PORT
 and that connection to stdout, until both directions have ended.
 
 QEMU's `guestfwd=tcp:ADDR:PORT-cmd:COMMAND` runs COMMAND for each guest
 connection with the connection on stdin, stdout and stderr; this is that
-COMMAND, reaching a test server on 127.0.0.1 (tests/netservers.py).
+COMMAND, reaching a test server on 127.0.0.1 (tests/lib/netservers.py).
 stderr is the guest's connection too, so nothing is ever printed: a failure
 just closes the connection.  Python 3 standard library only (no socat or
 netcat needed).

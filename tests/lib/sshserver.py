@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/sshserver.py - an SSH server on 127.0.0.1 for the tests of kboot's
+"""tests/lib/sshserver.py - an SSH server on 127.0.0.1 for the tests of kboot's
 outbound SSH: the image's own dropbear (build/image/root, Debian's
 dropbear-bin), run from this host in a private mount namespace whose /root
 is a temporary directory holding the authorized key, so nothing of the

@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""tests/tmuxpane.py - one command in a pane of a private tmux server: what
+"""tests/lib/tmuxpane.py - one command in a pane of a private tmux server: what
 the UI tests (tests/ui) and the QEMU tests (tests/e2e) drive kboot through.
 Keys go in with send-keys, the screen comes out with capture-pane."""
 import os

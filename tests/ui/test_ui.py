@@ -11,7 +11,7 @@ Countdowns are read as text; a test that needs a still screen turns the
 countdown off (--timeout -1), so time never shows on a compared screen.
 Golden screens live in tests/ui/screens/ (KBOOT_UPDATE_SCREENS=1 rewrites
 them; read the diff).  Network sources and downloads come from a real HTTP
-server on 127.0.0.1 (tests/netservers.py); the wizard's interface steps need
+server on 127.0.0.1 (tests/lib/netservers.py); the wizard's interface steps need
 interfaces, so tests/e2e/test_net.py drives them in QEMU.  Python 3 and
 tmux only.
 """
@@ -33,7 +33,7 @@ WAIT = float(os.environ.get("KBOOT_TEST_WAIT", "10"))
 SOURCES = [os.path.join(DATA, "boot") + ":name=sda1:label=boot:uuid=0bb7-boot",
            os.path.join(DATA, "usb") + ":name=sdb1:label=ALPINE"]
 KEYMAP_C = os.path.join(ROOT, "ui", "keymap.c")
-sys.path.insert(0, os.path.join(ROOT, "tests"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 import netservers  # noqa: E402
 import tmuxpane  # noqa: E402
 

@@ -8,7 +8,7 @@ once it listens.  Ends on SIGTERM or when stdin closes.
 
   --no-epsv   answer EPSV with 502, so the client must fall back to PASV
   --no-size   answer SIZE with 502 (no total for progress)
-  --passive BASE,N   data ports BASE..BASE+N-1 (tests/netservers.py forwards them)
+  --passive BASE,N   data ports BASE..BASE+N-1 (tests/lib/netservers.py forwards them)
   --masquerade ADDR  the address PASV announces (where a QEMU guest reaches us)
 """
 import argparse
