@@ -16,7 +16,7 @@ import subprocess
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 STAGE = os.path.join(ROOT, "build", "image", "root")  # tools/mkimage's staging tree
 LIBS = os.path.join(STAGE, "lib", "x86_64-linux-gnu")
 
