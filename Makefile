@@ -162,7 +162,7 @@ $(B)/fuzz/fuzz_json: tests/fuzz/fuzz_json.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(C
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Icore -o $@ $^ $(LDLIBS)
 
-# URLs (core/net/fetch-url.c): what DHCP, configs and HTTP servers hand the downloader.
+# URLs (core/net/fetch/url.c): what DHCP, configs and HTTP servers hand the downloader.
 FUZZ_BIN += $(B)/fuzz/fuzz_url
 $(B)/fuzz/fuzz_url: tests/fuzz/fuzz_url.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * fetch.c - `kboot fetch [options] URL FILE`: one download with the
- * daemon's code (core/net/fetch.h), for people and tests.
+ * daemon's code (core/net/fetch/fetch.h), for people and tests.
  *
  * Progress goes to stderr at most every half second ("12.3 MiB of
  * 64.0 MiB, 8.1 MiB/s"), then a last line with the time taken.  SIGINT and
@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 
 #define SHOW_EVERY_MS 500
 

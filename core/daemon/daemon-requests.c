@@ -33,7 +33,7 @@
 #include "devices/devices.h"
 #include "lib/jsonparse.h"
 #include "lib/loop.h"
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 #include "proto/server.h"
 
 /* ---- Files ---- */

@@ -38,8 +38,8 @@
  * a new partition table), waiting for udev (none is needed).
  *
  * Files: this one holds the list, the sources backend, uevents, start and
- * stop; devices-real.c reads sysfs and adds real devices; devices-probe.c
- * runs the probe children; devices-private.h is what the three share.
+ * stop; real.c reads sysfs and adds real devices; probe.c
+ * runs the probe children; private.h is what the three share.
  */
 #include <errno.h>
 #include <signal.h>
@@ -53,7 +53,7 @@
 #include <unistd.h>
 
 #include "config/scan.h"
-#include "devices/devices-private.h"
+#include "devices/private.h"
 #include "devices/uevent.h"
 #include "lib/loop.h"
 

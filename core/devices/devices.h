@@ -9,7 +9,7 @@
  *     never blocks the event loop;
  *   - sources: `--source DIR[:uuid=…]` directories, no probing, no mounts;
  *   - network: a config by URL, a PXE config or an NFS export, fetched or
- *     mounted by a probe child (devices-remote.c, net/remote.h).
+ *     mounted by a probe child (remote.c, net/remote.h).
  * Hotplug in both goes through kb_uevent_handle(): the netlink socket in the
  * real backend, and a test socket (--uevent-socket) carrying the same
  * message format, whose "add" events name a source with KBOOT_SOURCE=.

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * devices-private.h - what the files of the daemon's device list
+ * private.h - what the files of the daemon's device list
  * (core/devices/devices*.c) share: the device and probe records, the list
  * itself, and the calls between devices.c (the list, sources, uevents),
- * devices-real.c (sysfs, adding real devices), devices-remote.c (network
- * sources) and devices-probe.c (the probe children).
+ * real.c (sysfs, adding real devices), remote.c (network
+ * sources) and probe.c (the probe children).
  *
  * Private to the device list's files; everyone else uses devices.h.
  */
@@ -45,7 +45,7 @@ struct probe {
 	struct probe *next;      /* in `dev_probes` */
 };
 
-/* Every probe child not reaped yet, of every list; found by pid (devices-probe.c). */
+/* Every probe child not reaped yet, of every list; found by pid (probe.c). */
 extern struct probe *dev_probes;
 
 struct kb_devices {
@@ -84,7 +84,7 @@ void dev_drop(struct kb_devices *d, struct dev *dev);
 /* Remove the device called name (and, for a disk, its partitions); true if any. */
 bool dev_remove_named(struct kb_devices *d, const char *name);
 
-/* ---- Real devices (devices-real.c) ---- */
+/* ---- Real devices (real.c) ---- */
 
 /* Add block device name if kboot probes it and it is not listed yet; true when the list changed. */
 bool real_add(struct kb_devices *d, const char *name);
@@ -93,7 +93,7 @@ bool real_change(struct kb_devices *d, const char *name, bool media_change);
 /* Bring the list in line with sysfs; true when the list changed. */
 bool real_enumerate(struct kb_devices *d);
 
-/* ---- Probe children (devices-probe.c) ---- */
+/* ---- Probe children (probe.c) ---- */
 
 /* Fork dev's probe child.  0, or -errno with dev FAILED. */
 int probe_start(struct kb_devices *d, struct dev *dev);
@@ -113,7 +113,7 @@ void dev_detach(const char *dir);
 void dev_rec_add(char *rec, size_t *len, const char *key, const char *value);
 const char *dev_rec_get(struct arena *a, const char *rec, const char *key);
 
-/* ---- Network sources (devices-remote.c) ---- */
+/* ---- Network sources (remote.c) ---- */
 
 /* The probe child of a network source: fetch or mount into dir, report on wfd. */
 void __attribute__((noreturn)) remote_child(const struct kb_remote *r, const char *name,

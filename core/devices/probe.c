@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * devices-probe.c - the probe children of the daemon's device list.
+ * probe.c - the probe children of the daemon's device list.
  *
  * A device is probed in a child process, at most MAX_PROBES at once (the
  * others wait, queued, in order of appearance): the child probes it with
@@ -12,7 +12,7 @@
  * its device (removed, or timed out) is abandoned: once reaped, it undoes
  * the mount it may have made.
  *
- * Not here: which devices are probed (devices-real.c), the list, sources
+ * Not here: which devices are probed (real.c), the list, sources
  * and uevents (devices.c).
  */
 #include <blkid/blkid.h>
@@ -28,7 +28,7 @@
 #include <unistd.h>
 
 #include "config/blockdev.h"
-#include "devices/devices-private.h"
+#include "devices/private.h"
 #include "lib/loop.h"
 
 #define PROBE_TIMEOUT_MS 30000 /* a probe taking longer is killed */

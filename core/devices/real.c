@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * devices-real.c - the real backend's side of the device list: reading
+ * real.c - the real backend's side of the device list: reading
  * /sys/class/block, deciding which block devices kboot probes (the rules
  * are in devices.c's header), a disk's hdN index, making a missing /dev
  * node, adding a device, enumerating (at start, after lost uevents, on
  * rescan) and a disk's "change" event (media change, new partitions).
  *
- * Not here: probing and mounting (devices-probe.c), uevent sockets, the
+ * Not here: probing and mounting (probe.c), uevent sockets, the
  * list and sources (devices.c).
  */
 #include <dirent.h>
@@ -20,7 +20,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "devices/devices-private.h"
+#include "devices/private.h"
 
 #define SYS_BLOCK "/sys/class/block"
 

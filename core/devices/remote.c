@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * devices-remote.c - network sources as devices of the daemon's list.
+ * remote.c - network sources as devices of the daemon's list.
  *
  * A network source (remote.h) is a device like a disk: it appears PROBING
  * while a probe child (the same slots, timeout and reaping as a disk's,
- * devices-probe.c) fetches its config - or mounts its NFS export - into
+ * probe.c) fetches its config - or mounts its NFS export - into
  * its directory, then READY or FAILED with the reason.  Its directory is
  * mount_root/NAME with real devices, and a private directory under /tmp
  * with --source directories (tests), where nothing is mounted.
@@ -25,8 +25,8 @@
 #include <unistd.h>
 
 #include "config/scan.h"
-#include "devices/devices-private.h"
-#include "net/fetch.h"
+#include "devices/private.h"
+#include "net/fetch/fetch.h"
 #include "net/remote.h"
 
 #define MAX_INCLUDES 64 /* files a config may pull in beyond itself */

@@ -21,7 +21,7 @@
 
 #include "lib/loop.h"
 #include "net/download.h"
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 
 struct dl {
 	struct kb_download pub;   /* what callers see */

@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "config/parser.h"
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 #include "net/remote.h"
 
 /* ---- Sources ---- */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz_url.c - a libFuzzer target for URLs (core/net/fetch-url.c): what a
+ * fuzz_url.c - a libFuzzer target for URLs (core/net/fetch/url.c): what a
  * DHCP server, a config file or a person types reaches kb_url_parse(),
  * and what an HTTP server says in Location reaches kb_url_resolve().
  *
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 
 static void check(const char *s)
 {

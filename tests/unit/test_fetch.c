@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test_fetch.c - downloads (core/net/fetch.h) from real servers on 127.0.0.1,
+ * test_fetch.c - downloads (core/net/fetch/fetch.h) from real servers on 127.0.0.1,
  * each started and stopped here: Python's http.server with paths that
  * misbehave (tests/unit/fetch/httpd.py), pyftpdlib (ftpd.py), and a small
  * TFTP server with switches to lose, duplicate and refuse (tftpd.py).
@@ -37,7 +37,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 #include "testutil.h"
 
 #define DATA_DIR "tests/unit/fetch"

@@ -6,10 +6,10 @@
  * title from the os-release of the system the entry belongs to, and what
  * makes it unavailable (efi, uki, uki-url, a variable nothing defines).
  *
- * What each key means, and what is not supported, is in parse-bls.c's
+ * What each key means, and what is not supported, is in bls.c's
  * header.  Not here: finding the entries directories and files, boot
  * counters in file names, sorting, loader.conf and the default
- * (parse-bls.c).
+ * (bls.c).
  */
 #include <ctype.h>
 #include <errno.h>

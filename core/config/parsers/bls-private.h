@@ -2,10 +2,10 @@
 /*
  * bls-private.h - what the two halves of the Boot Loader Specification
  * parser share: an entries directory, a parsed entry file, the line reader,
- * and the calls parse-bls.c (directories, order, loader.conf) makes into
+ * and the calls bls.c (directories, order, loader.conf) makes into
  * bls-entry.c (one entry file, and the menu entry made from it).
  *
- * Private to parse-bls.c and bls-entry.c.
+ * Private to bls.c and bls-entry.c.
  */
 #ifndef KBOOT_BLS_PRIVATE_H
 #define KBOOT_BLS_PRIVATE_H
@@ -71,7 +71,7 @@ static inline bool bls_str_empty(const char *s)
 
 /*
  * The next "key value" line of buf, read as systemd-boot reads loader files
- * (parse-bls.c; the full contract is there).  false at the end.
+ * (bls.c; the full contract is there).  false at the end.
  */
 bool bls_next_line(char *buf, size_t len, size_t *pos, int *lineno, int *line_no, char **key,
 		   char **value);

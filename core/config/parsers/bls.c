@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-bls.c - Boot Loader Specification type #1 entries, found on their
+ * bls.c - Boot Loader Specification type #1 entries, found on their
  * own on every filesystem (not only through GRUB's blscfg).
  *
  * Where: /loader/entries/NAME.conf (the root of an ESP, XBOOTLDR or separate

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * bls.h - the Boot Loader Specification parser (core/config/parsers/parse-bls.c)
+ * bls.h - the Boot Loader Specification parser (core/config/parsers/bls.c)
  * for callers other than the disk scan: a single entry file fetched by URL
  * has no entries directory to list.
  */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-scan.c - the fallback: offer the kernels a filesystem holds when no
+ * fallback.c - the fallback: offer the kernels a filesystem holds when no
  * config on it produced an entry (the core calls it only then).
  *
  * Which filesystem is which:

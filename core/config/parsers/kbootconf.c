@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-kbootconf.c - kboot.conf, the format of the original kboot
+ * kbootconf.c - kboot.conf, the format of the original kboot
  * (Werner Almesberger, 2005-2007) as later used on the PlayStation 3
  * (kboot-utils, Petitboot).  The full format is in docs/kboot-conf.md.
  *

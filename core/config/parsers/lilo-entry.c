@@ -7,8 +7,8 @@
  * literal=), whether default= names it; and the timeout from prompt,
  * timeout=, delay= and serial=.
  *
- * The rules followed - and what is not supported - are in parse-lilo.c's
- * header.  Not here: reading items and sections (parse-lilo.c).
+ * The rules followed - and what is not supported - are in lilo.c's
+ * header.  Not here: reading items and sections (lilo.c).
  */
 #include <ctype.h>
 #include <errno.h>

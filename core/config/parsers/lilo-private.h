@@ -2,10 +2,10 @@
 /*
  * lilo-private.h - what the two halves of the lilo.conf parser share: the
  * scopes and keys of lilo's options, the settings of one section, and the
- * calls parse-lilo.c (items, sections) makes into lilo-entry.c (entries,
+ * calls lilo.c (items, sections) makes into lilo-entry.c (entries,
  * the timeout).
  *
- * Private to parse-lilo.c and lilo-entry.c.
+ * Private to lilo.c and lilo-entry.c.
  */
 #ifndef KBOOT_LILO_PRIVATE_H
 #define KBOOT_LILO_PRIVATE_H
@@ -83,7 +83,7 @@ static inline bool lilo_is_set(const struct section *s, enum key_id id)
 
 /* The entry of a finished image= or other= section (nothing for the global one). */
 void lilo_finish_section(struct lilo *l, struct section *s);
-/* p->timeout from prompt, timeout=, delay= and serial= (see parse-lilo.c). */
+/* p->timeout from prompt, timeout=, delay= and serial= (see lilo.c). */
 void lilo_set_timeout(struct lilo *l);
 
 #endif

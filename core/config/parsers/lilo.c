@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-lilo.c - /etc/lilo.conf, read as lilo(8) reads it.
+ * lilo.c - /etc/lilo.conf, read as lilo(8) reads it.
  *
  * Syntax (lilo's cfg.c): the file is a stream of items "name", "name=value"
  * or "name = value"; line breaks do not matter, so several items may share a

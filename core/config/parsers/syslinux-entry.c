@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * syslinux-entry.c - what the syslinux-family parser makes of the lines
- * parse-syslinux.c has read: each LABEL recorded as an entry (its kind,
+ * syslinux.c has read: each LABEL recorded as an entry (its kind,
  * kernel, command line, initrds, device tree, what makes it unavailable),
  * MENU BEGIN / MENU END submenus and their paths, and at the end the
  * default (ONTIMEOUT, DEFAULT, MENU DEFAULT) and the timeout.
  *
- * The rules followed - and what is not supported - are in parse-syslinux.c's
+ * The rules followed - and what is not supported - are in syslinux.c's
  * header.  Not here: reading files, lines and keywords, INCLUDE
- * (parse-syslinux.c).
+ * (syslinux.c).
  */
 #include <ctype.h>
 #include <errno.h>

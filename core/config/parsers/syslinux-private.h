@@ -2,10 +2,10 @@
 /*
  * syslinux-private.h - what the two halves of the syslinux-family parser
  * share: the limits, the state of one top config being read, and the calls
- * parse-syslinux.c (reading lines) makes into syslinux-entry.c (entries,
+ * syslinux.c (reading lines) makes into syslinux-entry.c (entries,
  * menus, the default and the timeout).
  *
- * Private to parse-syslinux.c and syslinux-entry.c; callers use syslinux.h
+ * Private to syslinux.c and syslinux-entry.c; callers use syslinux.h
  * (kb_syslinux_parse) or the kb_parser descriptor.
  */
 #ifndef KBOOT_SYSLINUX_PRIVATE_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-syslinux.c - SYSLINUX, EXTLINUX, ISOLINUX and PXELINUX configs, and
+ * syslinux.c - SYSLINUX, EXTLINUX, ISOLINUX and PXELINUX configs, and
  * U-Boot's extlinux.conf (the same format; U-Boot's own keywords too).
  *
  * The reference is syslinux 6.03 itself (com32/elflink/ldlinux/readconfig.c,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * syslinux.h - the syslinux-family parser (core/config/parsers/parse-syslinux.c)
+ * syslinux.h - the syslinux-family parser (core/config/parsers/syslinux.c)
  * for callers other than the disk scan: the network code parses a
  * pxelinux.cfg/ file fetched over TFTP/HTTP with it.
  *

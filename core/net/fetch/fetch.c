@@ -2,8 +2,8 @@
 /*
  * fetch.c - kb_fetch() (fetch.h): the options, the sentence, writing the
  * output, name lookup and TCP connections with timeouts, file:// copies;
- * one file per network protocol does the rest (fetch-http.c, fetch-ftp.c,
- * fetch-tftp.c; fetch-private.h is what they share).
+ * one file per network protocol does the rest (http.c, ftp.c,
+ * tftp.c; private.h is what they share).
  *
  * Names are looked up with getaddrinfo() (glibc: /etc/hosts, then the
  * servers of /etc/resolv.conf) in a thread, so that a silent name server
@@ -27,7 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "net/fetch-private.h"
+#include "net/fetch/private.h"
 
 /* ---- Sentences, the clock, the output ---- */
 

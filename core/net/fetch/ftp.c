@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch-ftp.c - FTP downloads (RFC 959, RFC 2428 EPSV, RFC 3659 SIZE) for
+ * ftp.c - FTP downloads (RFC 959, RFC 2428 EPSV, RFC 3659 SIZE) for
  * kb_fetch().
  *
  * USER/PASS (anonymous unless the URL names a user), TYPE I, SIZE for the
@@ -25,7 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/fetch-private.h"
+#include "net/fetch/private.h"
 
 #define REPLY_MAX  (64 * 1024) /* bytes of one (multi-line) reply */
 #define REPLY_TEXT 240	       /* bytes of a reply quoted in a sentence */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch-http.c - HTTP/1.1 downloads (RFC 9110, RFC 9112) for kb_fetch().
+ * http.c - HTTP/1.1 downloads (RFC 9110, RFC 9112) for kb_fetch().
  *
  * One GET per connection ("Connection: close"), the response header read
  * into the download buffer and parsed strictly (at most 64 KiB, no folded
@@ -22,7 +22,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "net/fetch-private.h"
+#include "net/fetch/private.h"
 
 #define HEADER_MAX   (64 * 1024) /* bytes of one response header block */
 #define HEADERS_MAX  256	 /* header fields in one block */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fetch-private.h - what fetch.c shares with one file per protocol
- * (fetch-http.c, fetch-ftp.c, fetch-tftp.c): the state of one download,
+ * private.h - what fetch.c shares with one file per protocol
+ * (http.c, ftp.c, tftp.c): the state of one download,
  * the error sentence, the clock, name lookup and TCP connections that
  * honour the timeouts and the cancel flag, and writing to the output.
  *
@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
-#include "net/fetch.h"
+#include "net/fetch/fetch.h"
 
 struct addrinfo;
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch-ssh.c - ssh://[user@]host[:port]/path: dropbear's dbclient logs in
+ * ssh.c - ssh://[user@]host[:port]/path: dropbear's dbclient logs in
  * (with root's key, /root/.ssh/id_dropbear, as dbclient does by itself) and
  * runs `cat` on the file; its output is the download (docs/ssh.md).
  *
@@ -22,8 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "net/fetch-private.h"
-#include "net/fetch.h"
+#include "net/fetch/private.h"
+#include "net/fetch/fetch.h"
 
 #define SSH_CLIENT "dbclient"
 #define ERR_KEEP 1024 /* bytes of dbclient's stderr kept for the sentence */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch-tftp.c - TFTP downloads (RFC 1350) with options (RFC 2347):
+ * tftp.c - TFTP downloads (RFC 1350) with options (RFC 2347):
  * blksize (RFC 2348) and tsize (RFC 2349), for kb_fetch().
  *
  * The read request asks for blocks of kb_fetch_opts.tftp_blksize (1468
@@ -29,7 +29,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "net/fetch-private.h"
+#include "net/fetch/private.h"
 
 enum { OP_RRQ = 1, OP_DATA = 3, OP_ACK = 4, OP_ERROR = 5, OP_OACK = 6 };
 

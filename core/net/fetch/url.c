@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch-url.c - URLs for downloads (fetch.h): parsing the five schemes
+ * url.c - URLs for downloads (fetch.h): parsing the five schemes
  * kboot knows, resolving a reference against a base (RFC 3986 section 5),
  * and hiding passwords in sentences.
  *
@@ -22,7 +22,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "net/fetch-private.h"
+#include "net/fetch/private.h"
 
 #define URL_MAX	   8192 /* longer input is refused before looking at it */
 #define ZONE_CHARS "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-bls.c - the `blscfg` command of Fedora's / RHEL's GRUB: one menu
+ * bls.c - the `blscfg` command of Fedora's / RHEL's GRUB: one menu
  * entry per BootLoaderSpec file, made the way that module makes them.
  *
  * Where: the device is $root (EFI) or $boot, else $root (BIOS), or the

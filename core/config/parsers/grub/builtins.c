@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-builtins.c - the GRUB 2 script builtins: set, unset, export, true,
+ * builtins.c - the GRUB 2 script builtins: set, unset, export, true,
  * false, return, break / continue, shift, setparams, eval, and test / [.
  *
  * As GRUB has them: `break N`, `continue N`, `return N` and `shift N` take
@@ -13,8 +13,8 @@
  *
  * Not supported: `-nt`/`-ot` file-time tests (always false).
  *
- * Not here: the interpreter these run in (grub-eval.c), GRUB's own
- * commands (grub-cmds.c).
+ * Not here: the interpreter these run in (eval.c), GRUB's own
+ * commands (cmds.c).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-cmds.c - GRUB 2's own commands, as a menu entry's body or grub.cfg
+ * cmds.c - GRUB 2's own commands, as a menu entry's body or grub.cfg
  * runs them: the loaders (linux, initrd, multiboot, module, devicetree,
  * chainloader and the ones kexec cannot do), menuentry / submenu, search,
  * probe, load_env, source / configfile, and the table that maps every
@@ -8,11 +8,11 @@
  * function.
  *
  * What each command supports, and which are ignored and why, is listed in
- * parse-grub.c's header (the one list for the whole GRUB parser).
+ * parser.c's header (the one list for the whole GRUB parser).
  *
- * Not here: the script builtins set, test, eval... (grub-builtins.c),
- * the option parser the commands share (grub-getopt.c), blscfg
- * (grub-bls.c), turning the loaded files into menu entries (parse-grub.c).
+ * Not here: the script builtins set, test, eval... (builtins.c),
+ * the option parser the commands share (getopt.c), blscfg
+ * (bls.c), turning the loaded files into menu entries (parser.c).
  */
 #include <ctype.h>
 #include <errno.h>

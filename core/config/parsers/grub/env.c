@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-env.c - GRUB 2 script variables and their contexts (grub.h):
+ * env.c - GRUB 2 script variables and their contexts (grub.h):
  * one open-addressing hash table per context, read through overlays (a
  * menu entry's throw-away view of the file's variables), and the GRUB
  * context copy that `configfile` and submenus open with only the exported
  * variables.  Values are on the heap, counted against G_MAX_VARMEM.
  * GRUB's write hook on `root` is kept: "(hd0,1)" is stored as "hd0,1".
  *
- * Not here: expanding $x in words (grub-eval.c), the set / unset / export
- * commands (grub-builtins.c), what GRUB's own variables start as
- * (parse-grub.c).
+ * Not here: expanding $x in words (eval.c), the set / unset / export
+ * commands (builtins.c), what GRUB's own variables start as
+ * (parser.c).
  */
 #include <errno.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-eval.c - the GRUB 2 script interpreter: word expansion, control
+ * eval.c - the GRUB 2 script interpreter: word expansion, control
  * flow, functions, running parsed text and files, and the interpreter
  * state (menus, budgets, warnings).
  *
@@ -10,7 +10,7 @@
  * (a GRUB quirk) leaves $? at 0.  Unquoted $x is split into words at
  * blanks, "$x" is not; an unset or empty unquoted variable produces no word.
  * An unquoted \x is settled when its word is finished: "x" for upstream
- * GRUB, "\x" for Red Hat's when two hex digits follow (parse-grub.c says
+ * GRUB, "\x" for Red Hat's when two hex digits follow (parser.c says
  * which GRUB reads the file).
  * `if` tests $? of its condition.  `break N`, `continue N`, `return N`,
  * `shift N` and `setparams` behave as in GRUB.
@@ -21,8 +21,8 @@
  * Every execution is bounded (grub.h): commands executed, loop iterations,
  * call depth, the size of a word and the memory held by variables.
  *
- * Not here: variables and contexts (grub-env.c), the script builtins set,
- * test / [, eval... (grub-builtins.c), GRUB's own commands (grub-cmds.c).
+ * Not here: variables and contexts (env.c), the script builtins set,
+ * test / [, eval... (builtins.c), GRUB's own commands (cmds.c).
  */
 #include <errno.h>
 #include <limits.h>

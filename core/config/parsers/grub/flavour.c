@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-flavour.c - which GRUB reads a config: upstream's or Red Hat's.
+ * flavour.c - which GRUB reads a config: upstream's or Red Hat's.
  * They differ on an unquoted \xHH (g_redhat_grub() below says how it is
  * decided); the word expansion and the kernel command line ask g->redhat.
  *
- * Not here: the unescaping itself (grub-eval.c, parse-grub.c's
+ * Not here: the unescaping itself (eval.c, parser.c's
  * g_loader_cmdline()).
  */
 #include <string.h>

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-getopt.c - GRUB's option parser, as grub-core/lib/arg.c reads a
+ * getopt.c - GRUB's option parser, as grub-core/lib/arg.c reads a
  * command's options: a value is "=VALUE" or the next word ("--set root",
  * "-s root"), short options group ("-fs"), "--" ends them.  The commands
  * that take options (search, probe, load_env, menuentry, submenu) share it.
  *
- * Not here: what any option means (grub-cmds.c).
+ * Not here: what any option means (cmds.c).
  */
 #include <string.h>
 

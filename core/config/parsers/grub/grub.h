@@ -2,22 +2,22 @@
 /*
  * grub.h - private interfaces of kboot's GRUB 2 script engine.
  *
- * The GRUB parser is these files (all in core/config/parsers/):
- *   grub-pool.c      scratch memory (gp_*) and g_grow()
- *   grub-lex.c       text -> tokens, skimming { blocks } (grub-lex.h is its
- *                    interface to grub-syntax.c, and private to the two)
- *   grub-syntax.c    tokens -> syntax tree, syntax-error recovery
- *   grub-env.c       variables and their contexts
- *   grub-eval.c      the interpreter: expansion, control flow, functions,
- *                    the interpreter state
- *   grub-builtins.c  set, unset, export, test / [, eval and the other builtins
- *   grub-cmds.c      GRUB's commands (menuentry, linux, search, load_env...)
- *                    and the table of every command name
- *   grub-getopt.c    GRUB's option parser, shared by the commands
- *   grub-flavour.c   which GRUB reads a config: upstream's or Red Hat's
- *   grub-bls.c       the `blscfg` command (Fedora's BootLoaderSpec import)
- *   parse-grub.c     devices and file names, menu building, default
- *                    selection, the kb_parser descriptor
+ * The GRUB parser is these files (all in core/config/parsers/grub/):
+ *   pool.c      scratch memory (gp_*) and g_grow()
+ *   lex.c       text -> tokens, skimming { blocks } (lex.h is its
+ *               interface to syntax.c, and private to the two)
+ *   syntax.c    tokens -> syntax tree, syntax-error recovery
+ *   env.c       variables and their contexts
+ *   eval.c      the interpreter: expansion, control flow, functions,
+ *               the interpreter state
+ *   builtins.c  set, unset, export, test / [, eval and the other builtins
+ *   cmds.c      GRUB's commands (menuentry, linux, search, load_env...)
+ *               and the table of every command name
+ *   getopt.c    GRUB's option parser, shared by the commands
+ *   flavour.c   which GRUB reads a config: upstream's or Red Hat's
+ *   bls.c       the `blscfg` command (Fedora's BootLoaderSpec import)
+ *   parser.c    devices and file names, menu building, default
+ *               selection, the kb_parser descriptor
  * Nothing outside these files includes this header (tests/unit/test_grub.c
  * does, to test the lexer and the interpreter on their own).
  *
@@ -55,7 +55,7 @@
 #define G_MAX_WARNINGS 200          /* warnings of one parse; then one summary */
 #define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
 
-/* ---- Scratch memory (grub-pool.c) ----
+/* ---- Scratch memory (pool.c) ----
  *
  * A bump allocator whose chunks are kept: gp_release() rewinds to a mark
  * taken earlier (LIFO), so the next body parsed or command expanded reuses
@@ -190,7 +190,7 @@ typedef void (*gwarn_fn)(void *data, int line, const char *msg);
  * into out (nodes in pool a, tagged with src).  Words and blocks point into
  * buf, which must outlive out.  Never fails on bad syntax: each broken
  * statement is reported through warn and parsed again leniently (see the
- * recovery rule in parse-grub.c's header).  Returns 0 or -ENOMEM.
+ * recovery rule in parser.c's header).  Returns 0 or -ENOMEM.
  */
 int g_parse(struct gpool *a, const struct gsrc *src, const char *buf, size_t len, int line0,
 	    struct glist *out, gwarn_fn warn, void *data);
@@ -336,7 +336,7 @@ struct gstate {
 	size_t nwarned, capwarned;
 	size_t nwarnings;
 	bool efi;                   /* grub_platform is "efi" */
-	bool redhat;                /* the system's GRUB is Red Hat's (\xHH kept, see parse-grub.c) */
+	bool redhat;                /* the system's GRUB is Red Hat's (\xHH kept, see parser.c) */
 	const struct kb_fs *devname_fs; /* g_devname()'s last answer */
 	const char *devname;
 	const struct kb_fs *cfg_fs; /* the config being parsed (fallback device) */
@@ -350,7 +350,7 @@ void g_state_free(struct gstate *g);
 void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* Variables of the current context (g->env); grub-env.c. */
+/* Variables of the current context (g->env); env.c. */
 const char *g_get(struct gstate *g, const char *name);
 int g_set(struct gstate *g, const char *name, const char *val);
 void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src,
@@ -403,7 +403,7 @@ struct gcmd {
 };
 
 /*
- * GRUB's option parser (grub-getopt.c), as grub-core/lib/arg.c reads the
+ * GRUB's option parser (getopt.c), as grub-core/lib/arg.c reads the
  * words of a command that has options (search, probe, load_env,
  * menuentry...): -abc is a group of short options, --name or --name=VALUE
  * a long one, "--" ends the options, a lone "-" and every other word is an
@@ -451,17 +451,17 @@ struct gargs {
  * a request for help.
  */
 bool g_getopt(struct gstate *g, const struct gnode *n, const struct gopt *opts, unsigned flags,
-	      int argc, char **argv, struct gargs *out, int *status); /* grub-getopt.c */
+	      int argc, char **argv, struct gargs *out, int *status); /* getopt.c */
 /* Was option opt given?  Its last value (NULL: not given, or given without one). */
 bool g_opt_given(const struct gargs *a, int opt);
 const char *g_opt_value(const struct gargs *a, int opt);
 
-/* GRUB's commands (grub-cmds.c); NULL when name is not one. */
+/* GRUB's commands (cmds.c); NULL when name is not one. */
 const struct gcmd *g_find_cmd(const char *name);
 /* The table is sorted (a unit test checks it: bsearch depends on it). */
 bool g_cmd_table_sorted(void);
 
-/* Script builtins (grub-builtins.c). */
+/* Script builtins (builtins.c). */
 int g_cmd_set(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_unset(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_export(struct gstate *g, const struct gnode *n, int argc, char **argv);
@@ -474,10 +474,10 @@ int g_cmd_shift(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_setparams(struct gstate *g, const struct gnode *n, int argc, char **argv);
 int g_cmd_eval(struct gstate *g, const struct gnode *n, int argc, char **argv);
 
-/* blscfg (grub-bls.c). */
+/* blscfg (bls.c). */
 int g_cmd_blscfg(struct gstate *g, const struct gnode *n, int argc, char **argv);
 
-/* ---- Devices and files (parse-grub.c) ---- */
+/* ---- Devices and files (parser.c) ---- */
 
 /*
  * The filesystem GRUB calls dev ("hd0,gpt2", "(hd0,msdos1)", a fs name;
@@ -505,7 +505,7 @@ void g_loader_cmdline(struct strbuf *sb, int argc, char **argv, bool redhat);
 
 /*
  * Whether Red Hat's GRUB reads the config p has in buf (len bytes), not
- * upstream's: the evidence on the system decides (grub-flavour.c).
+ * upstream's: the evidence on the system decides (flavour.c).
  */
 bool g_redhat_grub(struct kb_pctx *p, const char *buf, size_t len);
 

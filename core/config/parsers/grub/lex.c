@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-lex.c - GRUB 2 script text to tokens.
+ * lex.c - GRUB 2 script text to tokens.
  *
  * The lexer follows GRUB's yylex.l: words are runs of ordinary characters,
  * 'single quotes' (literal), "double quotes" (where only \$ \\ \" and
@@ -18,20 +18,20 @@
  * Deliberately more lenient than GRUB (which reports a syntax error): a
  * lone `&`, `|`, `<`, `>` is an ordinary character; `$` not followed by a
  * name is a literal `$`.  In lenient mode (syntax-error recovery, see
- * grub-syntax.c) an unterminated quote ends at the end of its line.
+ * syntax.c) an unterminated quote ends at the end of its line.
  *
  * Also here: skimming a `{ block }` to its matching `}` the way the lexer
  * reads text, since a block is kept as text and parsed only when it runs.
  *
- * Not here: statements, nesting and recovery (grub-syntax.c), running
- * anything (grub-eval.c).
+ * Not here: statements, nesting and recovery (syntax.c), running
+ * anything (eval.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/parsers/grub/grub-lex.h"
+#include "config/parsers/grub/lex.h"
 
 /* ---- Errors ---- */
 
@@ -364,7 +364,7 @@ static void lex_word(struct gparser *P, struct gword *w)
 				P->line++;
 				P->pos += 2;
 			} else if (b[P->pos + 1] == 'x') {
-				/* Which GRUB reads the file decides (grub-eval.c). */
+				/* Which GRUB reads the file decides (eval.c). */
 				flush(P, GP_LIT, false);
 				add_part(P, GP_ESCX, "x", 1);
 				P->pos += 2;

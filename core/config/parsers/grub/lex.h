@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * grub-lex.h - the GRUB lexer's interface to the GRUB syntax parser: the
+ * lex.h - the GRUB lexer's interface to the GRUB syntax parser: the
  * tokens, the reserved words, the parser state they share, and the calls
- * grub-syntax.c makes into grub-lex.c.
+ * syntax.c makes into lex.c.
  *
- * Private to grub-lex.c and grub-syntax.c; everything else sees only
+ * Private to lex.c and syntax.c; everything else sees only
  * g_parse() and friends (grub.h).
  */
 #ifndef KBOOT_GRUB_LEX_H
@@ -72,7 +72,7 @@ struct gparser {
 	bool oom;
 };
 
-/* ---- Lexer calls (grub-lex.c) ---- */
+/* ---- Lexer calls (lex.c) ---- */
 
 /* Record the first syntax error (strict mode unwinds on it); later ones are dropped. */
 void gl_fail(struct gparser *P, int line, const char *fmt, ...)

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * parse-grub.c - GRUB 2's grub.cfg, read by running it as GRUB would.
+ * parser.c - GRUB 2's grub.cfg, read by running it as GRUB would.
  *
  * grub.cfg is a program, not a list: grub-mkconfig output picks the root
  * with `search`, reads saved_entry from grubenv, defines functions, wraps
  * entries in `if`s and submenus.  So kboot interprets the script (lexer and
- * parser in grub-lex.c and grub-syntax.c, interpreter in grub-eval.c,
- * grub-env.c and grub-builtins.c, GRUB's commands in grub-cmds.c, `blscfg`
- * in grub-bls.c) and then, like GRUB when an entry is chosen, runs each
+ * parser in lex.c and syntax.c, interpreter in eval.c,
+ * env.c and builtins.c, GRUB's commands in cmds.c, `blscfg`
+ * in bls.c) and then, like GRUB when an entry is chosen, runs each
  * entry's body to see what it loads.  This file holds GRUB's devices and
  * file names, the menu building, and the parser descriptor; this header is
  * the list of what the whole GRUB parser supports.
@@ -18,7 +18,7 @@
  *     the backslash (\x20 is "x20"; every other \c is c in both) and
  *     passes it to the kernel as written.  Which one reads a config is the
  *     system's: its os-release, else an EFI/{redhat,centos,fedora,rocky,
- *     almalinux} directory, else Red Hat-only commands (grub-flavour.c);
+ *     almalinux} directory, else Red Hat-only commands (flavour.c);
  *   - the script language: quoting, $x ${x} $1.. $# $@ $* $?, set / unset /
  *     export / name=value, if/elif/else/fi, for, while, until, functions
  *     with positional parameters, shift, setparams, return, break, continue,
@@ -39,7 +39,7 @@
  *     module's: the arguments after its file, quoted the same way (GRUB
  *     2.04 and later; 2.02 joined them unquoted), no file name first;
  *   - options of search, probe, load_env, menuentry and submenu read as
- *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in grub-getopt.c): a
+ *     GRUB's grub-core/lib/arg.c reads them (g_getopt() in getopt.c): a
  *     value is "=VALUE" or the next word (search --set root, -s root),
  *     short options group (-fs), "--" ends them; an unknown option fails
  *     the command, except for search and menuentry, which take it as an
@@ -81,7 +81,7 @@
  *     another grub.cfg) gives the other file's entries as a submenu named
  *     after that entry (such chains nest at most G_MAX_CHAIN deep,
  *     G_MAX_CHAINED in all);
- *   - blscfg (see grub-bls.c);
+ *   - blscfg (see bls.c);
  *   - default: a title, an --id or an index (tried in that order, as
  *     Fedora's GRUB does), or a ">"-joined path of those through submenus
  *     (">>" is a literal ">"); an unknown one warns and falls back to the

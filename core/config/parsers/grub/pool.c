@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-pool.c - the scratch memory of the GRUB engine (grub.h): a bump
+ * pool.c - the scratch memory of the GRUB engine (grub.h): a bump
  * allocator whose chunks are kept, rewound with gp_mark() / gp_release(),
  * and g_grow(), the one grow-by-doubling of every GRUB array.
  *

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * grub-syntax.c - GRUB 2 script tokens (grub-lex.c) to a syntax tree.
+ * syntax.c - GRUB 2 script tokens (lex.c) to a syntax tree.
  *
  * Statements as GRUB's parser.y has them: simple commands with an optional
  * `{ block }` (menuentry, submenu), if/elif/else/fi, for/in/do/done,
@@ -12,22 +12,22 @@
  * `||` have their sh meaning; anything after a `{ block }` starts a new
  * command.
  *
- * Recovery: see parse-grub.c's header.  Statements are parsed strictly; a
+ * Recovery: see parser.c's header.  Statements are parsed strictly; a
  * broken one is reported once and its text, up to the next line that starts
  * in column 0 with `menuentry`, `submenu`, `function` or `###`, is parsed
  * again in lenient mode: end of that text closes every open construct, an
  * unterminated quote ends at the end of its line, and unexpected words
  * (`fi` with no `if`...) are skipped.
  *
- * Not here: characters, quotes and words (grub-lex.c), running anything
- * (grub-eval.c).
+ * Not here: characters, quotes and words (lex.c), running anything
+ * (eval.c).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "config/parsers/grub/grub-lex.h"
+#include "config/parsers/grub/lex.h"
 
 /* ---- Parser ---- */
 
