@@ -339,18 +339,6 @@ out:
 	return ret;
 }
 
-void kb_blockdev_release(struct kb_scan *s)
-{
-	size_t i;
-
-	for (i = s->mounts.n; i-- > 0;) {
-		umount2(s->mounts.v[i], MNT_DETACH);
-		rmdir(s->mounts.v[i]);
-	}
-	if (s->tmpdir)
-		rmdir(s->tmpdir);
-}
-
 static dev_t tree_dev;
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

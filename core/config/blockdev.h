@@ -18,15 +18,14 @@ struct kb_scan;
  * filesystem per partition (named "<kernel name>" for a device's
  * partitions, "<image>p<N>" for an image's), otherwise the whole thing is
  * one filesystem (named name, or the file's base name).  Each is mounted
- * read-only in a private mount namespace under a temporary directory.
+ * read-only in a private mount namespace under a temporary directory
+ * (s->tmpdir; the mounts are listed in s->mounts, undone by kb_scan_free()).
  * Partitions that are not filesystems kboot reads (swap, RAID, LVM, LUKS)
  * are skipped with a warning in the scan.  Needs root (CAP_SYS_ADMIN).
  * Returns 0 when the source was usable, else -errno with a message on err.
  */
 int kb_blockdev_add(struct kb_scan *s, const char *path, const char *name, FILE *err);
 
-/* Unmount and detach everything kb_blockdev_add() set up for s. */
-void kb_blockdev_release(struct kb_scan *s);
 
 /*
  * Mount dev (a block device) on dir read-only with the options that stop a

@@ -42,7 +42,7 @@ struct kb_scan *kb_scan_new(void);
 void kb_scan_free(struct kb_scan *s);
 
 /*
- * Add one SOURCE as `kboot scan` takes it: a directory with optional
+ * Add one SOURCE as `kboot scan` takes it (source.c): a directory with optional
  * identity "DIR[:name=NAME][:uuid=UUID][:label=LABEL][:partuuid=PARTUUID]",
  * or a block device / disk image (see blockdev.h).  On error a message is
  * written to err (if non-NULL) and -errno returned.

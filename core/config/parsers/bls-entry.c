@@ -25,6 +25,58 @@
 
 /* ---- Small helpers ---- */
 
+/*
+ * The next "key value" line of buf, read the way systemd-boot reads loader
+ * files.  *pos is the reading position, *lineno the number of the line at
+ * *pos (only "\n" counts); *line is set to the number of the line returned.
+ * Returns false at the end.  key/value point into buf, which is modified
+ * (NULs written).  A key without a value is returned with *value == NULL.
+ */
+bool bls_next_line(char *buf, size_t len, size_t *pos, int *lineno, int *line_no, char **key,
+		   char **value)
+{
+	while (*pos < len) {
+		char *line = buf + *pos, *end, *v;
+		size_t n = 0;
+
+		*line_no = *lineno;
+		while (*pos + n < len && line[n] != '\n' && line[n] != '\r')
+			n++;
+		*pos += n;
+		if (*pos < len) {
+			if (buf[*pos] == '\n')
+				(*lineno)++;
+			(*pos)++;
+		}
+		end = line + n;
+		while (line < end && bls_blank(*line))
+			line++;
+		while (end > line && bls_blank(end[-1]))
+			end--;
+		*end = '\0';
+		if (line == end || *line == '#')
+			continue;
+		for (v = line; *v && !bls_blank(*v); v++)
+			;
+		*key = line;
+		if (!*v) {
+			*value = NULL;
+			return true;
+		}
+		*v++ = '\0';
+		while (bls_blank(*v))
+			v++;
+		if (v[0] == '"' && end - v >= 2 && end[-1] == '"') {
+			v++;
+			end[-1] = '\0';
+		}
+		*value = v;
+		return true;
+	}
+	return false;
+}
+
+
 /* The EFI architecture name of the machine kboot runs on, or NULL. */
 static const char *local_arch(void)
 {

@@ -69,14 +69,14 @@ static inline bool bls_str_empty(const char *s)
 	return !s || !*s;
 }
 
+/* ---- One entry file, and the line reader (bls-entry.c) ---- */
+
 /*
  * The next "key value" line of buf, read as systemd-boot reads loader files
- * (bls.c; the full contract is there).  false at the end.
+ * (the full contract is at the function).  false at the end.
  */
 bool bls_next_line(char *buf, size_t len, size_t *pos, int *lineno, int *line_no, char **key,
 		   char **value);
-
-/* ---- One entry file (bls-entry.c) ---- */
 
 /* Read the keys of entry file buf (len bytes, modified) into be. */
 void bls_parse_entry(struct kb_pctx *p, struct bls_entry *be, char *buf, size_t len);
