@@ -4,20 +4,23 @@
  *
  * The GRUB parser is these files (all in core/config/parsers/grub/):
  *   pool.c      scratch memory (gp_*) and g_grow()
+ *   common.c    warnings, strings, the hash, the menu being built
  *   lex.c       text -> tokens, skimming { blocks } (lex.h is its
  *               interface to syntax.c, and private to the two)
  *   syntax.c    tokens -> syntax tree, syntax-error recovery
  *   env.c       variables and their contexts
  *   eval.c      the interpreter: expansion, control flow, functions,
- *               the interpreter state
+ *               the interpreter state (with cmds.c and builtins.c the
+ *               one circle of files kboot keeps: commands run scripts)
  *   builtins.c  set, unset, export, test / [, eval and the other builtins
  *   cmds.c      GRUB's commands (menuentry, linux, search, load_env...)
  *               and the table of every command name
  *   getopt.c    GRUB's option parser, shared by the commands
  *   flavour.c   which GRUB reads a config: upstream's or Red Hat's
  *   bls.c       the `blscfg` command (Fedora's BootLoaderSpec import)
- *   parser.c    devices and file names, menu building, default
- *               selection, the kb_parser descriptor
+ *   devices.c   GRUB's device and file names, the loaders' command line
+ *   parser.c    menu building, default selection, the kb_parser
+ *               descriptor
  * Nothing outside these files includes this header (tests/unit/test_grub.c
  * does, to test the lexer and the interpreter on their own).
  *
@@ -346,7 +349,7 @@ struct gstate {
 struct gstate *g_state_new(struct kb_pctx *p);
 void g_state_free(struct gstate *g);
 
-/* Warn once per (file, line, text); goes to the scan's warnings. */
+/* Warn once per (file, line, text); goes to the scan's warnings (common.c). */
 void g_warn(struct gstate *g, const struct gsrc *src, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -366,7 +369,7 @@ struct genv *g_env_context(struct gstate *g, struct genv *from);
 
 /* Free an overlay made by g_env_new() if it is the newest context. */
 void g_env_drop(struct gstate *g, struct genv *e);
-/* A new empty menu whose commands run in env; NULL on OOM. */
+/* A new empty menu whose commands run in env; NULL on OOM (common.c). */
 struct gmenu *g_menu_new(struct gstate *g, struct genv *env);
 /* Add an item to g->menu (counts towards G_MAX_ITEMS); NULL when refused. */
 struct gitem *g_menu_add(struct gstate *g, enum gitem_kind kind);
@@ -477,7 +480,7 @@ int g_cmd_eval(struct gstate *g, const struct gnode *n, int argc, char **argv);
 /* blscfg (bls.c). */
 int g_cmd_blscfg(struct gstate *g, const struct gnode *n, int argc, char **argv);
 
-/* ---- Devices and files (parser.c) ---- */
+/* ---- Devices and files (devices.c) ---- */
 
 /*
  * The filesystem GRUB calls dev ("hd0,gpt2", "(hd0,msdos1)", a fs name;
@@ -509,7 +512,7 @@ void g_loader_cmdline(struct strbuf *sb, int argc, char **argv, bool redhat);
  */
 bool g_redhat_grub(struct kb_pctx *p, const char *buf, size_t len);
 
-/* Shared string helpers. */
+/* Shared string helpers (common.c). */
 unsigned g_hash(const char *s);
 char *g_strdup(struct gstate *g, const char *s); /* in g->a */
 
