@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fetch.c - kb_fetch() (fetch.h): the options, the sentence, writing the
- * output, name lookup and TCP connections with timeouts, file:// copies;
- * one file per network protocol does the rest (http.c, ftp.c,
- * tftp.c; private.h is what they share).
+ * io.c - what the downloads of every scheme share (private.h): the
+ * sentence that says why one failed, the clock, writing the output within
+ * its size limit, name lookup and TCP connections with timeouts, sending
+ * and receiving with the stall timeout.
  *
  * Names are looked up with getaddrinfo() (glibc: /etc/hosts, then the
  * servers of /etc/resolv.conf) in a thread, so that a silent name server
@@ -532,108 +532,4 @@ int fetch_send(struct fetch *f, int fd, const void *p, size_t n)
 					  fetch_secs_text(f->stall_ms, why, sizeof(why)));
 	}
 	return 0;
-}
-
-/* ---- file:// ---- */
-
-static int fetch_file(struct fetch *f, const struct kb_url *u)
-{
-	char why[128];
-	struct stat st;
-	int fd, ret = 0;
-
-	fd = open(u->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return fetch_fail(f, errno == ENOENT ? -ENOENT : -errno, "%s",
-				  fetch_strerror(errno, why, sizeof(why)));
-	if (fstat(fd, &st)) {
-		ret = fetch_fail(f, -errno, "%s", fetch_strerror(errno, why, sizeof(why)));
-		goto out;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		ret = fetch_fail(f, -EISDIR, "is a directory, not a file");
-		goto out;
-	}
-	if (S_ISREG(st.st_mode))
-		ret = fetch_set_total(f, (uint64_t)st.st_size);
-	while (!ret) {
-		ssize_t n = read(fd, f->buf, FETCH_BUF_SIZE);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			ret = fetch_fail(f, -errno, "cannot read it: %s",
-					 fetch_strerror(errno, why, sizeof(why)));
-		else if (n == 0)
-			break;
-		else
-			ret = fetch_write(f, f->buf, (size_t)n);
-	}
-out:
-	close(fd);
-	return ret;
-}
-
-/* ---- kb_fetch() ---- */
-
-int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
-	     kb_fetch_progress_fn progress, void *data, char *err, size_t errlen)
-{
-	static const struct kb_fetch_opts defaults;
-	char shown[1024];
-	struct kb_url u;
-	struct fetch f;
-	int ret;
-
-	if (!o)
-		o = &defaults;
-	ret = kb_url_parse(url, &u, err, errlen);
-	if (ret)
-		return ret;
-	f = (struct fetch){
-		.url = fetch_redact(url, shown, sizeof(shown)),
-		.out_fd = out_fd,
-		.connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms
-							: KB_FETCH_CONNECT_TIMEOUT_MS,
-		.stall_ms =
-			o->stall_timeout_ms > 0 ? o->stall_timeout_ms : KB_FETCH_STALL_TIMEOUT_MS,
-		.max_size = o->max_size,
-		.cancel = o->cancel,
-		.tftp_blksize = o->tftp_blksize ? o->tftp_blksize : KB_FETCH_TFTP_BLKSIZE,
-		.progress = progress,
-		.progress_data = data,
-		.last_progress = fetch_now(),
-		.err = err,
-		.errlen = errlen,
-	};
-	if (f.tftp_blksize < 8 || f.tftp_blksize > 65464)
-		return fetch_fail(&f, -EINVAL, "TFTP block size %u is not between 8 and 65464",
-				  f.tftp_blksize);
-	if (u.scheme == KB_URL_NFS)
-		return fetch_fail(&f, -EPROTONOSUPPORT,
-				  "NFS exports are mounted by the daemon, not downloaded");
-	f.buf = malloc(FETCH_BUF_SIZE);
-	if (!f.buf)
-		return fetch_fail(&f, -ENOMEM, "out of memory");
-	switch (u.scheme) {
-	case KB_URL_HTTP:
-		ret = fetch_http(&f, url, &u);
-		break;
-	case KB_URL_FTP:
-		ret = fetch_ftp(&f, &u);
-		break;
-	case KB_URL_TFTP:
-		ret = fetch_tftp(&f, &u);
-		break;
-	case KB_URL_SSH:
-		ret = fetch_ssh(&f, &u);
-		break;
-	default:
-		ret = fetch_file(&f, &u);
-		break;
-	}
-	free(f.buf);
-	if (!ret && progress)
-		progress(f.done, f.total, data);
-	return ret;
 }

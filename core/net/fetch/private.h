@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * private.h - what fetch.c shares with one file per protocol
- * (http.c, ftp.c, tftp.c): the state of one download,
+ * private.h - what the files of kb_fetch() share: fetch.c (the entry),
+ * one file per protocol (http.c, ftp.c, tftp.c, ssh.c) and io.c (the
+ * helpers below them all): the state of one download,
  * the error sentence, the clock, name lookup and TCP connections that
  * honour the timeouts and the cancel flag, and writing to the output.
  *
