@@ -37,9 +37,8 @@
  * partition on a "change" event (only disks: media change, resize to 0,
  * a new partition table), waiting for udev (none is needed).
  *
- * Files: this one holds the list, the sources backend, uevents, start and
- * stop; real.c reads sysfs and adds real devices; probe.c
- * runs the probe children; private.h is what the three share.
+ * Files: this one holds the public interface, the sources backend,
+ * uevents, start and stop; the layers below it are listed in private.h.
  */
 #include <errno.h>
 #include <signal.h>
@@ -59,104 +58,6 @@
 
 #define DEFAULT_MOUNT_ROOT "/run/kboot/mnt"
 #define KB_MODPROBE "/sbin/modprobe"
-
-/* ---- Small helpers ---- */
-
-void dev_status(struct kb_devices *d, int level, const char *fmt, ...)
-{
-	va_list ap;
-	char *text;
-	int n;
-
-	if (!d->cfg.status)
-		return;
-	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	d->cfg.status(d, level, text, d->cfg.data);
-	free(text);
-}
-
-void dev_changed(struct kb_devices *d)
-{
-	if (d->cfg.changed)
-		d->cfg.changed(d, d->cfg.data);
-}
-
-struct dev *dev_find(const struct kb_devices *d, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++)
-		if (!strcmp(d->v[i]->pub.name, name))
-			return d->v[i];
-	return NULL;
-}
-
-int dev_push(struct kb_devices *d, struct dev *dev)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		struct dev **v = realloc(d->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		d->v = v;
-		d->cap = cap;
-	}
-	dev->pub.seq = d->seq++;
-	d->v[d->n++] = dev;
-	return 0;
-}
-
-/* Take dev out of the list (keeping the order of the others). */
-static void unlink_dev(struct kb_devices *d, struct dev *dev)
-{
-	size_t i;
-
-	for (i = 0; i < d->n; i++) {
-		if (d->v[i] == dev) {
-			memmove(&d->v[i], &d->v[i + 1], (d->n - i - 1) * sizeof(*d->v));
-			d->n--;
-			return;
-		}
-	}
-}
-
-/* ---- Removing ---- */
-
-/* Forget dev: stop its probe, detach its mount, free it.  No callbacks. */
-void dev_drop(struct kb_devices *d, struct dev *dev)
-{
-	probe_abandon(d, dev);
-	if (dev->mounted)
-		dev_detach(dev->dir);
-	unlink_dev(d, dev);
-	arena_free(dev->pub.arena);
-}
-
-/* Remove the device called name (and, for a disk, its partitions). */
-bool dev_remove_named(struct kb_devices *d, const char *name)
-{
-	bool any = false;
-	size_t i;
-
-	for (i = d->n; i-- > 0;) {
-		struct dev *dev = d->v[i];
-
-		if (i >= d->n)
-			continue;
-		if (strcmp(dev->pub.name, name) &&
-		    (!dev->disk_name || strcmp(dev->disk_name, name)))
-			continue;
-		dev_status(d, KB_STATUS_INFO, "%s: removed", dev->pub.name);
-		dev_drop(d, dev);
-		any = true;
-	}
-	return any;
-}
 
 /* ---- Sources ---- */
 

@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * private.h - what the files of the daemon's device list
- * (core/devices/devices*.c) share: the device and probe records, the list
- * itself, and the calls between devices.c (the list, sources, uevents),
- * real.c (sysfs, adding real devices), remote.c (network
- * sources) and probe.c (the probe children).
+ * private.h - what the files of the daemon's device list share: the
+ * device and probe records, the list itself, and the calls between its
+ * layers, bottom up: list.c (the list, status lines, records), probe.c
+ * (the probe children), the backends' files real.c (sysfs, adding real
+ * devices) and remote.c (network sources), and devices.c on top (the
+ * public interface, sources, uevents, start and stop).  A file calls only
+ * the files below it; probe.c reaches a backend's probe through
+ * dev->ops.
  *
  * Private to the device list's files; everyone else uses devices.h.
  */
@@ -18,6 +21,20 @@
 
 #define MAX_PROBES 16          /* children at once; more devices wait their turn */
 
+struct dev;
+struct kb_devices;
+
+/*
+ * How a backend's device is probed, when not by libblkid (probe.c's own
+ * child, for block devices): the child's work, which writes one record to
+ * wfd and exits, and what that record means for the device.  A backend
+ * sets dev->ops; probe.c calls it without knowing the backend.
+ */
+struct dev_probe_ops {
+	void (*child)(const struct dev *dev, int wfd) __attribute__((noreturn));
+	void (*result)(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus);
+};
+
 /* One device: the public part first, so a kb_device * is a struct dev *. */
 struct dev {
 	struct kb_device pub;  /* what callers see; pub.arena owns this struct */
@@ -27,6 +44,7 @@ struct dev {
 	bool queued;           /* PROBING, waiting for a free probe slot */
 	bool mounted;          /* dir holds our mount */
 	struct kb_remote *remote; /* a network source (remote.h), or NULL */
+	const struct dev_probe_ops *ops; /* how it is probed; NULL: libblkid (probe.c) */
 };
 
 /*
@@ -45,7 +63,7 @@ struct probe {
 	struct probe *next;      /* in `dev_probes` */
 };
 
-/* Every probe child not reaped yet, of every list; found by pid (probe.c). */
+/* Every probe child not reaped yet, of every list; found by pid (list.c). */
 extern struct probe *dev_probes;
 
 struct kb_devices {
@@ -68,7 +86,7 @@ struct kb_devices {
 					   * network sources, made when needed */
 };
 
-/* ---- The list (devices.c) ---- */
+/* ---- The list (list.c) ---- */
 
 /* A status line through the list's callback. */
 void dev_status(struct kb_devices *d, int level, const char *fmt, ...)
@@ -84,21 +102,6 @@ void dev_drop(struct kb_devices *d, struct dev *dev);
 /* Remove the device called name (and, for a disk, its partitions); true if any. */
 bool dev_remove_named(struct kb_devices *d, const char *name);
 
-/* ---- Real devices (real.c) ---- */
-
-/* Add block device name if kboot probes it and it is not listed yet; true when the list changed. */
-bool real_add(struct kb_devices *d, const char *name);
-/* A disk's "change" event; true when the list changed. */
-bool real_change(struct kb_devices *d, const char *name, bool media_change);
-/* Bring the list in line with sysfs; true when the list changed. */
-bool real_enumerate(struct kb_devices *d);
-
-/* ---- Probe children (probe.c) ---- */
-
-/* Fork dev's probe child.  0, or -errno with dev FAILED. */
-int probe_start(struct kb_devices *d, struct dev *dev);
-/* Start waiting probes, in order of appearance, while slots are free. */
-void probe_start_queued(struct kb_devices *d);
 /* Abandon dev's probe: kill the child; it is cleaned up when reaped. */
 void probe_abandon(struct kb_devices *d, struct dev *dev);
 /* Free a probe record (closing its pipe). */
@@ -113,14 +116,25 @@ void dev_detach(const char *dir);
 void dev_rec_add(char *rec, size_t *len, const char *key, const char *value);
 const char *dev_rec_get(struct arena *a, const char *rec, const char *key);
 
+/* ---- Probe children (probe.c) ---- */
+
+/* Fork dev's probe child.  0, or -errno with dev FAILED. */
+int probe_start(struct kb_devices *d, struct dev *dev);
+/* Start waiting probes, in order of appearance, while slots are free. */
+void probe_start_queued(struct kb_devices *d);
+
+/* ---- Real devices (real.c) ---- */
+
+/* Add block device name if kboot probes it and it is not listed yet; true when the list changed. */
+bool real_add(struct kb_devices *d, const char *name);
+/* A disk's "change" event; true when the list changed. */
+bool real_change(struct kb_devices *d, const char *name, bool media_change);
+/* Bring the list in line with sysfs; true when the list changed. */
+bool real_enumerate(struct kb_devices *d);
+
 /* ---- Network sources (remote.c) ---- */
 
-/* The probe child of a network source: fetch or mount into dir, report on wfd. */
-void __attribute__((noreturn)) remote_child(const struct kb_remote *r, const char *name,
-					    const char *dir, int wfd);
 /* Fetch every network source again (a rescan). */
 void remote_reprobe(struct kb_devices *d);
-/* Apply the record of a network source's probe to dev (state, fstype, config). */
-void remote_result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus);
 
 #endif

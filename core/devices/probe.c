@@ -12,8 +12,11 @@
  * its device (removed, or timed out) is abandoned: once reaped, it undoes
  * the mount it may have made.
  *
- * Not here: which devices are probed (real.c), the list, sources
- * and uevents (devices.c).
+ * A backend that probes its devices otherwise (network sources, remote.c)
+ * sets dev->ops: its child and its record's meaning replace libblkid's.
+ *
+ * Not here: which devices are probed (real.c), the list and the records
+ * (list.c), sources and uevents (devices.c).
  */
 #include <blkid/blkid.h>
 #include <errno.h>
@@ -32,10 +35,6 @@
 #include "lib/loop.h"
 
 #define PROBE_TIMEOUT_MS 30000 /* a probe taking longer is killed */
-#define VALUE_MAX 255          /* longest value in a record */
-
-/* Every probe child not reaped yet, of every list; found by pid. */
-struct probe *dev_probes;
 
 /* ---- Probe children ---- */
 
@@ -59,38 +58,6 @@ static void probe_unlink(struct probe *p)
 			return;
 		}
 	}
-}
-
-void probe_free(struct probe *p)
-{
-	if (p->fd >= 0)
-		close(p->fd);
-	free(p->dir);
-	free(p);
-}
-
-void dev_detach(const char *dir)
-{
-	umount2(dir, MNT_DETACH);
-	kb_remove_tree(dir); /* what a network source fetched */
-}
-
-/* Append "KEY=value\n" to a record, value cut and kept on one line. */
-void dev_rec_add(char *rec, size_t *len, const char *key, const char *value)
-{
-	size_t i;
-	int n;
-
-	if (!value)
-		return;
-	n = snprintf(rec + *len, RECORD_MAX - *len, "%s=", key);
-	if (n < 0 || (size_t)n >= RECORD_MAX - *len)
-		return;
-	*len += (size_t)n;
-	for (i = 0; value[i] && i < VALUE_MAX && *len < RECORD_MAX - 1; i++)
-		rec[(*len)++] = (unsigned char)value[i] < 0x20 ? '?' : value[i];
-	if (*len < RECORD_MAX - 1)
-		rec[(*len)++] = '\n';
 }
 
 static const char *blkid_value(blkid_probe pr, const char *name)
@@ -216,23 +183,6 @@ out:
 	_exit(0);
 }
 
-/* The record's value for key, copied into a; NULL when absent. */
-const char *dev_rec_get(struct arena *a, const char *rec, const char *key)
-{
-	size_t kl = strlen(key);
-	const char *p = rec;
-
-	while (*p) {
-		const char *nl = strchr(p, '\n');
-		size_t ll = nl ? (size_t)(nl - p) : strlen(p);
-
-		if (ll > kl && !strncmp(p, key, kl) && p[kl] == '=')
-			return arena_strndup(a, p + kl + 1, ll - kl - 1);
-		p += ll + (nl ? 1 : 0);
-	}
-	return NULL;
-}
-
 /* Apply a reaped probe's record to its device. */
 static void probe_result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus)
 {
@@ -314,29 +264,13 @@ static void probe_done(struct kb_loop *l, pid_t pid, int wstatus, void *unused)
 	}
 	d->nprobes--;
 	p->dev->probe = NULL;
-	if (p->dev->remote)
-		remote_result(d, p->dev, rec, wstatus);
+	if (p->dev->ops)
+		p->dev->ops->result(d, p->dev, rec, wstatus);
 	else
 		probe_result(d, p->dev, rec, wstatus);
 	probe_free(p);
 	probe_start_queued(d);
 	dev_changed(d);
-}
-
-/* Abandon dev's probe: kill the child; it is cleaned up when reaped. */
-void probe_abandon(struct kb_devices *d, struct dev *dev)
-{
-	struct probe *p = dev->probe;
-
-	if (!p)
-		return;
-	kill(p->pid, SIGKILL);
-	if (p->timer)
-		kb_loop_cancel(d->l, p->timer);
-	p->timer = NULL;
-	p->dev = NULL;
-	dev->probe = NULL;
-	d->nprobes--;
 }
 
 static void probe_timeout(struct kb_loop *l, void *data)
@@ -378,8 +312,8 @@ int probe_start(struct kb_devices *d, struct dev *dev)
 		ret = -errno;
 		goto fail;
 	}
-	if (pid == 0 && dev->remote)
-		remote_child(dev->remote, dev->pub.name, dev->dir, fds[1]);
+	if (pid == 0 && dev->ops)
+		dev->ops->child(dev, fds[1]);
 	if (pid == 0)
 		probe_child(dev->pub.dev, dev->dir, fds[1]);
 	close(fds[1]);

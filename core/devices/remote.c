@@ -67,7 +67,9 @@ static void fetch_includes(const struct kb_remote *r, const char *name, const ch
 	kb_scan_free(s);
 }
 
-void remote_child(const struct kb_remote *r, const char *name, const char *dir, int wfd)
+/* The probe child of a network source: fetch or mount into dir, report on wfd. */
+static void __attribute__((noreturn)) remote_child(const struct kb_remote *r, const char *name,
+						   const char *dir, int wfd)
 {
 	char rec[RECORD_MAX], err[1024] = "", why[1200];
 	static struct kb_url u;
@@ -122,7 +124,13 @@ out:
 
 /* ---- The list ---- */
 
-void remote_result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus)
+static void __attribute__((noreturn)) child(const struct dev *dev, int wfd)
+{
+	remote_child(dev->remote, dev->pub.name, dev->dir, wfd);
+}
+
+/* Apply the record of a network source's probe to dev (state, fstype, config). */
+static void result(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus)
 {
 	struct arena *a = dev->pub.arena;
 	struct kb_device *pub = &dev->pub;
@@ -151,6 +159,9 @@ void remote_result(struct kb_devices *d, struct dev *dev, const char *rec, int w
 						   : "the fetch failed";
 	dev_status(d, KB_STATUS_WARNING, "%s: %s", pub->name, pub->reason);
 }
+
+/* How probe.c probes a network source. */
+static const struct dev_probe_ops remote_ops = { .child = child, .result = result };
 
 /* The directory network sources go in: mount_root, or a private one. */
 static const char *remote_root(struct kb_devices *d)
@@ -211,6 +222,7 @@ int kb_devices_add_remote(struct kb_devices *d, const char *name, const struct k
 	c->ipappend[1] = copy_or_null(a, r->ipappend[1], &oom);
 	c->iface = copy_or_null(a, r->iface, &oom);
 	dev->remote = c;
+	dev->ops = &remote_ops;
 	dev->pub.arena = a;
 	dev->pub.name = copy_or_null(a, name, &oom);
 	dev->pub.dev = c->url;
