@@ -713,7 +713,7 @@ static attr_t curses_attrs(unsigned int bits)
 /* Colour pairs for every role, sharing a pair between equal fg/bg; false when too few pairs. */
 static bool apply_colours(const struct kb_theme *t)
 {
-	short pair_fg[KB_ROLE__COUNT], pair_bg[KB_ROLE__COUNT];
+	short pair_fg[KB_ROLE__COUNT] = { 0 }, pair_bg[KB_ROLE__COUNT] = { 0 };
 	bool have_default = false, bright;
 	int npairs = 0, r, pair;
 	short fg, bg;

@@ -168,7 +168,7 @@ void dev_rec_add(char *rec, size_t *len, const char *key, const char *value)
 	if (n < 0 || (size_t)n >= RECORD_MAX - *len)
 		return;
 	*len += (size_t)n;
-	for (i = 0; value[i] && i < VALUE_MAX && *len < RECORD_MAX - 1; i++)
+	for (i = 0; i < VALUE_MAX && value[i] && *len < RECORD_MAX - 1; i++)
 		rec[(*len)++] = (unsigned char)value[i] < 0x20 ? '?' : value[i];
 	if (*len < RECORD_MAX - 1)
 		rec[(*len)++] = '\n';

@@ -27,11 +27,12 @@ struct kb_devices;
 /*
  * How a backend's device is probed, when not by libblkid (probe.c's own
  * child, for block devices): the child's work, which writes one record to
- * wfd and exits, and what that record means for the device.  A backend
+ * wfd and exits (never returns), and what that record means for the
+ * device.  A backend
  * sets dev->ops; probe.c calls it without knowing the backend.
  */
 struct dev_probe_ops {
-	void (*child)(const struct dev *dev, int wfd) __attribute__((noreturn));
+	void (*child)(const struct dev *dev, int wfd);
 	void (*result)(struct kb_devices *d, struct dev *dev, const char *rec, int wstatus);
 };
 

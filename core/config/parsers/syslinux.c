@@ -532,7 +532,7 @@ static void parse_line(struct sl_state *st, char *s, const char *file, int line)
 static void parse_file(struct sl_state *st, const char *path, const char *buf, size_t len)
 {
 	char *text = arena_memdup(st->a, buf, len + 1);
-	char *pos = text, *end = text + len;
+	char *pos = text, *end;
 	/* Whole-file checks first: most files have neither NULs nor CRs. */
 	bool has_nul = memchr(buf, '\0', len), has_cr = memchr(buf, '\r', len);
 	bool binary_warned = false;
@@ -543,6 +543,7 @@ static void parse_file(struct sl_state *st, const char *path, const char *buf, s
 		st->oom = true;
 		return;
 	}
+	end = text + len;
 	end[0] = '\0';
 	st->stack[st->nstack++] = path;
 	while (pos < end && !st->oom) {
