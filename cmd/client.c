@@ -10,8 +10,8 @@
  * done, 1 the daemon is not there, refused the request or did not answer
  * in time, 2 unusable arguments.
  *
- * Not here: the socket plumbing (core/proto/client.c), anything interactive
- * (`kboot ui`).
+ * Not here: the socket plumbing (core/proto/client.c), the requests' JSON
+ * (core/proto/request.c), anything interactive (`kboot ui`).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,6 +25,7 @@
 #include "proto/client.h"
 #include "proto/jsonwrite.h"
 #include "proto/proto.h"
+#include "proto/request.h"
 
 /* What every client command shares. */
 struct session {
@@ -228,15 +229,14 @@ static int open_with_state(struct session *s)
  * Send a request and wait for its reply.  0 when ok; 1 with the daemon's
  * error printed when it said no; -errno when the exchange failed.
  */
-static int request(struct session *s, const char *type, const char *members,
-		   const struct kb_json **reply)
+static int request(struct session *s, const struct kb_req *r, const struct kb_json **reply)
 {
 	long long deadline = now_ms() + s->timeout_ms;
 	const struct kb_json *m, *seq, *ok;
 	const char *t, *error;
 	int want, ret;
 
-	want = kb_conn_request(s->conn, type, members, s->timeout_ms);
+	want = kb_conn_send_req(s->conn, r, s->timeout_ms);
 	if (want < 0)
 		return want;
 	for (;;) {
@@ -358,11 +358,17 @@ int cmd_boot(int argc, char **argv)
 	};
 	struct session s = { .cmd = "boot", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
 	const char *title = NULL, *kernel = NULL, *dtb = NULL, *append = NULL, *id = NULL;
-	struct strbuf members = STRBUF_INIT, initrds = STRBUF_INIT;
+	const char **initrds = calloc((size_t)argc, sizeof(*initrds)); /* --initrd's, in order */
+	struct kb_req r = KB_REQ_INIT;
 	const struct kb_json *reply, *m;
-	int c, status = 0, ret, ninitrd = 0;
+	int c, status = 0, ret;
+	size_t ninitrd = 0;
 	long long deadline;
 
+	if (!initrds) {
+		fprintf(stderr, "kboot boot: out of memory\n");
+		return 1;
+	}
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
@@ -378,18 +384,17 @@ int cmd_boot(int argc, char **argv)
 			append = optarg;
 			break;
 		case 'i':
-			sb_adds(&initrds, ninitrd++ ? "," : "");
-			kb_sb_json_string(&initrds, optarg);
+			initrds[ninitrd++] = optarg;
 			break;
 		case OPT_HELP:
 			boot_usage(stdout);
-			sb_release(&initrds);
+			free(initrds);
 			return 0;
 		default:
 			if (!common_opt(&s, c, optarg, &status) || status) {
 				if (!status)
 					boot_usage(stderr);
-				sb_release(&initrds);
+				free(initrds);
 				return 2;
 			}
 		}
@@ -401,37 +406,33 @@ int cmd_boot(int argc, char **argv)
 		fprintf(stderr, "kboot boot: give one of ID, --title or --kernel "
 				"(--initrd, --dtb and --append go with --kernel)\n");
 		boot_usage(stderr);
-		sb_release(&initrds);
+		free(initrds);
 		return 2;
 	}
 	if (id) {
-		sb_adds(&members, ",\"id\":");
-		kb_sb_json_string(&members, id);
+		ret = kb_req_boot_id(&r, id);
 	} else if (title) {
-		sb_adds(&members, ",\"title\":");
-		kb_sb_json_string(&members, title);
+		ret = kb_req_boot_title(&r, title);
 	} else {
-		sb_adds(&members, ",\"kernel\":");
-		kb_sb_json_string(&members, kernel);
-		sb_adds(&members, ",\"initrd\":[");
-		sb_adds(&members, sb_str(&initrds));
-		sb_adds(&members, "],\"dtb\":");
-		kb_sb_json_string(&members, dtb);
-		sb_adds(&members, ",\"cmdline\":");
-		kb_sb_json_string(&members, append ? append : "");
+		struct kb_req_files f = { .kernel = kernel,
+					  .initrd = initrds,
+					  .ninitrd = ninitrd,
+					  .dtb = dtb,
+					  .cmdline = append };
+
+		ret = kb_req_boot_files(&r, &f);
 	}
-	sb_release(&initrds);
-	if (members.oom) {
+	free(initrds);
+	if (ret) {
 		fprintf(stderr, "kboot boot: out of memory\n");
-		sb_release(&members);
 		return 1;
 	}
 	if (session_open(&s)) {
-		sb_release(&members);
+		kb_req_release(&r);
 		return 1;
 	}
-	ret = request(&s, "boot", sb_str(&members), &reply);
-	sb_release(&members);
+	ret = request(&s, &r, &reply);
+	kb_req_release(&r);
 	/* In --source mode the daemon may print the plan and exit right
 	 * after "booting", before its reply reaches us: that is a boot. */
 	if (ret < 0 && s.booting && ret != -EPROTONOSUPPORT)
@@ -592,8 +593,9 @@ int cmd_status(int argc, char **argv)
 
 /* ---- kboot cancel, kboot rescan ---- */
 
-/* A request without members: send it, wait for the reply. */
-static int simple_request(const char *cmd, const char *what, int argc, char **argv)
+/* A request without members, from build: send it, wait for the reply. */
+static int simple_request(const char *cmd, int (*build)(struct kb_req *r), const char *what,
+			  int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "socket", required_argument, NULL, OPT_SOCKET },
@@ -603,6 +605,7 @@ static int simple_request(const char *cmd, const char *what, int argc, char **ar
 	};
 	struct session s = { .cmd = cmd, .timeout_ms = KB_CLIENT_TIMEOUT_MS };
 	const struct kb_json *reply;
+	struct kb_req r;
 	int c, status = 0, ret;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -620,9 +623,16 @@ static int simple_request(const char *cmd, const char *what, int argc, char **ar
 		fprintf(stderr, "usage: kboot %s [--socket PATH] [--timeout SECS]\n", cmd);
 		return 2;
 	}
-	if (session_open(&s))
+	if (build(&r)) {
+		fprintf(stderr, "kboot %s: out of memory\n", cmd);
 		return 1;
-	ret = request(&s, cmd, "", &reply);
+	}
+	if (session_open(&s)) {
+		kb_req_release(&r);
+		return 1;
+	}
+	ret = request(&s, &r, &reply);
+	kb_req_release(&r);
 	if (ret < 0)
 		say_error(&s, ret);
 	session_close(&s);
@@ -631,12 +641,13 @@ static int simple_request(const char *cmd, const char *what, int argc, char **ar
 
 int cmd_cancel(int argc, char **argv)
 {
-	return simple_request("cancel", "Stop the running daemon's countdown.", argc, argv);
+	return simple_request("cancel", kb_req_cancel, "Stop the running daemon's countdown.", argc,
+			      argv);
 }
 
 int cmd_rescan(int argc, char **argv)
 {
-	return simple_request("rescan",
+	return simple_request("rescan", kb_req_rescan,
 			      "Make the running daemon forget every device and "
 			      "enumerate them again.",
 			      argc, argv);

@@ -8,8 +8,9 @@
  * JSON object.  Every wait has a timeout; nothing here blocks for ever, and
  * a UI can poll kb_conn_fd() itself and read with a timeout of 0.
  *
- * Not here: what the messages mean (the caller looks at "type"), output
- * for people, reconnecting.
+ * Not here: building requests (request.h: its kb_conn_send_req() is how
+ * clients send them), what the messages mean (the caller looks at "type"),
+ * output for people, reconnecting.
  */
 #ifndef KBOOT_CLIENT_H
 #define KBOOT_CLIENT_H
@@ -48,8 +49,9 @@ int kb_conn_send(struct kb_conn *c, const char *json, size_t len, int timeout_ms
 
 /*
  * Send the request {"type": type, "seq": N<members>}: members is "" or
- * more members, already JSON, starting with a comma (build them with
- * kb_sb_json_string()).  Returns the request's seq (> 0) or -errno.
+ * more members, already JSON, starting with a comma.  Returns the
+ * request's seq (> 0) or -errno.  The wire end of kb_conn_send_req()
+ * (request.h), which clients use: they build no request themselves.
  */
 int kb_conn_request(struct kb_conn *c, const char *type, const char *members, int timeout_ms);
 
