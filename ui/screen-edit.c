@@ -23,6 +23,7 @@
 
 #include "lib/jsonparse.h"
 #include "proto/client.h"
+#include "proto/request.h"
 #include "ui.h"
 
 static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };
@@ -93,23 +94,24 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 	u->screen = SCR_EDIT;
 }
 
-void boot_files_json(struct strbuf *sb, const char *title, const char *kernel, char *initrds)
+int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds)
 {
+	/* n words need at least 2n - 1 bytes */
+	const char **v = malloc((strlen(initrds) / 2 + 1) * sizeof(*v));
 	char *tok, *save = NULL;
-	bool first = true;
+	size_t n = 0;
+	int ret;
 
-	sb_adds(sb, ",\"title\":");
-	kb_sb_json_string(sb, title);
-	sb_adds(sb, ",\"kernel\":");
-	kb_sb_json_string(sb, kernel);
-	sb_adds(sb, ",\"initrd\":[");
-	for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		if (!first)
-			sb_addc(sb, ',');
-		kb_sb_json_string(sb, tok);
-		first = false;
-	}
-	sb_addc(sb, ']');
+	if (!v)
+		return -ENOMEM;
+	for (tok = strtok_r(initrds, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		v[n++] = tok;
+	f->initrd = v;
+	f->ninitrd = n;
+	ret = kb_req_boot_files(r, f);
+	free(v);
+	f->initrd = NULL;
+	return ret;
 }
 
 /* ---- Drawing ---- */
@@ -211,41 +213,47 @@ char *field_trimmed(const struct kb_lineedit *le)
 }
 
 /*
- * The modules field of a multiboot edit as request members: each group
- * between MODULE_SEP words is a file and its command line (its other words,
- * joined by one space).  Empty groups are skipped.
+ * The boot request for f, a multiboot kernel, with the modules field text:
+ * each group between MODULE_SEP words is a file and its command line (its
+ * other words, joined by one space).  Empty groups are skipped.
  */
-static void modules_json(struct strbuf *sb, char *text)
+static int modules_req(struct kb_req *r, struct kb_req_files *f, char *text)
 {
-	struct strbuf files = STRBUF_INIT, args = STRBUF_INIT, cur = STRBUF_INIT;
-	char *tok, *save = NULL;
-	bool file = true, any = false;
+	struct arena *a = arena_new();
+	struct ptrv files = { 0 }, args = { 0 };
+	struct strbuf cur = STRBUF_INIT;
+	char *tok, *save = NULL, *arg;
+	bool file = true;
+	int ret = -ENOMEM;
 
+	if (!a)
+		return -ENOMEM;
 	for (tok = strtok_r(text, " ", &save);; tok = strtok_r(NULL, " ", &save)) {
 		if (!tok || !strcmp(tok, MODULE_SEP)) {
-			if (!file) {
-				sb_adds(&args, any ? "," : "");
-				kb_sb_json_string(&args, sb_str(&cur));
-				any = true;
-			}
+			if (!file && (!(arg = sb_finish(&cur, a)) || ptrv_push(a, &args, arg)))
+				goto out;
 			sb_release(&cur);
 			file = true;
 			if (!tok)
 				break;
 		} else if (file) {
-			sb_adds(&files, any ? "," : "");
-			kb_sb_json_string(&files, tok);
+			if (ptrv_push(a, &files, tok))
+				goto out;
 			file = false;
 		} else {
 			sb_printf(&cur, "%s%s", sb_str(&cur)[0] ? " " : "", tok);
 		}
 	}
-	sb_printf(sb, ",\"multiboot\":true,\"initrd\":[%s],\"module_args\":[%s]", sb_str(&files),
-		  sb_str(&args));
-	if (files.oom || args.oom)
-		sb->oom = true;
-	sb_release(&files);
-	sb_release(&args);
+	f->multiboot = true;
+	f->initrd = (const char *const *)files.v;
+	f->ninitrd = files.n;
+	f->module_args = (const char *const *)args.v;
+	f->nmodule_args = args.n;
+	ret = kb_req_boot_files(r, f);
+out:
+	sb_release(&cur);
+	arena_free(a);
+	return ret;
 }
 
 static void edit_boot(struct ui *u)
@@ -254,7 +262,8 @@ static void edit_boot(struct ui *u)
 	char *kernel = field_trimmed(&ed->field[FIELD_KERNEL]);
 	char *dtb = field_trimmed(&ed->field[FIELD_DTB]);
 	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
-	struct strbuf sb = STRBUF_INIT;
+	struct kb_req r = KB_REQ_INIT;
+	struct kb_req_files f = { 0 };
 	char *title = NULL;
 
 	if (!initrds || !kernel || !dtb || !*kernel) {
@@ -264,25 +273,15 @@ static void edit_boot(struct ui *u)
 	}
 	if (asprintf(&title, "%s (edited)", ed->title) < 0)
 		title = NULL;
-	if (ed->multiboot) {
-		sb_adds(&sb, ",\"title\":");
-		kb_sb_json_string(&sb, title ? title : ed->title);
-		sb_adds(&sb, ",\"kernel\":");
-		kb_sb_json_string(&sb, kernel);
-		modules_json(&sb, initrds);
-	} else {
-		boot_files_json(&sb, title ? title : ed->title, kernel, initrds);
-	}
-	if (*dtb) {
-		sb_adds(&sb, ",\"dtb\":");
-		kb_sb_json_string(&sb, dtb);
-	}
-	sb_adds(&sb, ",\"cmdline\":");
-	kb_sb_json_string(&sb, kb_le_text(&ed->field[FIELD_CMDLINE]));
-	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0)
+	f.title = title ? title : ed->title;
+	f.kernel = kernel;
+	f.dtb = *dtb ? dtb : NULL;
+	f.cmdline = kb_le_text(&ed->field[FIELD_CMDLINE]);
+	if (!(ed->multiboot ? modules_req(&r, &f, initrds) : boot_files_req(&r, &f, initrds)) &&
+	    ui_request(u, &r) > 0)
 		ui_say(u, 0, "Booting '%s'%s", title ? title : ed->title,
 		       draw_glyph(u, "\xe2\x80\xa6", "..."));
-	sb_release(&sb);
+	kb_req_release(&r);
 	free(title);
 out:
 	free(initrds);
@@ -295,20 +294,16 @@ out:
 static void edit_complete(struct ui *u)
 {
 	struct kb_lineedit *le = &u->edit.field[u->edit.cur];
-	struct strbuf sb = STRBUF_INIT;
+	struct kb_req r;
 	size_t start;
 	int len = kb_le_word(le, &start);
 	char *word = strndup(kb_le_text(le) + start, (size_t)len);
 
 	if (!word)
 		return;
-	sb_adds(&sb, ",\"word\":");
-	kb_sb_json_string(&sb, word);
-	sb_adds(&sb, ",\"fs\":");
-	kb_sb_json_string(&sb, u->edit.fs);
-	if (!sb.oom && ui_request(u, "complete", sb_str(&sb)) > 0)
+	if (!kb_req_complete(&r, word, u->edit.fs) && ui_request(u, &r) > 0)
 		u->edit.complete_seq = u->seq;
-	sb_release(&sb);
+	kb_req_release(&r);
 	free(word);
 }
 

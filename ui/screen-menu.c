@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "proto/client.h"
+#include "proto/request.h"
 #include "ui.h"
 
 /* ---- Building the items of the current level ---- */
@@ -398,18 +399,16 @@ static void leave_submenu(struct ui *u)
 
 static void boot_entry(struct ui *u, const struct ui_entry *e)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct kb_req r;
 
 	if (!e->available) {
 		ui_say(u, 2, "Cannot boot '%s': %s", e->title,
 		       e->nwarnings ? e->warnings[0] : "it is not available");
 		return;
 	}
-	sb_adds(&sb, ",\"id\":");
-	kb_sb_json_string(&sb, e->id);
-	if (!sb.oom && ui_request(u, "boot", sb_str(&sb)) > 0)
+	if (!kb_req_boot_id(&r, e->id) && ui_request(u, &r) > 0)
 		ui_say(u, 0, "Booting '%s'%s", e->title, draw_glyph(u, "\xe2\x80\xa6", "..."));
-	sb_release(&sb);
+	kb_req_release(&r);
 }
 
 static bool hotkey(struct ui *u, int key)
@@ -437,6 +436,7 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 {
 	const struct ui_item *it = selectable(u, u->sel) ? &u->items[u->sel] : NULL;
 	int page = list_rows(u) - 1 > 0 ? list_rows(u) - 1 : 1;
+	struct kb_req r = KB_REQ_INIT;
 
 	switch (a) {
 	case ACT_UP:
@@ -492,23 +492,26 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		bool on = !u->ssh || !kb_json_get(u->ssh, "wanted") ||
 			  !kb_json_get(u->ssh, "wanted")->b;
 
-		if (ui_request(u, "ssh", on ? ",\"on\":true" : ",\"on\":false") > 0) {
+		if (!kb_req_ssh(&r, on) && ui_request(u, &r) > 0) {
 			ui_say(u, 0, "Turning the SSH server %s%s", on ? "on" : "off",
 			       draw_glyph(u, "\xe2\x80\xa6", "..."));
 			u->ssh_asked = on ? 1 : -1;
 		}
+		kb_req_release(&r);
 		break;
 	}
 	case ACT_RESCAN:
-		if (ui_request(u, "rescan", NULL) > 0)
+		if (!kb_req_rescan(&r) && ui_request(u, &r) > 0)
 			ui_say(u, 0, "Rescanning every device%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+		kb_req_release(&r);
 		break;
 	case ACT_ABORT:
 		if (!u->ndl) {
 			leave_submenu(u);
-		} else if (ui_request(u, "abort", NULL) > 0) {
+		} else if (!kb_req_abort(&r) && ui_request(u, &r) > 0) {
 			ui_say(u, 0, "Stopping the downloads%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
 		}
+		kb_req_release(&r);
 		break;
 	case ACT_NETWORK:
 		net_open(u);

@@ -34,6 +34,7 @@
 
 #include "lib/jsonparse.h"
 #include "proto/client.h"
+#include "proto/request.h"
 #include "ui.h"
 
 #define LABEL_W	    14 /* columns before a form's field */
@@ -178,29 +179,27 @@ void net_open(struct ui *u)
 
 /* ---- Requests ---- */
 
-static void net_send(struct ui *u, const char *type, struct strbuf *sb)
+/* Send r unless its builder failed (err: what the builder returned); release it. */
+static void net_send(struct ui *u, struct kb_req *r, int err)
 {
 	int ret;
 
-	if (sb->oom) {
+	if (err) {
 		set_error(u, u->net.nfields, "Out of memory.");
-		return;
+	} else {
+		ret = ui_request(u, r);
+		if (ret > 0)
+			u->net.seq = ret;
 	}
-	ret = ui_request(u, type, sb_str(sb));
-	if (ret > 0)
-		u->net.seq = ret;
+	kb_req_release(r);
 }
 
 static void send_dhcp(struct ui *u)
 {
-	struct strbuf sb = STRBUF_INIT;
+	struct kb_req r;
 
 	go(u, NET_WAIT);
-	sb_adds(&sb, ",\"iface\":");
-	kb_sb_json_string(&sb, u->net.iface);
-	sb_adds(&sb, ",\"mode\":\"dhcp\"");
-	net_send(u, "net", &sb);
-	sb_release(&sb);
+	net_send(u, &r, kb_req_net_dhcp(&r, u->net.iface));
 }
 
 static bool is_ipv4(const char *s)
@@ -214,10 +213,12 @@ static bool is_ipv4(const char *s)
  * Check the static form and build its request; 0, or -1 with the error
  * next to the field.
  */
-static int static_request(struct ui *u, struct strbuf *sb)
+static int static_request(struct ui *u, struct kb_req *r)
 {
 	char *addr = field_trimmed(&u->net.field[0]), *gw = field_trimmed(&u->net.field[1]);
 	char *dns = field_trimmed(&u->net.field[2]), *slash, *end, *tok, *save = NULL;
+	const char *servers[NET_DNS_MAX];
+	struct kb_req_static st = { .dns = servers };
 	long prefix = -1;
 	int ret = -1, ndns = 0;
 
@@ -252,16 +253,6 @@ static int static_request(struct ui *u, struct strbuf *sb)
 		set_error(u, 1, "The gateway is not an IPv4 address (as in 10.0.2.2).");
 		goto out;
 	}
-	sb_adds(sb, ",\"iface\":");
-	kb_sb_json_string(sb, u->net.iface);
-	sb_adds(sb, ",\"mode\":\"static\",\"address\":");
-	kb_sb_json_string(sb, addr);
-	sb_printf(sb, ",\"prefix\":%ld", prefix);
-	if (*gw) {
-		sb_adds(sb, ",\"gateway\":");
-		kb_sb_json_string(sb, gw);
-	}
-	sb_adds(sb, ",\"dns\":[");
 	for (tok = strtok_r(dns, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
 		char msg[300];
 
@@ -273,12 +264,17 @@ static int static_request(struct ui *u, struct strbuf *sb)
 			set_error(u, 2, msg);
 			goto out;
 		}
-		if (ndns++)
-			sb_addc(sb, ',');
-		kb_sb_json_string(sb, tok);
+		servers[ndns++] = tok;
 	}
-	sb_addc(sb, ']');
-	ret = 0;
+	st.address = addr;
+	st.prefix = (int)prefix;
+	st.gateway = *gw ? gw : NULL;
+	st.ndns = (size_t)ndns;
+	ret = kb_req_net_static(r, u->net.iface, &st);
+	if (ret) {
+		set_error(u, u->net.nfields, "Out of memory.");
+		ret = -1;
+	}
 out:
 	free(addr);
 	free(gw);
@@ -302,15 +298,16 @@ static const char *pxe_iface(const struct ui *u)
 static void submit(struct ui *u)
 {
 	struct ui_net *n = &u->net;
-	struct strbuf sb = STRBUF_INIT;
+	struct kb_req r = KB_REQ_INIT;
+	struct kb_req_files f = { 0 };
 	char *kernel = NULL, *initrds = NULL, *url = NULL;
 
 	if (n->seq)
 		return; /* one request at a time: the answer is on its way */
 	set_error(u, 0, NULL);
 	if (n->step == NET_STATIC) {
-		if (!static_request(u, &sb))
-			net_send(u, "net", &sb);
+		if (!static_request(u, &r))
+			net_send(u, &r, 0);
 	} else if (n->step == NET_URL) {
 		url = field_trimmed(&n->field[0]);
 		if (!url || !*url) {
@@ -318,9 +315,7 @@ static void submit(struct ui *u)
 				  "Type the URL of a grub.cfg, syslinux, BLS or kboot.conf file.");
 			goto out;
 		}
-		sb_adds(&sb, ",\"url\":");
-		kb_sb_json_string(&sb, url);
-		net_send(u, "source", &sb);
+		net_send(u, &r, kb_req_source_url(&r, url));
 	} else if (n->step == NET_BOOT) {
 		kernel = field_trimmed(&n->field[0]);
 		initrds = strdup(kb_le_text(&n->field[1]));
@@ -329,16 +324,13 @@ static void submit(struct ui *u)
 			goto out;
 		}
 		/* Named by the kernel's file name: the URL is in every message already. */
-		boot_files_json(&sb, strrchr(kernel, '/') && strrchr(kernel, '/')[1]
-					     ? strrchr(kernel, '/') + 1
-					     : kernel,
-				kernel, initrds);
-		sb_adds(&sb, ",\"cmdline\":");
-		kb_sb_json_string(&sb, kb_le_text(&n->field[2]));
-		net_send(u, "boot", &sb);
+		f.title = strrchr(kernel, '/') && strrchr(kernel, '/')[1] ? strrchr(kernel, '/') + 1
+									  : kernel;
+		f.kernel = kernel;
+		f.cmdline = kb_le_text(&n->field[2]);
+		net_send(u, &r, boot_files_req(&r, &f, initrds));
 	}
 out:
-	sb_release(&sb);
 	free(kernel);
 	free(initrds);
 	free(url);
@@ -388,7 +380,7 @@ static void choose(struct ui *u)
 		break;
 	case NET_CHOICE:
 		if (n->sel == 0) {
-			struct strbuf sb = STRBUF_INIT;
+			struct kb_req r;
 			const char *iface = pxe_iface(u);
 
 			if (!iface) {
@@ -401,11 +393,8 @@ static void choose(struct ui *u)
 				free(n->iface);
 				n->iface = strdup(iface);
 			}
-			sb_adds(&sb, ",\"pxe\":");
-			kb_sb_json_string(&sb, iface);
 			set_error(u, 0, NULL);
-			net_send(u, "source", &sb);
-			sb_release(&sb);
+			net_send(u, &r, kb_req_source_pxe(&r, iface));
 		} else {
 			go_form(u, n->sel == 1 ? NET_URL : NET_BOOT, NULL, n->sel == 1 ? 1 : 3);
 		}

@@ -19,6 +19,7 @@
 #include "lib/jsonparse.h"
 #include "proto/client.h"
 #include "proto/jsonwrite.h"
+#include "proto/request.h"
 #include "ui.h"
 
 static const char *jstr(const struct kb_json *o, const char *key)
@@ -403,7 +404,7 @@ const struct ui_device *ui_device(const struct ui *u, const char *name)
 	return NULL;
 }
 
-int ui_request(struct ui *u, const char *type, const char *members)
+int ui_request(struct ui *u, const struct kb_req *r)
 {
 	int ret;
 
@@ -411,7 +412,7 @@ int ui_request(struct ui *u, const char *type, const char *members)
 		ui_say(u, 2, "not connected to the daemon");
 		return -ENOTCONN;
 	}
-	ret = kb_conn_request(u->conn, type, members ? members : "", 1000);
+	ret = kb_conn_send_req(u->conn, r, 1000);
 	if (ret < 0)
 		ui_say(u, 2, "cannot reach the daemon: %s", strerror(-ret));
 	else

@@ -37,6 +37,7 @@
 #include "lib/jsonparse.h"
 #include "lib/loop.h"
 #include "proto/client.h"
+#include "proto/request.h"
 #include "ui.h"
 
 #define RECONNECT_MS 1000
@@ -148,10 +149,13 @@ void ui_draw(struct ui *u)
 
 void ui_cancel_countdown(struct ui *u)
 {
+	struct kb_req r;
+
 	if (u->cd != UI_CD_RUNNING || u->cancel_sent)
 		return;
-	if (ui_request(u, "cancel", NULL) > 0)
+	if (!kb_req_cancel(&r) && ui_request(u, &r) > 0)
 		u->cancel_sent = true;
+	kb_req_release(&r);
 }
 
 void ui_quit(struct ui *u, int status)

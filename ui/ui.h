@@ -31,6 +31,7 @@
 struct kb_loop;
 struct kb_conn;
 struct kb_json;
+struct kb_req;
 
 struct kb_ui_config {
 	const char *theme;    /* theme name or file; NULL: kboot.theme= or the default */
@@ -210,7 +211,7 @@ struct ui {
 bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a);
 void ui_state_free(struct ui *u);
 const struct ui_device *ui_device(const struct ui *u, const char *name);
-int ui_request(struct ui *u, const char *type, const char *members);
+int ui_request(struct ui *u, const struct kb_req *r);
 void ui_downloads_clear(struct ui *u);
 void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
@@ -234,9 +235,11 @@ void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, b
 int field_cursor(struct kb_lineedit *le, int width);
 bool field_key(struct kb_lineedit *le, enum ui_action a, int key);
 char *field_trimmed(const struct kb_lineedit *le);
-/* ,"title":…,"kernel":…,"initrd":[…] of a boot request; initrds (blank-separated) is cut up. */
-struct strbuf;
-void boot_files_json(struct strbuf *sb, const char *title, const char *kernel, char *initrds);
+/* The boot request for f, its initrds the words of initrds (cut up in
+ * place): kb_req_boot_files()'s result.  The caller releases r, which it
+ * set to KB_REQ_INIT, even on failure. */
+struct kb_req_files;
+int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds);
 
 /* screen-net.c: the network boot wizard */
 void net_open(struct ui *u);
