@@ -45,7 +45,7 @@ ASAN_UI_OBJ := $(patsubst %.c,$(B)/asan/%.o,$(UI_SRC))
 UNIT_BIN := $(addprefix $(B)/tests/,$(UNIT_NAMES))
 ASAN_UNIT_BIN := $(addprefix $(B)/asan/tests/,$(UNIT_NAMES))
 
-.PHONY: all check unit unit-asan cli lint format deps fuzz fuzz-build bench clean help golden-update
+.PHONY: all check unit unit-asan cli lint format format-check analyze deps fuzz fuzz-build bench clean help golden-update
 # Keep objects that pattern rules chain through (make would delete them).
 .SECONDARY:
 all: $(B)/kboot
@@ -86,22 +86,46 @@ unit-asan: $(ASAN_UNIT_BIN)
 
 # core/ must not know curses; ui/ must not mount, open disks or kexec; every
 # include points the way the layers allow (tools/lint-layers,
-# docs/architecture.md), and the layer lint refuses what it must
-# (tests/lint).
-lint:
+# docs/architecture.md); no files call each other in a circle but the GRUB
+# interpreter's (tools/file-graph, from the objects' symbols); and both
+# lints refuse what they must (tests/lint).
+lint: $(B)/kboot
 	@! grep -nE '#include *[<"](n?curses|menu|form|panel)' $(CORE_SRC) $(CORE_HDR) || \
 		{ echo "lint: core/ includes curses"; exit 1; }
 	@! grep -nE '\b(mount|umount2?|kexec_file_load|kexec_load|blkid_[a-z_]+|reboot) *\(' \
 		ui/*.c ui/*.h 2>/dev/null || { echo "lint: ui/ touches disks or kexec"; exit 1; }
 	@$(PYTHON) tools/lint-layers
+	@$(PYTHON) tools/file-graph --check $(B)/obj $(CORE_OBJ) $(UI_OBJ) $(CMD_OBJ)
 	@tests/lint/test-layers.sh
+	@tests/lint/test-file-graph.sh
 	@echo "lint: ok"
 
+# The C files clang-format keeps in the project's style (.clang-format);
+# `make format` rewrites them, `make format-check` fails on the first that
+# differs, naming it (tables fenced with "clang-format off" are kept as
+# written).
+FORMAT_SRC := $(CORE_SRC) $(CORE_HDR) $(CMD_SRC) $(wildcard cmd/*.h) $(UI_SRC) $(wildcard ui/*.h) \
+	$(wildcard tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c)
 format:
-	clang-format -i $(CORE_SRC) $(CORE_HDR) cmd/*.[ch] ui/*.[ch] tests/unit/*.[ch] tests/fuzz/*.c tests/bench/*.c
+	clang-format -i $(FORMAT_SRC)
+
+format-check:
+	@clang-format --dry-run -Werror $(FORMAT_SRC) || \
+		{ echo "format-check: run 'make format' (clang-format, .clang-format)"; exit 1; }
+	@echo "format-check: ok"
+
+# Static analysis: cppcheck's classes that find bugs (warning, portability,
+# performance) over core/, ui/ and cmd/.  A finding fails the build unless
+# its line carries "// cppcheck-suppress ID" with the reason beside it
+# (docs/architecture.md, "Habits").
+analyze:
+	@cppcheck -q --std=c11 -D_GNU_SOURCE -Icore --enable=warning,portability,performance \
+		--inline-suppr --error-exitcode=1 core ui cmd
+	@echo "analyze: ok"
 
 check: deps
-	@$(MAKE) --no-print-directory lint unit unit-asan cli daemon-test ui-test e2e-test
+	@$(MAKE) --no-print-directory format-check analyze lint unit unit-asan cli daemon-test ui-test \
+		e2e-test
 
 # The kboot binary's command line.
 cli: $(B)/kboot
@@ -241,7 +265,7 @@ clean:
 
 help:
 	@echo "make            build build/kboot"
-	@echo "make check      every test: lint, unit + golden (cmocka), the same under ASan+UBSan"
+	@echo "make check      every test: format, analysis, lint, unit + golden (cmocka), the same under ASan+UBSan"
 	@echo "make fuzz       libFuzzer per parser, the JSON reader and URLs, FUZZ_SECONDS each (default 300)"
 	@echo "make bench      parse time, peak memory, download speed (numbers, not a test)"
 	@echo "make golden-update [CASES=dir...]  regenerate expected.json files"
@@ -249,6 +273,7 @@ help:
 	@echo "make demo-disk  build/demo.img: one disk, every config language"
 	@echo "make real-disk  build/real/debian12.img: Debian 12 installed by its own tools"
 	@echo "make qemu       boot kboot with the demo disk in QEMU (quit: Ctrl-A X)"
-	@echo "make format     clang-format the sources"
+	@echo "make format     clang-format the sources (make format-check: only look)"
+	@echo "make analyze    cppcheck over core/, ui/ and cmd/ (part of make check)"
 
 -include $(shell find $(B) -name '*.d' -type f 2>/dev/null)
