@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * url.c - URLs for downloads (fetch.h): parsing the five schemes
- * kboot knows, resolving a reference against a base (RFC 3986 section 5),
- * and hiding passwords in sentences.
+ * url.c - URLs for downloads (fetch.h): parsing the schemes kboot knows
+ * (enum kb_url_scheme), resolving a reference against a base (RFC 3986
+ * section 5), and hiding passwords in sentences.
  *
  * Deliberately strict: a URL with a space, a control character, a bad
  * percent escape, a bare IPv6 address or a part that means nothing for its
