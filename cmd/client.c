@@ -343,7 +343,18 @@ static void print_booting(const struct kb_json *b)
 	kb_jbooting_write_text(stdout, b);
 }
 
-int cmd_boot(int argc, char **argv)
+/* What `kboot boot` was asked for: one of id, title and kernel. */
+struct boot_args {
+	const char *title, *kernel, *dtb, *append, *id;
+	const char **initrds; /* --initrd's, in order (argc slots) */
+	size_t ninitrd;
+};
+
+/*
+ * Read the command line into a and s.  -1 to go on, else the exit status
+ * (0 after --help).
+ */
+static int boot_args(int argc, char **argv, struct session *s, struct boot_args *a)
 {
 	static const struct option opts[] = {
 		{ "title", required_argument, NULL, 't' },
@@ -356,76 +367,116 @@ int cmd_boot(int argc, char **argv)
 		{ "help", no_argument, NULL, OPT_HELP },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct session s = { .cmd = "boot", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
-	const char *title = NULL, *kernel = NULL, *dtb = NULL, *append = NULL, *id = NULL;
-	const char **initrds = calloc((size_t)argc, sizeof(*initrds)); /* --initrd's, in order */
-	struct kb_req r = KB_REQ_INIT;
-	const struct kb_json *reply, *m;
-	int c, status = 0, ret;
-	size_t ninitrd = 0;
-	long long deadline;
+	int c, status = 0;
 
-	if (!initrds) {
-		fprintf(stderr, "kboot boot: out of memory\n");
-		return 1;
-	}
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
 		case 't':
-			title = optarg;
+			a->title = optarg;
 			break;
 		case 'k':
-			kernel = optarg;
+			a->kernel = optarg;
 			break;
 		case 'd':
-			dtb = optarg;
+			a->dtb = optarg;
 			break;
 		case 'a':
-			append = optarg;
+			a->append = optarg;
 			break;
 		case 'i':
-			initrds[ninitrd++] = optarg;
+			a->initrds[a->ninitrd++] = optarg;
 			break;
 		case OPT_HELP:
 			boot_usage(stdout);
-			free(initrds);
 			return 0;
 		default:
-			if (!common_opt(&s, c, optarg, &status) || status) {
+			if (!common_opt(s, c, optarg, &status) || status) {
 				if (!status)
 					boot_usage(stderr);
-				free(initrds);
 				return 2;
 			}
 		}
 	}
 	if (optind < argc)
-		id = argv[optind++];
-	if (optind < argc || (!!id + !!title + !!kernel) != 1 ||
-	    (!kernel && (ninitrd || dtb || append))) {
+		a->id = argv[optind++];
+	if (optind < argc || (!!a->id + !!a->title + !!a->kernel) != 1 ||
+	    (!a->kernel && (a->ninitrd || a->dtb || a->append))) {
 		fprintf(stderr, "kboot boot: give one of ID, --title or --kernel "
 				"(--initrd, --dtb and --append go with --kernel)\n");
 		boot_usage(stderr);
-		free(initrds);
 		return 2;
 	}
-	if (id) {
-		ret = kb_req_boot_id(&r, id);
-	} else if (title) {
-		ret = kb_req_boot_title(&r, title);
-	} else {
-		struct kb_req_files f = { .kernel = kernel,
-					  .initrd = initrds,
-					  .ninitrd = ninitrd,
-					  .dtb = dtb,
-					  .cmdline = append };
+	return -1;
+}
 
-		ret = kb_req_boot_files(&r, &f);
+/* The boot request for a.  0 or -ENOMEM. */
+static int boot_request(const struct boot_args *a, struct kb_req *r)
+{
+	struct kb_req_files f = { .kernel = a->kernel,
+				  .initrd = a->initrds,
+				  .ninitrd = a->ninitrd,
+				  .dtb = a->dtb,
+				  .cmdline = a->append };
+
+	if (a->id)
+		return kb_req_boot_id(r, a->id);
+	if (a->title)
+		return kb_req_boot_title(r, a->title);
+	return kb_req_boot_files(r, &f);
+}
+
+/*
+ * The daemon announces the boot to everyone; wait for it.  Files on the
+ * network are downloaded first: every sign of progress gives the wait
+ * another timeout, and a download that fails ends it.  The exit status.
+ */
+static int wait_for_boot(struct session *s)
+{
+	long long deadline = now_ms() + s->timeout_ms;
+	const struct kb_json *m;
+
+	while (!s->booting && next_message(s, &m, remaining(deadline)) == 0) {
+		const char *state;
+
+		if (m != s->download)
+			continue;
+		deadline = now_ms() + s->timeout_ms;
+		state = str_or(m, "state", "");
+		if (!strcmp(state, "failed") || !strcmp(state, "cancelled")) {
+			fprintf(stderr, "kboot boot: %s\n",
+				!strcmp(state, "failed") ? str_or(m, "error", "a download failed")
+							 : "the downloads were stopped");
+			return 1;
+		}
 	}
-	free(initrds);
-	if (ret) {
+	if (s->booting)
+		print_booting(s->booting);
+	else
+		printf("boot requested\n");
+	return 0;
+}
+
+int cmd_boot(int argc, char **argv)
+{
+	struct session s = { .cmd = "boot", .timeout_ms = KB_CLIENT_TIMEOUT_MS };
+	struct boot_args a = { .initrds = calloc((size_t)argc, sizeof(*a.initrds)) };
+	struct kb_req r = KB_REQ_INIT;
+	const struct kb_json *reply;
+	int ret;
+
+	if (!a.initrds) {
 		fprintf(stderr, "kboot boot: out of memory\n");
 		return 1;
+	}
+	ret = boot_args(argc, argv, &s, &a);
+	if (ret < 0 && boot_request(&a, &r)) {
+		fprintf(stderr, "kboot boot: out of memory\n");
+		ret = 1;
+	}
+	free(a.initrds);
+	if (ret >= 0) {
+		kb_req_release(&r);
+		return ret;
 	}
 	if (session_open(&s)) {
 		kb_req_release(&r);
@@ -443,33 +494,9 @@ int cmd_boot(int argc, char **argv)
 		session_close(&s);
 		return 1;
 	}
-	/*
-	 * The daemon announces the boot to everyone; wait for it.  Files on
-	 * the network are downloaded first: every sign of progress gives the
-	 * wait another timeout, and a download that fails ends it.
-	 */
-	deadline = now_ms() + s.timeout_ms;
-	while (!s.booting && next_message(&s, &m, remaining(deadline)) == 0) {
-		const char *state;
-
-		if (m != s.download)
-			continue;
-		deadline = now_ms() + s.timeout_ms;
-		state = str_or(m, "state", "");
-		if (!strcmp(state, "failed") || !strcmp(state, "cancelled")) {
-			fprintf(stderr, "kboot boot: %s\n",
-				!strcmp(state, "failed") ? str_or(m, "error", "a download failed")
-							 : "the downloads were stopped");
-			session_close(&s);
-			return 1;
-		}
-	}
-	if (s.booting)
-		print_booting(s.booting);
-	else
-		printf("boot requested\n");
+	ret = wait_for_boot(&s);
 	session_close(&s);
-	return 0;
+	return ret;
 }
 
 /* ---- kboot status ---- */
