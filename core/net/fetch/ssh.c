@@ -93,13 +93,93 @@ static int ssh_failed(struct fetch *f, const char *said, int status)
 	return fetch_fail(f, -EIO, "dbclient failed (status %d)", status);
 }
 
+/* The child: dbclient running cmd on the server, its output on out, its complaints on err. */
+static void __attribute__((noreturn)) run_client(const struct kb_url *u, const char *port,
+						 const char *cmd, int out, int err)
+{
+	int no[2];
+
+	/* "n": the answer to "Do you want to continue connecting?". */
+	if (pipe(no) || write(no[1], "n\n", 2) != 2)
+		_exit(127);
+	close(no[1]);
+	dup2(no[0], 0);
+	dup2(out, 1);
+	dup2(err, 2);
+	setsid(); /* no terminal: dbclient cannot ask about host keys */
+	if (u->has_user)
+		execlp(SSH_CLIENT, SSH_CLIENT, "-T", "-p", port, "-l", u->user, "--", u->host, cmd,
+		       (char *)NULL);
+	else
+		execlp(SSH_CLIENT, SSH_CLIENT, "-T", "-p", port, "--", u->host, cmd, (char *)NULL);
+	dprintf(2, "cannot run " SSH_CLIENT ": %s\n", strerror(errno));
+	_exit(127);
+}
+
+/*
+ * Copy the client's output (out) to the download and keep the start of
+ * what it says on err in said (ERR_KEEP bytes at most, NUL-terminated),
+ * until both pipes close; the stall timeout and the cancel flag apply.
+ * 0 or -errno (the sentence written).
+ */
+static int pump(struct fetch *f, int out, int err, char *said)
+{
+	int64_t last = fetch_now();
+	bool out_open = true, err_open = true;
+	size_t nsaid = 0;
+	int ret = 0;
+
+	while (!ret && (out_open || err_open)) {
+		struct pollfd p[2] = { { .fd = out_open ? out : -1, .events = POLLIN },
+				       { .fd = err_open ? err : -1, .events = POLLIN } };
+		int n;
+
+		if ((ret = fetch_check_cancel(f)))
+			break;
+		if (fetch_now() - last > f->stall_ms) {
+			char secs[32];
+
+			ret = fetch_fail(f, -ETIMEDOUT, "no data for %s; stopped",
+					 fetch_secs_text(f->stall_ms, secs, sizeof(secs)));
+			break;
+		}
+		n = poll(p, 2, 100);
+		if (n < 0 && errno != EINTR)
+			ret = fetch_fail(f, -errno, "poll failed");
+		if (n <= 0)
+			continue;
+		if (p[0].revents) {
+			ssize_t r = read(out, f->buf, FETCH_BUF_SIZE);
+
+			if (r > 0) {
+				last = fetch_now();
+				ret = fetch_write(f, f->buf, (size_t)r);
+			} else if (r == 0 || errno != EINTR) {
+				out_open = false;
+			}
+		}
+		if (p[1].revents) {
+			char tmp[512];
+			ssize_t r = read(err, tmp, sizeof(tmp));
+
+			if (r > 0) {
+				size_t take = (size_t)r < ERR_KEEP - nsaid ? (size_t)r : ERR_KEEP - nsaid;
+
+				memcpy(said + nsaid, tmp, take);
+				nsaid += take;
+			} else if (r == 0 || errno != EINTR) {
+				err_open = false;
+			}
+		}
+	}
+	said[nsaid] = '\0';
+	return ret;
+}
+
 int fetch_ssh(struct fetch *f, const struct kb_url *u)
 {
 	int out[2] = { -1, -1 }, err[2] = { -1, -1 }, status = 0, ret = 0;
 	char said[ERR_KEEP + 1], port[16], *cmd = NULL, *quoted = shell_quote(u->path);
-	size_t nsaid = 0;
-	int64_t last = fetch_now();
-	bool out_open = true, err_open = true;
 	pid_t pid = -1;
 
 	if (!quoted || asprintf(&cmd, "cat -- %s", quoted) < 0) {
@@ -113,26 +193,8 @@ int fetch_ssh(struct fetch *f, const struct kb_url *u)
 		goto out;
 	}
 	pid = fork();
-	if (pid == 0) {
-		int no[2];
-
-		/* "n": the answer to "Do you want to continue connecting?". */
-		if (pipe(no) || write(no[1], "n\n", 2) != 2)
-			_exit(127);
-		close(no[1]);
-		dup2(no[0], 0);
-		dup2(out[1], 1);
-		dup2(err[1], 2);
-		setsid(); /* no terminal: dbclient cannot ask about host keys */
-		if (u->has_user)
-			execlp(SSH_CLIENT, SSH_CLIENT, "-T", "-p", port, "-l", u->user, "--", u->host,
-			       cmd, (char *)NULL);
-		else
-			execlp(SSH_CLIENT, SSH_CLIENT, "-T", "-p", port, "--", u->host, cmd,
-			       (char *)NULL);
-		dprintf(2, "cannot run " SSH_CLIENT ": %s\n", strerror(errno));
-		_exit(127);
-	}
+	if (pid == 0)
+		run_client(u, port, cmd, out[1], err[1]);
 	if (pid < 0) {
 		ret = fetch_fail(f, -errno, "cannot start " SSH_CLIENT);
 		goto out;
@@ -140,53 +202,9 @@ int fetch_ssh(struct fetch *f, const struct kb_url *u)
 	close(out[1]);
 	close(err[1]);
 	out[1] = err[1] = -1;
-	while (out_open || err_open) {
-		struct pollfd p[2] = { { .fd = out_open ? out[0] : -1, .events = POLLIN },
-				       { .fd = err_open ? err[0] : -1, .events = POLLIN } };
-		int n;
-
-		if ((ret = fetch_check_cancel(f)))
-			goto out;
-		if (fetch_now() - last > f->stall_ms) {
-			char secs[32];
-
-			ret = fetch_fail(f, -ETIMEDOUT, "no data for %s; stopped",
-					 fetch_secs_text(f->stall_ms, secs, sizeof(secs)));
-			goto out;
-		}
-		n = poll(p, 2, 100);
-		if (n < 0 && errno != EINTR) {
-			ret = fetch_fail(f, -errno, "poll failed");
-			goto out;
-		}
-		if (n <= 0)
-			continue;
-		if (p[0].revents) {
-			ssize_t r = read(out[0], f->buf, FETCH_BUF_SIZE);
-
-			if (r > 0) {
-				last = fetch_now();
-				if ((ret = fetch_write(f, f->buf, (size_t)r)))
-					goto out;
-			} else if (r == 0 || errno != EINTR) {
-				out_open = false;
-			}
-		}
-		if (p[1].revents) {
-			char tmp[512];
-			ssize_t r = read(err[0], tmp, sizeof(tmp));
-
-			if (r > 0) {
-				size_t take = (size_t)r < ERR_KEEP - nsaid ? (size_t)r : ERR_KEEP - nsaid;
-
-				memcpy(said + nsaid, tmp, take);
-				nsaid += take;
-			} else if (r == 0 || errno != EINTR) {
-				err_open = false;
-			}
-		}
-	}
-	said[nsaid] = '\0';
+	ret = pump(f, out[0], err[0], said);
+	if (ret)
+		goto out;
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pid = -1;
