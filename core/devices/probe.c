@@ -69,6 +69,92 @@ static const char *blkid_value(blkid_probe pr, const char *name)
 	return v;
 }
 
+#define NOT_PROBED (-1000) /* identify(): libblkid could not look at the device */
+
+/* Add STATE and REASON to a record. */
+static void rec_state(char *rec, size_t *len, const char *state, const char *reason)
+{
+	dev_rec_add(rec, len, "STATE", state);
+	dev_rec_add(rec, len, "REASON", reason);
+}
+
+/*
+ * Identify the open device fd with libblkid: TYPE, UUID, LABEL, PARTUUID,
+ * PARTLABEL and PTTYPE go to the record, the filesystem and partition
+ * table types (or "") to type and pttype.  blkid_do_safeprobe()'s answer
+ * (-2: several signatures), or NOT_PROBED when fd could not be probed at
+ * all (the record then says so).
+ */
+static int identify(int fd, char *rec, size_t *len, char type[64], char pttype[32])
+{
+	blkid_probe pr = blkid_new_probe();
+	const char *v;
+	int rc;
+
+	if (!pr || blkid_probe_set_device(pr, fd, 0, 0)) {
+		if (pr)
+			blkid_free_probe(pr);
+		rec_state(rec, len, "failed", "cannot probe it");
+		return NOT_PROBED;
+	}
+	blkid_probe_enable_superblocks(pr, 1);
+	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
+						      BLKID_SUBLKS_LABEL);
+	blkid_probe_enable_partitions(pr, 1);
+	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
+	rc = blkid_do_safeprobe(pr);
+	v = rc == 0 ? blkid_value(pr, "TYPE") : NULL;
+	if (v)
+		snprintf(type, 64, "%s", v);
+	dev_rec_add(rec, len, "TYPE", v);
+	if (v) {
+		dev_rec_add(rec, len, "UUID", blkid_value(pr, "UUID"));
+		dev_rec_add(rec, len, "LABEL", blkid_value(pr, "LABEL"));
+	}
+	if (rc == 0) {
+		dev_rec_add(rec, len, "PARTUUID", blkid_value(pr, "PART_ENTRY_UUID"));
+		dev_rec_add(rec, len, "PARTLABEL", blkid_value(pr, "PART_ENTRY_NAME"));
+		/* A partition's table is its disk's; a whole disk may have one too. */
+		v = blkid_value(pr, "PART_ENTRY_SCHEME");
+		if (!v)
+			v = blkid_value(pr, "PTTYPE");
+		if (v)
+			snprintf(pttype, 32, "%s", v);
+		dev_rec_add(rec, len, "PTTYPE", v);
+	}
+	blkid_free_probe(pr);
+	return rc;
+}
+
+/* Mount the filesystem of type on devpath read-only at dir; the record says how it went. */
+static void mount_it(const char *devpath, const char *dir, const char *type, char *rec,
+		     size_t *len)
+{
+	const char *skip = kb_fstype_skip_reason(type);
+	char why[512];
+	int ret;
+
+	if (skip) {
+		rec_state(rec, len, "skipped", skip);
+		return;
+	}
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		snprintf(why, sizeof(why), "cannot create the mount point %s: %s", dir,
+			 strerror(errno));
+		rec_state(rec, len, "failed", why);
+		return;
+	}
+	ret = kb_mount_ro(devpath, dir, type);
+	if (ret) {
+		rmdir(dir);
+		snprintf(why, sizeof(why), "cannot mount %s read-only: %s", type,
+			 kb_mount_strerror(ret));
+		rec_state(rec, len, "failed", why);
+		return;
+	}
+	dev_rec_add(rec, len, "STATE", "ready");
+}
+
 /*
  * The child: probe dev, mount it on dir if it is a filesystem kboot reads,
  * write the record to wfd, and _exit.  Runs nothing but syscalls and
@@ -77,10 +163,8 @@ static const char *blkid_value(blkid_probe pr, const char *name)
 static void __attribute__((noreturn)) probe_child(const char *devpath, const char *dir, int wfd)
 {
 	char rec[RECORD_MAX], why[512], type[64] = "", pttype[32] = "";
-	const char *skip, *v;
-	blkid_probe pr = NULL;
 	size_t len = 0;
-	int fd, rc, ret;
+	int fd, rc;
 
 	/* Keep no client socket or other descriptor of the daemon alive. */
 	if (wfd != 3) {
@@ -92,91 +176,31 @@ static void __attribute__((noreturn)) probe_child(const char *devpath, const cha
 
 	fd = open(devpath, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
-		if (errno == ENOMEDIUM) {
-			dev_rec_add(rec, &len, "STATE", "skipped");
-			dev_rec_add(rec, &len, "REASON", "no medium");
-		} else {
-			snprintf(why, sizeof(why), "cannot open %s: %s", devpath, strerror(errno));
-			dev_rec_add(rec, &len, "STATE", "failed");
-			dev_rec_add(rec, &len, "REASON", why);
-		}
-		goto out;
-	}
-	pr = blkid_new_probe();
-	if (!pr || blkid_probe_set_device(pr, fd, 0, 0)) {
-		dev_rec_add(rec, &len, "STATE", "failed");
-		dev_rec_add(rec, &len, "REASON", "cannot probe it");
-		goto out;
-	}
-	blkid_probe_enable_superblocks(pr, 1);
-	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
-						      BLKID_SUBLKS_LABEL);
-	blkid_probe_enable_partitions(pr, 1);
-	blkid_probe_set_partitions_flags(pr, BLKID_PARTS_ENTRY_DETAILS);
-	rc = blkid_do_safeprobe(pr);
-	v = rc == 0 ? blkid_value(pr, "TYPE") : NULL;
-	if (v)
-		snprintf(type, sizeof(type), "%s", v);
-	dev_rec_add(rec, &len, "TYPE", v);
-	if (v) {
-		dev_rec_add(rec, &len, "UUID", blkid_value(pr, "UUID"));
-		dev_rec_add(rec, &len, "LABEL", blkid_value(pr, "LABEL"));
-	}
-	if (rc == 0) {
-		dev_rec_add(rec, &len, "PARTUUID", blkid_value(pr, "PART_ENTRY_UUID"));
-		dev_rec_add(rec, &len, "PARTLABEL", blkid_value(pr, "PART_ENTRY_NAME"));
-		/* A partition's table is its disk's; a whole disk may have one too. */
-		v = blkid_value(pr, "PART_ENTRY_SCHEME");
-		if (!v)
-			v = blkid_value(pr, "PTTYPE");
-		if (v)
-			snprintf(pttype, sizeof(pttype), "%s", v);
-		dev_rec_add(rec, &len, "PTTYPE", v);
-	}
-	blkid_free_probe(pr);
-	pr = NULL;
-	close(fd);
+		int e = errno;
 
-	if (rc == -2) {
-		dev_rec_add(rec, &len, "STATE", "skipped");
-		dev_rec_add(rec, &len, "REASON", "several filesystem signatures found; not opened");
+		snprintf(why, sizeof(why), "cannot open %s: %s", devpath, strerror(e));
+		if (e == ENOMEDIUM)
+			rec_state(rec, &len, "skipped", "no medium");
+		else
+			rec_state(rec, &len, "failed", why);
 		goto out;
 	}
-	if (!*type) {
-		dev_rec_add(rec, &len, "STATE", "skipped");
+	rc = identify(fd, rec, &len, type, pttype);
+	close(fd);
+	if (rc == NOT_PROBED)
+		goto out;
+	if (rc == -2) {
+		rec_state(rec, &len, "skipped", "several filesystem signatures found; not opened");
+	} else if (!*type) {
 		if (*pttype)
 			snprintf(why, sizeof(why), "no filesystem found: a %s partition table, "
 				 "but the kernel lists no partitions", pttype);
-		dev_rec_add(rec, &len, "REASON", *pttype ? why : rc < 0 ? "cannot read it"
-							       : "no filesystem found");
-		goto out;
+		rec_state(rec, &len, "skipped", *pttype ? why : rc < 0 ? "cannot read it"
+								  : "no filesystem found");
+	} else {
+		mount_it(devpath, dir, type, rec, &len);
 	}
-	skip = kb_fstype_skip_reason(type);
-	if (skip) {
-		dev_rec_add(rec, &len, "STATE", "skipped");
-		dev_rec_add(rec, &len, "REASON", skip);
-		goto out;
-	}
-	if (mkdir(dir, 0700) && errno != EEXIST) {
-		snprintf(why, sizeof(why), "cannot create the mount point %s: %s", dir,
-			 strerror(errno));
-		dev_rec_add(rec, &len, "STATE", "failed");
-		dev_rec_add(rec, &len, "REASON", why);
-		goto out;
-	}
-	ret = kb_mount_ro(devpath, dir, type);
-	if (ret) {
-		rmdir(dir);
-		snprintf(why, sizeof(why), "cannot mount %s read-only: %s", type,
-			 kb_mount_strerror(ret));
-		dev_rec_add(rec, &len, "STATE", "failed");
-		dev_rec_add(rec, &len, "REASON", why);
-		goto out;
-	}
-	dev_rec_add(rec, &len, "STATE", "ready");
 out:
-	if (pr)
-		blkid_free_probe(pr);
 	/* One write below PIPE_BUF: atomic, and the empty pipe takes it whole. */
 	if (write(wfd, rec, len) < 0)
 		_exit(1);
