@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon-autoboot.c - `kboot daemon`'s settings and autoboot countdown.
+ * autoboot.c - `kboot daemon`'s settings and autoboot countdown.
  *
  * What it does:
  *   - reads the timeout and the default entry from the daemon's options and
@@ -12,9 +12,9 @@
  *     boot when it runs out.
  *
  * What it does not do: rebuild the menu (daemon.c does, then calls
- * dmn_countdown_update()), answer a client's cancel (daemon-requests.c
+ * dmn_countdown_update()), answer a client's cancel (requests.c
  * calls dmn_countdown_stop()), or boot: a countdown that runs out hands
- * the entry's plan to dmn_boot() (daemon-requests.c).
+ * the entry's plan to dmn_boot() (requests.c).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "config/scan.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/arena.h"
 #include "lib/loop.h"

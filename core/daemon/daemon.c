@@ -4,7 +4,7 @@
  * countdown out, to every client of the control socket (docs/protocol.md).
  *
  * The daemon's files (core/daemon/) share one struct kb_daemon
- * (daemon-private.h).
+ * (private.h).
  * This one:
  *   - runs one event loop with the devices (real or --source) and the server;
  *   - rebuilds the menu with a fresh engine scan whenever the devices change
@@ -15,9 +15,9 @@
  *   - sends a new client the full state;
  *   - starts and stops it all (and, for `kboot daemon`, the signals).
  *
- * daemon-autoboot.c reads kboot.timeout= / kboot.default= from the kernel
+ * autoboot.c reads kboot.timeout= / kboot.default= from the kernel
  * command line and the daemon's options, and runs the autoboot countdown
- * (rule in daemon.h and docs/daemon.md).  daemon-requests.c answers boot,
+ * (rule in daemon.h and docs/daemon.md).  requests.c answers boot,
  * cancel, complete and rescan requests, and boots.
  *
  * What it does not do (yet): kexec.  A boot in a dry run (cfg->dry_run,
@@ -43,7 +43,7 @@
 
 #include "config/json.h"
 #include "config/scan.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "daemon/daemon.h"
 #include "devices/devices.h"
 #include "lib/loop.h"
@@ -427,7 +427,7 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 	kb_client_ready(c);
 }
 
-/* Requests are answered by daemon-requests.c. */
+/* Requests are answered by requests.c. */
 static const struct kb_server_ops server_ops = {
 	.connected = client_connected,
 	.request = dmn_client_request,

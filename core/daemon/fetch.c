@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon-fetch.c - booting from the network: a plan's files downloaded
+ * fetch.c - booting from the network: a plan's files downloaded
  * to tmpfs first, then the boot as from a disk.
  *
  * A boot plan whose kernel, initrds or device tree lie on a network source
@@ -27,7 +27,7 @@
 
 #include "config/blockdev.h"
 #include "config/json.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "devices/devices.h"
 #include "net/download.h"
 #include "net/remote.h"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon-net.c - the daemon's network (net.h) and its "network" message.
+ * net.c - the daemon's network (net.h) and its "network" message.
  *
  * With real devices the daemon configures the network as kboot.net= says
  * (DHCP on every interface by default) and pushes the interfaces' state to
@@ -14,7 +14,7 @@
  * kboot.url='s config once an interface is up; and the "source" request.
  *
  * Not here: fetching (the device list's probe children do it), booting
- * from the network (daemon-fetch.c).
+ * from the network (fetch.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -24,7 +24,7 @@
 #include <strings.h>
 
 #include "config/json.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/jsonparse.h"
 #include "net/net.h"

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * daemon-private.h - what the files of `kboot daemon` (core/daemon/daemon*.c)
+ * private.h - what the files of `kboot daemon` (core/daemon/)
  * share: the daemon itself, a message being built, a boot plan, and the
  * calls between them - daemon.c (messages, status lines, menu rebuilds,
- * clients, start and stop), daemon-autoboot.c (settings and the
- * countdown), daemon-requests.c (requests, boot plans, booting) and the
+ * clients, start and stop), autoboot.c (settings and the
+ * countdown), requests.c (requests, boot plans, booting) and the
  * network, download and SSH parts.
  *
  * Private to the daemon's files; everyone else uses daemon.h.
@@ -104,7 +104,7 @@ struct kb_daemon {
 	bool booting;	       /* a boot is under way: nothing more happens */
 	bool kexec_tools;        /* kboot.kexec=tools: always load with kexec-tools */
 
-	/* The network (daemon-net.c). */
+	/* The network (net.c). */
 	char *net_spec;              /* kboot.net= (malloc'd), or NULL */
 	struct kb_net_config netcfg; /* what net.c was given */
 	struct kb_net *net;          /* NULL with --source directories */
@@ -120,12 +120,12 @@ struct kb_daemon {
 	} pxe[8];
 	size_t npxe;
 
-	/* A boot waiting for its files to download (daemon-fetch.c), or NULL. */
+	/* A boot waiting for its files to download (fetch.c), or NULL. */
 	struct pending *pending;
 	struct kb_downloads *dls;    /* made at the first download */
 	char *dl_dir;                /* where downloads go (malloc'd) */
 
-	/* The SSH server (daemon-ssh.c). */
+	/* The SSH server (ssh.c). */
 	/* WAITING: for the network, or for dropbear to listen */
 	enum ssh_state { SSH_OFF, SSH_WAITING, SSH_RUNNING, SSH_FAILED } ssh_state;
 	bool ssh_wanted;             /* kboot.ssh=on, or the "ssh" request */
@@ -177,7 +177,7 @@ const struct kb_entry *dmn_entry_by_title(const struct kb_daemon *d, const char 
 /* What people call an entry: its title, or its id when it has none. */
 const char *dmn_entry_name(const struct kb_entry *e);
 
-/* ---- Settings and the countdown (daemon-autoboot.c) ---- */
+/* ---- Settings and the countdown (autoboot.c) ---- */
 
 /* The settings from the options and the kernel command line, at start. */
 void dmn_settings_init(struct kb_daemon *d);
@@ -192,7 +192,7 @@ void dmn_countdown_stop(struct kb_daemon *d);
 /* After each rebuild: start, keep or stop the countdown. */
 void dmn_countdown_update(struct kb_daemon *d);
 
-/* ---- The network (daemon-net.c) ---- */
+/* ---- The network (net.c) ---- */
 
 /* Start the network (real devices only) and build the first "network". */
 int dmn_net_start(struct kb_daemon *d);
@@ -215,7 +215,7 @@ void dmn_url_update(struct kb_daemon *d);
 /* Whether an interface is configured. */
 bool dmn_network_up(const struct kb_daemon *d);
 
-/* ---- The SSH server (daemon-ssh.c) ---- */
+/* ---- The SSH server (ssh.c) ---- */
 
 /* The "ssh" message.  0 or -ENOMEM. */
 int dmn_ssh_build(struct kb_daemon *d, struct msg *m);
@@ -227,7 +227,7 @@ void dmn_ssh_stop(struct kb_daemon *d);
 int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err);
 void dmn_ssh_free(struct kb_daemon *d);
 
-/* ---- Booting from the network (daemon-fetch.c) ---- */
+/* ---- Booting from the network (fetch.c) ---- */
 
 /* Whether a plan has files that must be downloaded first. */
 bool dmn_plan_is_remote(const struct boot_plan *p);
@@ -240,7 +240,7 @@ int dmn_fetch_abort(struct kb_daemon *d, const char **err);
 void dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c);
 void dmn_fetch_free(struct kb_daemon *d);
 
-/* ---- Requests and booting (daemon-requests.c) ---- */
+/* ---- Requests and booting (requests.c) ---- */
 
 /* A plan from a menu entry (arena-owned parts); 0 or -errno with *err. */
 int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_plan *p,

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon-requests.c - `kboot daemon`'s answers to clients' requests, and
+ * requests.c - `kboot daemon`'s answers to clients' requests, and
  * booting.
  *
  * What it does:
@@ -15,7 +15,7 @@
  *
  * What it does not do: kexec (not in this build yet); let a client's path
  * leave its filesystem (paths are normalised); decide when to autoboot
- * (daemon-autoboot.c does); send a new client the full state (daemon.c
+ * (autoboot.c does); send a new client the full state (daemon.c
  * does).
  */
 #include <errno.h>
@@ -28,7 +28,7 @@
 #include "config/json.h"
 #include "config/parser.h"
 #include "config/scan.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "daemon/kexec.h"
 #include "devices/devices.h"
 #include "lib/jsonparse.h"

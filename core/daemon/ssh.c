@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * daemon-ssh.c - the SSH server (dropbear) of `kboot daemon` (docs/ssh.md).
+ * ssh.c - the SSH server (dropbear) of `kboot daemon` (docs/ssh.md).
  *
  * Off unless both hold: the image has authorized keys (make image
  * SSH_AUTHORIZED_KEYS=FILE puts them in /root/.ssh/authorized_keys), and
@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "config/json.h"
-#include "daemon/daemon-private.h"
+#include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/jsonparse.h"
 #include "lib/loop.h"
