@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * private.h - what the files of `kboot daemon` (core/daemon/)
- * share: the daemon itself, a message being built, a boot plan, and the
- * calls between them - daemon.c (messages, status lines, menu rebuilds,
- * clients, start and stop), autoboot.c (settings and the
- * countdown), requests.c (requests, boot plans, booting) and the
- * network, download and SSH parts.
+ * private.h - what the files of `kboot daemon` (core/daemon/) share: the
+ * daemon itself, a message being built, a boot plan, and each file's
+ * calls, from the bottom up: messages.c (messages, status lines), menu.c
+ * (menu rebuilds), autoboot.c (settings and the countdown), the network,
+ * SSH and download parts, boot.c (booting), requests.c (requests), and
+ * daemon.c (start and stop) on top.
  *
  * Private to the daemon's files; everyone else uses daemon.h.
  */
@@ -150,7 +150,7 @@ struct msg {
 	size_t len; /* its length */
 };
 
-/* ---- Messages and status lines (daemon.c) ---- */
+/* ---- Messages and status lines (messages.c) ---- */
 
 /* Start a message {"type":TYPE...; its stream, or NULL on failure. */
 FILE *dmn_msg_open(struct msg *m, const char *type);
@@ -168,9 +168,17 @@ int dmn_send_msg(struct kb_client *c, struct msg *m);
 /* A status line: kept for new clients, pushed to all, on stderr unless quiet. */
 void dmn_status(struct kb_daemon *d, int level, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Send every status line kept to a new client; 0, or -errno when c cannot take more. */
+int dmn_status_send_all(struct kb_daemon *d, struct kb_client *c);
 
-/* ---- The menu (daemon.c) ---- */
+/* ---- The menu (menu.c) ---- */
 
+/* Read the menu again from every ready device, push what changed. */
+void dmn_menu_rebuild(struct kb_daemon *d);
+/* Devices changed (kb_devices_config.changed): rebuild once the burst of changes is handled. */
+void dmn_menu_devices_changed(struct kb_devices *devs, void *data);
+/* Send "devices" and "menu" to a new client; 0, or -errno when c cannot take more. */
+int dmn_menu_send(struct kb_daemon *d, struct kb_client *c);
 /* The entry of the current menu with that id or title, or NULL. */
 const struct kb_entry *dmn_entry_by_id(const struct kb_daemon *d, const char *id);
 const struct kb_entry *dmn_entry_by_title(const struct kb_daemon *d, const char *title);
@@ -240,13 +248,18 @@ int dmn_fetch_abort(struct kb_daemon *d, const char **err);
 void dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c);
 void dmn_fetch_free(struct kb_daemon *d);
 
-/* ---- Requests and booting (requests.c) ---- */
+/* ---- Booting (boot.c) ---- */
 
+/* Every file of the plan exists as a regular file.  0 or -ENOENT with *err. */
+int dmn_plan_check(struct arena *a, const struct boot_plan *p, const char **err);
 /* A plan from a menu entry (arena-owned parts); 0 or -errno with *err. */
 int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_plan *p,
 			const char **err);
 /* Boot a validated plan; 0 when the boot is under way, or -errno with *err. */
 int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err);
+
+/* ---- Requests (requests.c) ---- */
+
 /* A client's request (struct kb_server_ops.request): act, then reply. */
 void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
 			struct arena *a, void *data);
