@@ -14,7 +14,7 @@
  * What it does not do: rebuild the menu (daemon.c does, then calls
  * dmn_countdown_update()), answer a client's cancel (requests.c
  * calls dmn_countdown_stop()), or boot: a countdown that runs out hands
- * the entry's plan to dmn_boot() (requests.c).
+ * its entry to the fire hook (boot.c's dmn_boot_autoboot()).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,7 +27,6 @@
 #include "config/scan.h"
 #include "daemon/private.h"
 #include "devices/devices.h"
-#include "lib/arena.h"
 #include "lib/loop.h"
 #include "proto/server.h"
 
@@ -255,26 +254,13 @@ void dmn_countdown_stop(struct kb_daemon *d)
 	dmn_countdown_push(d);
 }
 
+/* The boot itself is the fire hook's (boot.c's, as daemon.c wires it). */
 static void countdown_fire(struct kb_daemon *d)
 {
-	const struct kb_entry *e = dmn_entry_by_id(d, d->cd_id);
-	struct boot_plan p;
-	struct arena *a = arena_new();
-	const char *err = NULL;
-
 	d->cd = CD_FIRED;
 	dmn_countdown_push(d);
-	if (!a) {
-		dmn_status(d, KB_STATUS_ERROR, "autoboot: out of memory");
-	} else if (!e) {
-		dmn_status(d, KB_STATUS_ERROR, "autoboot: '%s' is gone", d->cd_title);
-	} else if (dmn_plan_from_entry(a, e, &p, &err)) {
-		dmn_status(d, KB_STATUS_ERROR, "autoboot of '%s' failed: %s", dmn_entry_name(e),
-			   err);
-	} else {
-		dmn_boot(d, a, &p, &err); /* a failure has its own status line */
-	}
-	arena_free(a);
+	if (d->cd_fire)
+		d->cd_fire(d, d->cd_id, d->cd_title);
 	if (!d->booting) {
 		/* Back to the menu: the countdown does not start again. */
 		d->cd = CD_STOPPED;

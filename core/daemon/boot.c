@@ -295,3 +295,23 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 	}
 	return 0;
 }
+
+void dmn_boot_autoboot(struct kb_daemon *d, const char *id, const char *title)
+{
+	const struct kb_entry *e = dmn_entry_by_id(d, id);
+	struct boot_plan p;
+	struct arena *a = arena_new();
+	const char *err = NULL;
+
+	if (!a) {
+		dmn_status(d, KB_STATUS_ERROR, "autoboot: out of memory");
+	} else if (!e) {
+		dmn_status(d, KB_STATUS_ERROR, "autoboot: '%s' is gone", title);
+	} else if (dmn_plan_from_entry(a, e, &p, &err)) {
+		dmn_status(d, KB_STATUS_ERROR, "autoboot of '%s' failed: %s", dmn_entry_name(e),
+			   err);
+	} else {
+		dmn_boot(d, a, &p, &err); /* a failure has its own status line */
+	}
+	arena_free(a);
+}

@@ -143,6 +143,13 @@ static void signals_free(struct kb_loop *l)
 
 /* ---- Start and stop ---- */
 
+/* A new menu: the settings and the countdown follow it. */
+static void menu_rebuilt(struct kb_daemon *d)
+{
+	dmn_settings_update(d);
+	dmn_countdown_update(d);
+}
+
 static void devices_status(struct kb_devices *devs, int level, const char *text, void *data)
 {
 	dmn_status(data, level, "%s", text);
@@ -206,6 +213,11 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 	d->loop = l;
 	d->sources = cfg->nsources > 0;
 	d->start = kb_loop_now(d->loop);
+	/* The hooks: a part below tells the ones above through these, never by a call. */
+	d->rebuilt = menu_rebuilt;
+	d->cd_fire = dmn_boot_autoboot;
+	d->net_changed = dmn_ssh_update;
+	d->dl_done = dmn_boot;
 	dmn_settings_init(d);
 
 	dc.data = d;

@@ -8,8 +8,8 @@
  * downloaded (download.h: a child each, progress, cancel, a memory limit)
  * into the downloads directory, and every change of a download is pushed
  * to the clients as a "download" message.  When the last one is done the
- * plan, now of local files, goes to dmn_boot(); when one fails the others
- * are stopped and the failure is a status line; the menu goes on.  The
+ * plan, now of local files, goes to the done hook (boot.c's dmn_boot());
+ * when one fails the others are stopped and the failure is a status line; the menu goes on.  The
  * "abort" request stops them all.  One pending boot at a time.
  *
  * The downloads directory is /run/kboot/downloads with real devices, a
@@ -187,11 +187,11 @@ static void pending_boot(struct kb_daemon *d)
 	struct arena *a = arena_new();
 	const char *err = NULL;
 
-	/* A failure to load is a status line of dmn_boot's. */
+	/* A failure to load is a status line of the boot's (the done hook: dmn_boot). */
 	if (!a)
 		dmn_status(d, KB_STATUS_ERROR, "cannot boot '%s': out of memory", p->plan.title);
-	else
-		dmn_boot(d, a, &p->plan, &err);
+	else if (d->dl_done)
+		d->dl_done(d, a, &p->plan, &err);
 	arena_free(a);
 	pending_free(d);
 }

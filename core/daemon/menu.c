@@ -159,8 +159,8 @@ void dmn_menu_rebuild(struct kb_daemon *d)
 		dmn_update_msg(d, &d->devices_msg, &d->devices_len, &m);
 	if (!menu_build(d, &m))
 		dmn_update_msg(d, &d->menu_msg, &d->menu_len, &m);
-	dmn_settings_update(d);
-	dmn_countdown_update(d);
+	if (d->rebuilt)
+		d->rebuilt(d);
 }
 
 static void rebuild_timer(struct kb_loop *l, void *data)

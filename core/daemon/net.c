@@ -268,7 +268,8 @@ static void net_changed(struct kb_net *n, void *data)
 
 	pxe_update(d);
 	dmn_url_update(d);
-	dmn_ssh_update(d);
+	if (d->net_changed)
+		d->net_changed(d); /* the SSH server follows (ssh.c) */
 
 	if (!dmn_network_build(d, &m))
 		dmn_update_msg(d, &d->network_msg, &d->network_len, &m);

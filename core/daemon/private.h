@@ -141,6 +141,17 @@ struct kb_daemon {
 
 	struct kb_timer *settle; /* deciding autoboot once the first probes are done */
 	struct kb_timer *quit; /* dry run: leaving the loop after the boot */
+
+	/*
+	 * Hooks: how a part tells the parts above it that something happened
+	 * (daemon.c sets them at start; NULL: nobody listens).
+	 */
+	void (*rebuilt)(struct kb_daemon *d);     /* menu.c: after each rebuild */
+	void (*cd_fire)(struct kb_daemon *d, const char *id, const char *title); /* autoboot.c:
+							 * the countdown ran out on entry id */
+	void (*net_changed)(struct kb_daemon *d); /* net.c: the interfaces changed */
+	int (*dl_done)(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
+		       const char **err);       /* fetch.c: every file of the plan arrived */
 };
 
 /* A message is built in a memory stream and sent whole. */
@@ -257,6 +268,8 @@ int dmn_plan_from_entry(struct arena *a, const struct kb_entry *e, struct boot_p
 			const char **err);
 /* Boot a validated plan; 0 when the boot is under way, or -errno with *err. */
 int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err);
+/* Boot the entry id (titled title) the countdown ran out on; failures are status lines. */
+void dmn_boot_autoboot(struct kb_daemon *d, const char *id, const char *title);
 
 /* ---- Requests (requests.c) ---- */
 
