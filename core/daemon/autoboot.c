@@ -12,8 +12,8 @@
  *     boot when it runs out.
  *
  * What it does not do: rebuild the menu (daemon.c does, then calls
- * dmn_countdown_update()), answer a client's cancel (requests.c
- * calls dmn_countdown_stop()), or boot: a countdown that runs out hands
+ * dmn_countdown_update() through its hook), take a client's requests
+ * (requests.c hands over a cancel), or boot: a countdown that runs out hands
  * its entry to the fire hook (boot.c's dmn_boot_autoboot()).
  */
 #include <errno.h>
@@ -80,28 +80,28 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 			if (parse_timeout(word + 14, &t))
 				dmn_status(d, KB_STATUS_WARNING,
 					   "%s: not a number of seconds; ignored", word);
-			else if (d->timeout_src != SRC_OPTION)
-				d->timeout = t, d->timeout_src = SRC_KERNEL;
+			else if (d->set.timeout_src != SRC_OPTION)
+				d->set.timeout = t, d->set.timeout_src = SRC_KERNEL;
 		} else if (!strncmp(word, "kboot.net=", 10)) {
-			free(d->net_spec);
-			d->net_spec = strdup(word + 10);
+			free(d->set.net);
+			d->set.net = strdup(word + 10);
 		} else if (!strncmp(word, "kboot.url=", 10) && word[10]) {
-			free(d->url_spec);
-			d->url_spec = strdup(word + 10);
+			free(d->set.url);
+			d->set.url = strdup(word + 10);
 		} else if (!strcmp(word, "kboot.ssh=on") || !strcmp(word, "kboot.ssh=off")) {
-			d->ssh_wanted = !strcmp(word + 10, "on");
+			d->set.ssh = !strcmp(word + 10, "on");
 		} else if (!strncmp(word, "kboot.ssh=", 10)) {
 			dmn_status(d, KB_STATUS_WARNING, "%s: kboot.ssh= is on or off; ignored", word);
 		} else if (!strcmp(word, "kboot.kexec=tools")) {
-			d->kexec_tools = true;
+			d->set.kexec_tools = true;
 		} else if (!strncmp(word, "kboot.kexec=", 12)) {
 			dmn_status(d, KB_STATUS_WARNING, "%s: only kboot.kexec=tools is known; ignored",
 				   word);
 		} else if (!strncmp(word, "kboot.default=", 14) && word[14]) {
-			if (d->default_src != SRC_OPTION) {
-				free(d->default_entry);
-				d->default_entry = strdup(word + 14);
-				d->default_src = SRC_KERNEL;
+			if (d->set.default_src != SRC_OPTION) {
+				free(d->set.default_entry);
+				d->set.default_entry = strdup(word + 14);
+				d->set.default_src = SRC_KERNEL;
 			}
 		}
 	}
@@ -113,17 +113,17 @@ void dmn_settings_init(struct kb_daemon *d)
 	const struct kb_daemon_config *cfg = d->cfg;
 	char buf[4096];
 
-	d->timeout = KB_TIMEOUT_UNSET;
-	d->timeout_src = SRC_CONFIG;
-	d->default_src = SRC_CONFIG;
+	d->set.timeout = KB_TIMEOUT_UNSET;
+	d->set.timeout_src = SRC_CONFIG;
+	d->set.default_src = SRC_CONFIG;
 	/* Options first, so the kernel command line only fills in the rest. */
 	if (cfg->timeout != KB_TIMEOUT_UNSET) {
-		d->timeout = cfg->timeout;
-		d->timeout_src = SRC_OPTION;
+		d->set.timeout = cfg->timeout;
+		d->set.timeout_src = SRC_OPTION;
 	}
 	if (cfg->default_entry) {
-		d->default_entry = strdup(cfg->default_entry);
-		d->default_src = SRC_OPTION;
+		d->set.default_entry = strdup(cfg->default_entry);
+		d->set.default_src = SRC_OPTION;
 	}
 	if (cfg->cmdline) {
 		read_cmdline(d, cfg->cmdline);
@@ -146,10 +146,10 @@ void dmn_settings_init(struct kb_daemon *d)
 /* The timeout in effect: the override, else the menu's. */
 static int effective_timeout(const struct kb_daemon *d)
 {
-	if (d->timeout != KB_TIMEOUT_UNSET)
-		return d->timeout;
-	if (d->scan && d->scan->menu.timeout >= 0)
-		return d->scan->menu.timeout;
+	if (d->set.timeout != KB_TIMEOUT_UNSET)
+		return d->set.timeout;
+	if (d->menu.scan && d->menu.scan->menu.timeout >= 0)
+		return d->menu.scan->menu.timeout;
 	return KB_TIMEOUT_WAIT;
 }
 
@@ -163,19 +163,25 @@ static int settings_build(struct kb_daemon *d, struct msg *m)
 		fprintf(m->f, ",\"timeout\":%d", t);
 	else
 		fputs(",\"timeout\":null", m->f);
-	dmn_json_key_str(m->f, "default", d->default_entry);
-	dmn_json_key_str(m->f, "timeout_source", source_names[d->timeout_src]);
-	dmn_json_key_str(m->f, "default_source", source_names[d->default_src]);
+	dmn_json_key_str(m->f, "default", d->set.default_entry);
+	dmn_json_key_str(m->f, "timeout_source", source_names[d->set.timeout_src]);
+	dmn_json_key_str(m->f, "default_source", source_names[d->set.default_src]);
 	return dmn_msg_close(m);
 }
 
-/* Push "settings" when it differs from what clients have. */
 void dmn_settings_update(struct kb_daemon *d)
 {
 	struct msg m;
 
 	if (!settings_build(d, &m))
-		dmn_update_msg(d, &d->settings_msg, &d->settings_len, &m);
+		dmn_update_msg(d, &d->set.msg, &d->set.len, &m);
+}
+
+int dmn_settings_send(struct kb_daemon *d, struct kb_client *c)
+{
+	if (!d->set.msg)
+		return -ENOMEM;
+	return kb_client_send(c, d->set.msg, d->set.len);
 }
 
 /* ---- What autoboot boots ---- */
@@ -193,10 +199,10 @@ static const struct kb_entry *menu_default(const struct kb_daemon *d)
 {
 	size_t i;
 
-	if (!d->scan)
+	if (!d->menu.scan)
 		return NULL;
-	for (i = 0; i < d->scan->menu.entries.n; i++) {
-		const struct kb_entry *e = d->scan->menu.entries.v[i];
+	for (i = 0; i < d->menu.scan->menu.entries.n; i++) {
+		const struct kb_entry *e = d->menu.scan->menu.entries.v[i];
 
 		if (e->is_default && e->available)
 			return e;
@@ -207,8 +213,8 @@ static const struct kb_entry *menu_default(const struct kb_daemon *d)
 /* What autoboot would pick from the current menu, or NULL. */
 static const struct kb_entry *autoboot_target(const struct kb_daemon *d)
 {
-	if (d->default_entry)
-		return entry_by_id_or_title(d, d->default_entry);
+	if (d->set.default_entry)
+		return entry_by_id_or_title(d, d->set.default_entry);
 	return menu_default(d);
 }
 
@@ -216,55 +222,89 @@ static const struct kb_entry *autoboot_target(const struct kb_daemon *d)
 
 static const char *const cd_names[] = { "off", "running", "stopped", "fired" };
 
-int dmn_countdown_build(struct kb_daemon *d, struct msg *m)
+static int countdown_build(struct kb_daemon *d, struct msg *m)
 {
 	if (!dmn_msg_open(m, "countdown"))
 		return -ENOMEM;
-	dmn_json_key_str(m->f, "state", cd_names[d->cd]);
-	dmn_json_key_str(m->f, "entry", d->cd_id);
-	dmn_json_key_str(m->f, "title", d->cd_title);
-	if (d->cd == CD_RUNNING)
-		fprintf(m->f, ",\"remaining\":%d", d->remaining);
-	else if (d->cd == CD_FIRED)
+	dmn_json_key_str(m->f, "state", cd_names[d->cd.state]);
+	dmn_json_key_str(m->f, "entry", d->cd.id);
+	dmn_json_key_str(m->f, "title", d->cd.title);
+	if (d->cd.state == CD_RUNNING)
+		fprintf(m->f, ",\"remaining\":%d", d->cd.remaining);
+	else if (d->cd.state == CD_FIRED)
 		fputs(",\"remaining\":0", m->f);
 	else
 		fputs(",\"remaining\":null", m->f);
 	return dmn_msg_close(m);
 }
 
-void dmn_countdown_push(struct kb_daemon *d)
+static void countdown_push(struct kb_daemon *d)
 {
 	struct msg m;
 
-	if (dmn_countdown_build(d, &m))
+	if (countdown_build(d, &m))
 		return;
 	if (d->srv)
 		kb_server_broadcast(d->srv, m.buf, m.len);
 	free(m.buf);
 }
 
-void dmn_countdown_stop(struct kb_daemon *d)
+/* Stop the countdown for good. */
+static void countdown_stop(struct kb_daemon *d)
 {
-	if (d->tick) {
-		kb_loop_cancel(d->loop, d->tick);
-		d->tick = NULL;
+	if (d->cd.tick) {
+		kb_loop_cancel(d->loop, d->cd.tick);
+		d->cd.tick = NULL;
 	}
-	d->cd = CD_STOPPED;
-	d->decided = true;
-	dmn_countdown_push(d);
+	d->cd.state = CD_STOPPED;
+	d->cd.decided = true;
+	countdown_push(d);
+}
+
+int dmn_countdown_send(struct kb_daemon *d, struct kb_client *c)
+{
+	struct msg m;
+	int ret = countdown_build(d, &m);
+
+	if (ret)
+		return ret;
+	ret = kb_client_send(c, m.buf, m.len);
+	free(m.buf);
+	return ret;
+}
+
+void dmn_countdown_cancel(struct kb_daemon *d)
+{
+	if (d->cd.state != CD_RUNNING && d->cd.decided)
+		return; /* nothing to cancel: it ran out, stopped, or never started */
+	dmn_status(d, KB_STATUS_INFO, "countdown cancelled");
+	countdown_stop(d);
+}
+
+void dmn_countdown_end(struct kb_daemon *d)
+{
+	if (d->cd.tick) {
+		kb_loop_cancel(d->loop, d->cd.tick);
+		d->cd.tick = NULL;
+	}
+	if (d->cd.state == CD_RUNNING) {
+		d->cd.state = CD_STOPPED;
+		d->cd.decided = true;
+		countdown_push(d);
+	}
 }
 
 /* The boot itself is the fire hook's (boot.c's, as daemon.c wires it). */
 static void countdown_fire(struct kb_daemon *d)
 {
-	d->cd = CD_FIRED;
-	dmn_countdown_push(d);
-	if (d->cd_fire)
-		d->cd_fire(d, d->cd_id, d->cd_title);
+	d->cd.state = CD_FIRED;
+	countdown_push(d);
+	if (d->cd.fire)
+		d->cd.fire(d, d->cd.id, d->cd.title);
 	if (!d->booting) {
 		/* Back to the menu: the countdown does not start again. */
-		d->cd = CD_STOPPED;
-		dmn_countdown_push(d);
+		d->cd.state = CD_STOPPED;
+		countdown_push(d);
 	}
 }
 
@@ -272,17 +312,17 @@ static void countdown_tick(struct kb_loop *l, void *data)
 {
 	struct kb_daemon *d = data;
 
-	d->tick = NULL;
-	if (d->cd != CD_RUNNING)
+	d->cd.tick = NULL;
+	if (d->cd.state != CD_RUNNING)
 		return;
-	if (--d->remaining > 0) { /* timeout 0 starts at 0: fires on the first tick */
-		d->tick = kb_loop_timer(d->loop, 1000, countdown_tick, d);
-		if (!d->tick) {
+	if (--d->cd.remaining > 0) { /* timeout 0 starts at 0: fires on the first tick */
+		d->cd.tick = kb_loop_timer(d->loop, 1000, countdown_tick, d);
+		if (!d->cd.tick) {
 			dmn_status(d, KB_STATUS_ERROR, "countdown stopped: out of memory");
-			dmn_countdown_stop(d);
+			countdown_stop(d);
 			return;
 		}
-		dmn_countdown_push(d);
+		countdown_push(d);
 		return;
 	}
 	countdown_fire(d);
@@ -297,7 +337,7 @@ static void settle_timer(struct kb_loop *l, void *data)
 {
 	struct kb_daemon *d = data;
 
-	d->settle = NULL;
+	d->cd.settle = NULL;
 	dmn_countdown_update(d);
 }
 
@@ -317,8 +357,8 @@ static bool settled(struct kb_daemon *d)
 		probing = kb_devices_at(d->devs, i)->state == KB_DEV_PROBING;
 	if (!probing || waited >= KB_SETTLE_MS)
 		return true;
-	if (!d->settle)
-		d->settle = kb_loop_timer(d->loop, (unsigned int)(KB_SETTLE_MS - waited),
+	if (!d->cd.settle)
+		d->cd.settle = kb_loop_timer(d->loop, (unsigned int)(KB_SETTLE_MS - waited),
 					  settle_timer, d);
 	return false;
 }
@@ -330,42 +370,42 @@ void dmn_countdown_update(struct kb_daemon *d)
 
 	if (d->booting)
 		return;
-	if (d->cd == CD_RUNNING) {
-		e = dmn_entry_by_id(d, d->cd_id);
+	if (d->cd.state == CD_RUNNING) {
+		e = dmn_entry_by_id(d, d->cd.id);
 		if (!e || !e->available) {
 			dmn_status(d, KB_STATUS_WARNING,
-				   "countdown stopped: '%s' (%s) is no longer there", d->cd_title,
-				   d->cd_id);
-			dmn_countdown_stop(d);
+				   "countdown stopped: '%s' (%s) is no longer there", d->cd.title,
+				   d->cd.id);
+			countdown_stop(d);
 			return;
 		}
 		now = autoboot_target(d);
-		if (now && strcmp(now->id, d->cd_id) &&
-		    (!d->told_default || strcmp(d->told_default, now->id))) {
+		if (now && strcmp(now->id, d->cd.id) &&
+		    (!d->cd.told_default || strcmp(d->cd.told_default, now->id))) {
 			dmn_status(d, KB_STATUS_INFO,
 				   "'%s' (%s) appeared; the countdown still boots '%s' (%s)",
-				   dmn_entry_name(now), now->id, d->cd_title, d->cd_id);
-			free(d->told_default);
-			d->told_default = strdup(now->id);
+				   dmn_entry_name(now), now->id, d->cd.title, d->cd.id);
+			free(d->cd.told_default);
+			d->cd.told_default = strdup(now->id);
 		}
 		return;
 	}
-	if (d->decided)
+	if (d->cd.decided)
 		return;
 	if (!settled(d))
 		return;
 
 	e = autoboot_target(d);
 	if (!e) {
-		if (d->default_entry && !d->told_missing && d->scan && d->scan->menu.entries.n) {
+		if (d->set.default_entry && !d->cd.told_missing && d->menu.scan && d->menu.scan->menu.entries.n) {
 			dmn_status(d, KB_STATUS_INFO,
 				   "default '%s': no such entry yet; waiting for it",
-				   d->default_entry);
-			d->told_missing = true;
+				   d->set.default_entry);
+			d->cd.told_missing = true;
 		}
 		return;
 	}
-	d->decided = true;
+	d->cd.decided = true;
 	if (!e->available) {
 		dmn_status(d, KB_STATUS_WARNING,
 			   "no autoboot: the default '%s' cannot be booted: %s", dmn_entry_name(e),
@@ -377,24 +417,40 @@ void dmn_countdown_update(struct kb_daemon *d)
 		dmn_status(d, KB_STATUS_INFO, "no autoboot: the timeout waits for a choice");
 		return;
 	}
-	free(d->cd_id);
-	free(d->cd_title);
-	d->cd_id = strdup(e->id);
-	d->cd_title = strdup(dmn_entry_name(e));
-	if (!d->cd_id || !d->cd_title) {
+	free(d->cd.id);
+	free(d->cd.title);
+	d->cd.id = strdup(e->id);
+	d->cd.title = strdup(dmn_entry_name(e));
+	if (!d->cd.id || !d->cd.title) {
 		dmn_status(d, KB_STATUS_ERROR, "no autoboot: out of memory");
 		return;
 	}
-	d->remaining = t;
-	d->cd = CD_RUNNING;
+	d->cd.remaining = t;
+	d->cd.state = CD_RUNNING;
 	/* Even "at once" goes through the loop, after this rebuild is pushed. */
-	d->tick = kb_loop_timer(d->loop, t ? 1000 : 0, countdown_tick, d);
-	if (!d->tick) {
+	d->cd.tick = kb_loop_timer(d->loop, t ? 1000 : 0, countdown_tick, d);
+	if (!d->cd.tick) {
 		dmn_status(d, KB_STATUS_ERROR, "no autoboot: out of memory");
-		d->cd = CD_OFF;
+		d->cd.state = CD_OFF;
 		return;
 	}
-	dmn_status(d, KB_STATUS_INFO, "autoboot: '%s' (%s) in %d s", d->cd_title, d->cd_id, t);
+	dmn_status(d, KB_STATUS_INFO, "autoboot: '%s' (%s) in %d s", d->cd.title, d->cd.id, t);
 	if (t)
-		dmn_countdown_push(d);
+		countdown_push(d);
+}
+
+void dmn_autoboot_free(struct kb_daemon *d)
+{
+	if (d->cd.tick)
+		kb_loop_cancel(d->loop, d->cd.tick);
+	if (d->cd.settle)
+		kb_loop_cancel(d->loop, d->cd.settle);
+	d->cd.tick = d->cd.settle = NULL;
+	free(d->cd.id);
+	free(d->cd.title);
+	free(d->cd.told_default);
+	free(d->set.msg);
+	free(d->set.default_entry);
+	free(d->set.net);
+	free(d->set.url);
 }

@@ -139,7 +139,7 @@ static void quit_now(struct kb_loop *l, void *data)
 {
 	struct kb_daemon *d = data;
 
-	d->quit = NULL;
+	d->boot.quit = NULL;
 	kb_loop_quit(l, 0);
 }
 
@@ -153,7 +153,7 @@ static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
 	int fds[64], kernel, dtb = -1, ret;
 	const char *modargs[64];
 	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds,
-			      .modargs = modargs, .tools = d->kexec_tools };
+			      .modargs = modargs, .tools = d->set.kexec_tools };
 	char msg[512];
 	size_t i;
 
@@ -215,7 +215,7 @@ static void jump_now(struct kb_loop *l, void *data)
 	struct kb_daemon *d = data;
 	int ret;
 
-	d->quit = NULL;
+	d->boot.quit = NULL;
 	dmn_ssh_stop(d);
 	kb_server_free(d->srv);
 	d->srv = NULL;
@@ -233,15 +233,7 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 	size_t i;
 	int ret;
 
-	if (d->tick) {
-		kb_loop_cancel(d->loop, d->tick);
-		d->tick = NULL;
-	}
-	if (d->cd == CD_RUNNING) {
-		d->cd = CD_STOPPED;
-		d->decided = true;
-		dmn_countdown_push(d);
-	}
+	dmn_countdown_end(d);
 	if (dmn_plan_is_remote(p))
 		return dmn_fetch_plan(d, a, p, err);
 	if (d->cfg->plan)
@@ -285,9 +277,9 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 	 * Leave (dry run) or jump through the loop, so the clients' queues
 	 * get written and every UI leaves curses before the sockets close.
 	 */
-	d->quit = kb_loop_timer(d->loop, d->cfg->dry_run ? 50 : KB_JUMP_DELAY_MS,
+	d->boot.quit = kb_loop_timer(d->loop, d->cfg->dry_run ? 50 : KB_JUMP_DELAY_MS,
 				d->cfg->dry_run ? quit_now : jump_now, d);
-	if (!d->quit) {
+	if (!d->boot.quit) {
 		if (d->cfg->dry_run)
 			kb_loop_quit(d->loop, 0);
 		else
@@ -314,4 +306,11 @@ void dmn_boot_autoboot(struct kb_daemon *d, const char *id, const char *title)
 		dmn_boot(d, a, &p, &err); /* a failure has its own status line */
 	}
 	arena_free(a);
+}
+
+void dmn_boot_free(struct kb_daemon *d)
+{
+	if (d->boot.quit)
+		kb_loop_cancel(d->loop, d->boot.quit);
+	d->boot.quit = NULL;
 }

@@ -40,11 +40,27 @@
 
 /* ---- Clients ---- */
 
-/* The full state, in the order docs/protocol.md gives, then "ready". */
+/*
+ * What a new client gets after "hello", in the order docs/protocol.md
+ * gives: each part sends its own state.  The first menu is built before
+ * the socket exists, so there always is one.
+ */
+static int (*const welcome[])(struct kb_daemon *d, struct kb_client *c) = {
+	dmn_menu_send,	   /* "devices", "menu" */
+	dmn_status_send_all, /* every "status" kept */
+	dmn_countdown_send,  /* "countdown" */
+	dmn_settings_send,   /* "settings" */
+	dmn_net_send,	   /* "network" */
+	dmn_ssh_send,	   /* "ssh" */
+	dmn_fetch_send_all,  /* each recent "download" */
+};
+
+/* The full state, then "ready": from then on the client gets every broadcast. */
 static void client_connected(struct kb_server *s, struct kb_client *c, void *data)
 {
 	struct kb_daemon *d = data;
 	struct msg m;
+	size_t i;
 
 	if (!dmn_msg_open(&m, "hello"))
 		return;
@@ -52,22 +68,9 @@ static void client_connected(struct kb_server *s, struct kb_client *c, void *dat
 		KBOOT_VERSION, d->sources ? "sources" : "devices");
 	if (dmn_send_msg(c, &m))
 		return;
-	/* The first menu is built before the socket exists, so these are set. */
-	if (!d->settings_msg || dmn_menu_send(d, c) || dmn_status_send_all(d, c))
-		return;
-	if (dmn_countdown_build(d, &m))
-		return;
-	if (kb_client_send(c, m.buf, m.len)) {
-		free(m.buf);
-		return;
-	}
-	free(m.buf);
-	if (kb_client_send(c, d->settings_msg, d->settings_len) ||
-	    (d->network_msg && kb_client_send(c, d->network_msg, d->network_len)))
-		return;
-	if (d->ssh_msg && kb_client_send(c, d->ssh_msg, d->ssh_len))
-		return;
-	dmn_fetch_send_all(d, c);
+	for (i = 0; i < sizeof(welcome) / sizeof(welcome[0]); i++)
+		if (welcome[i](d, c))
+			return;
 	if (kb_client_send(c, "{\"type\":\"ready\"}", 16))
 		return;
 	kb_client_ready(c);
@@ -155,10 +158,9 @@ static void devices_status(struct kb_devices *devs, int level, const char *text,
 	dmn_status(data, level, "%s", text);
 }
 
+/* From the top down: the clients and the devices first, then each part. */
 void kb_daemon_free(struct kb_daemon *d)
 {
-	size_t i;
-
 	if (!d)
 		return;
 	if (d->srv)
@@ -167,27 +169,13 @@ void kb_daemon_free(struct kb_daemon *d)
 	if (d->devs)
 		kb_devices_free(d->devs);
 	d->devs = NULL;
-	if (d->rebuild)
-		kb_loop_cancel(d->loop, d->rebuild);
-	if (d->tick)
-		kb_loop_cancel(d->loop, d->tick);
-	if (d->quit)
-		kb_loop_cancel(d->loop, d->quit);
-	if (d->settle)
-		kb_loop_cancel(d->loop, d->settle);
+	dmn_boot_free(d);
 	dmn_fetch_free(d);
 	dmn_ssh_free(d);
 	dmn_net_free(d);
-	kb_scan_free(d->scan);
-	for (i = 0; i < d->status_n; i++)
-		free(d->status[(d->status_first + i) % KB_STATUS_KEEP].text);
-	free(d->devices_msg);
-	free(d->menu_msg);
-	free(d->settings_msg);
-	free(d->default_entry);
-	free(d->cd_id);
-	free(d->cd_title);
-	free(d->told_default);
+	dmn_autoboot_free(d);
+	dmn_menu_free(d);
+	dmn_status_free(d);
 	free(d);
 }
 
@@ -214,11 +202,12 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 	d->sources = cfg->nsources > 0;
 	d->start = kb_loop_now(d->loop);
 	/* The hooks: a part below tells the ones above through these, never by a call. */
-	d->rebuilt = menu_rebuilt;
-	d->cd_fire = dmn_boot_autoboot;
-	d->net_changed = dmn_ssh_update;
-	d->dl_done = dmn_boot;
+	d->menu.rebuilt = menu_rebuilt;
+	d->cd.fire = dmn_boot_autoboot;
+	d->net.changed = dmn_ssh_update;
+	d->dl.done = dmn_boot;
 	dmn_settings_init(d);
+	dmn_ssh_init(d);
 
 	dc.data = d;
 	d->devs = kb_devices_new(d->loop, &dc);
@@ -242,12 +231,8 @@ struct kb_daemon *kb_daemon_new(struct kb_loop *l, const struct kb_daemon_config
 	dmn_ssh_update(d);
 
 	/* The first menu before the socket exists: a client never sees less. */
-	if (d->rebuild) {
-		kb_loop_cancel(d->loop, d->rebuild);
-		d->rebuild = NULL;
-	}
 	dmn_menu_rebuild(d);
-	if (!d->menu_msg || !d->devices_msg || !d->settings_msg) {
+	if (!d->menu.msg || !d->menu.devices_msg || !d->set.msg) {
 		fprintf(stderr, "kboot daemon: cannot build the first menu\n");
 		goto fail;
 	}

@@ -33,7 +33,6 @@
 #include "net/remote.h"
 
 #define KB_DOWNLOAD_DIR "/run/kboot/downloads"
-#define KEEP 16 /* download states resent to a new client */
 
 struct item {
 	struct kb_file *file; /* in the pending plan; made local once done */
@@ -50,13 +49,6 @@ struct pending {
 	size_t n, left;        /* items, items not done yet */
 	struct ptrv fds;       /* local filesystems' rootfds we dup'd (as intptr_t) */
 };
-
-/* The last state of recent downloads, for clients that connect later. */
-static struct {
-	int id;
-	char *msg;
-	size_t len;
-} kept[KEEP];
 
 bool dmn_plan_is_remote(const struct boot_plan *p)
 {
@@ -99,33 +91,42 @@ static void url_shown(FILE *f, const char *key, const char *url)
 
 static const char *const dl_states[] = { "running", "done", "failed", "cancelled" };
 
-static void keep_msg(int id, const struct msg *m)
+/* Keep a download's last state for clients that connect later. */
+static void keep_msg(struct kb_daemon *d, int id, const struct msg *m)
 {
 	size_t i, slot = 0;
 
-	for (i = 0; i < KEEP; i++) {
-		if (kept[i].id == id) {
+	for (i = 0; i < DMN_DOWNLOADS_KEPT; i++) {
+		if (d->dl.kept[i].id == id) {
 			slot = i;
 			break;
 		}
-		if (kept[i].id < kept[slot].id)
+		if (d->dl.kept[i].id < d->dl.kept[slot].id)
 			slot = i; /* the oldest, or an empty slot */
 	}
-	free(kept[slot].msg);
-	kept[slot].id = id;
-	kept[slot].msg = malloc(m->len);
-	kept[slot].len = kept[slot].msg ? m->len : 0;
-	if (kept[slot].msg)
-		memcpy(kept[slot].msg, m->buf, m->len);
+	free(d->dl.kept[slot].msg);
+	d->dl.kept[slot].id = id;
+	d->dl.kept[slot].msg = malloc(m->len);
+	d->dl.kept[slot].len = d->dl.kept[slot].msg ? m->len : 0;
+	if (d->dl.kept[slot].msg)
+		memcpy(d->dl.kept[slot].msg, m->buf, m->len);
 }
 
-void dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c)
+int dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c)
 {
 	size_t i;
+	int ret;
 
-	for (i = 0; i < KEEP; i++)
-		if (kept[i].msg && kb_client_send(c, kept[i].msg, kept[i].len))
-			return;
+	for (i = 0; i < DMN_DOWNLOADS_KEPT; i++)
+		if (d->dl.kept[i].msg &&
+		    (ret = kb_client_send(c, d->dl.kept[i].msg, d->dl.kept[i].len)))
+			return ret;
+	return 0;
+}
+
+bool dmn_fetch_waiting(const struct kb_daemon *d)
+{
+	return d->dl.pending != NULL;
 }
 
 static void download_push(struct kb_daemon *d, const struct kb_download *dl)
@@ -148,7 +149,7 @@ static void download_push(struct kb_daemon *d, const struct kb_download *dl)
 	dmn_json_key_str(m.f, "error", dl->error);
 	if (dmn_msg_close(&m))
 		return;
-	keep_msg(dl->id, &m);
+	keep_msg(d, dl->id, &m);
 	if (d->srv)
 		kb_server_broadcast(d->srv, m.buf, m.len);
 	free(m.buf);
@@ -156,11 +157,11 @@ static void download_push(struct kb_daemon *d, const struct kb_download *dl)
 
 static void pending_free(struct kb_daemon *d)
 {
-	struct pending *p = d->pending;
+	struct pending *p = d->dl.pending;
 
 	if (!p)
 		return;
-	d->pending = NULL;
+	d->dl.pending = NULL;
 	if (p->local.rootfd >= 0)
 		close(p->local.rootfd);
 	for (size_t i = 0; i < p->fds.n; i++)
@@ -174,24 +175,24 @@ static void pending_stop(struct kb_daemon *d)
 {
 	size_t i;
 
-	for (i = 0; d->pending && i < d->pending->n; i++)
-		if (d->pending->items[i].id)
-			kb_download_cancel(d->dls, d->pending->items[i].id);
+	for (i = 0; d->dl.pending && i < d->dl.pending->n; i++)
+		if (d->dl.pending->items[i].id)
+			kb_download_cancel(d->dl.dls, d->dl.pending->items[i].id);
 	pending_free(d);
 }
 
 /* Every file arrived: boot the plan of local files. */
 static void pending_boot(struct kb_daemon *d)
 {
-	struct pending *p = d->pending;
+	struct pending *p = d->dl.pending;
 	struct arena *a = arena_new();
 	const char *err = NULL;
 
 	/* A failure to load is a status line of the boot's (the done hook: dmn_boot). */
 	if (!a)
 		dmn_status(d, KB_STATUS_ERROR, "cannot boot '%s': out of memory", p->plan.title);
-	else if (d->dl_done)
-		d->dl_done(d, a, &p->plan, &err);
+	else if (d->dl.done)
+		d->dl.done(d, a, &p->plan, &err);
 	arena_free(a);
 	pending_free(d);
 }
@@ -199,7 +200,7 @@ static void pending_boot(struct kb_daemon *d)
 static void on_download(struct kb_downloads *dls, const struct kb_download *dl, void *data)
 {
 	struct kb_daemon *d = data;
-	struct pending *p = d->pending;
+	struct pending *p = d->dl.pending;
 	struct item *it = NULL;
 	size_t i;
 
@@ -236,19 +237,19 @@ static int downloads_init(struct kb_daemon *d)
 {
 	char tmpl[] = "/tmp/kboot-dl-XXXXXX";
 
-	if (d->dls)
+	if (d->dl.dls)
 		return 0;
 	if (d->sources) {
 		if (!mkdtemp(tmpl))
 			return -errno;
-		d->dl_dir = strdup(tmpl);
+		d->dl.dir = strdup(tmpl);
 	} else {
-		d->dl_dir = strdup(KB_DOWNLOAD_DIR);
+		d->dl.dir = strdup(KB_DOWNLOAD_DIR);
 	}
-	if (!d->dl_dir)
+	if (!d->dl.dir)
 		return -ENOMEM;
-	d->dls = kb_downloads_new(d->loop, d->dl_dir, on_download, d);
-	return d->dls ? 0 : -errno;
+	d->dl.dls = kb_downloads_new(d->loop, d->dl.dir, on_download, d);
+	return d->dl.dls ? 0 : -errno;
 }
 
 /*
@@ -305,7 +306,7 @@ static int add_item(struct kb_daemon *d, struct pending *p, struct arena *a, str
 		*err = "out of memory";
 		return -ENOMEM;
 	}
-	id = kb_download_start(d->dls, url, name, 0, 0, msg, sizeof(msg));
+	id = kb_download_start(d->dl.dls, url, name, 0, 0, msg, sizeof(msg));
 	if (id < 0) {
 		*err = arena_strdup(a, msg);
 		return id;
@@ -334,7 +335,7 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 	size_t i;
 	int ret;
 
-	if (d->pending) {
+	if (d->dl.pending) {
 		*err = "a boot is already waiting for its downloads";
 		return -EBUSY;
 	}
@@ -353,7 +354,7 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 		*err = "out of memory";
 		return -ENOMEM;
 	}
-	d->pending = p;
+	d->dl.pending = p;
 	p->plan = *plan;
 	p->plan.entry = arena_strdup(p->a, plan->entry);
 	p->plan.title = arena_strdup(p->a, plan->title);
@@ -369,8 +370,8 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 			goto fail;
 		}
 	}
-	p->local = (struct kb_fs){ .name = "download", .root = d->dl_dir, .disk = -1 };
-	p->local.rootfd = open(d->dl_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	p->local = (struct kb_fs){ .name = "download", .root = d->dl.dir, .disk = -1 };
+	p->local.rootfd = open(d->dl.dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (p->local.rootfd < 0 || !p->plan.title || !p->plan.cmdline) {
 		*err = "cannot prepare the downloads";
 		ret = -ENOMEM;
@@ -401,11 +402,11 @@ fail:
 
 int dmn_fetch_abort(struct kb_daemon *d, const char **err)
 {
-	if (!d->pending) {
+	if (!d->dl.pending) {
 		*err = "no boot is downloading";
 		return -ENOENT;
 	}
-	dmn_status(d, KB_STATUS_INFO, "'%s': downloads stopped", d->pending->plan.title);
+	dmn_status(d, KB_STATUS_INFO, "'%s': downloads stopped", d->dl.pending->plan.title);
 	pending_stop(d);
 	return 0;
 }
@@ -415,15 +416,15 @@ void dmn_fetch_free(struct kb_daemon *d)
 	size_t i;
 
 	pending_free(d);
-	kb_downloads_free(d->dls);
-	d->dls = NULL;
-	if (d->sources && d->dl_dir)
-		kb_remove_tree(d->dl_dir);
-	free(d->dl_dir);
-	d->dl_dir = NULL;
-	for (i = 0; i < KEEP; i++) {
-		free(kept[i].msg);
-		kept[i].msg = NULL;
-		kept[i].id = 0;
+	kb_downloads_free(d->dl.dls);
+	d->dl.dls = NULL;
+	if (d->sources && d->dl.dir)
+		kb_remove_tree(d->dl.dir);
+	free(d->dl.dir);
+	d->dl.dir = NULL;
+	for (i = 0; i < DMN_DOWNLOADS_KEPT; i++) {
+		free(d->dl.kept[i].msg);
+		d->dl.kept[i].msg = NULL;
+		d->dl.kept[i].id = 0;
 	}
 }

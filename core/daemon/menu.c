@@ -67,7 +67,7 @@ static int menu_build(struct kb_daemon *d, struct msg *m)
 	if (!dmn_msg_open(m, "menu"))
 		return -ENOMEM;
 	fputs(",\"menu\":", m->f);
-	kb_menu_write_json_line(m->f, d->scan->arena, &d->scan->menu);
+	kb_menu_write_json_line(m->f, d->menu.scan->arena, &d->menu.scan->menu);
 	return dmn_msg_close(m);
 }
 
@@ -86,14 +86,14 @@ static void report_new_fs(struct kb_daemon *d, const struct kb_scan *old)
 {
 	size_t i, j;
 
-	for (i = 0; i < d->scan->fs.n; i++) {
-		const struct kb_fs *fs = d->scan->fs.v[i];
+	for (i = 0; i < d->menu.scan->fs.n; i++) {
+		const struct kb_fs *fs = d->menu.scan->fs.v[i];
 		size_t n = 0;
 
 		if (scan_has_fs(old, fs->name))
 			continue;
-		for (j = 0; j < d->scan->menu.entries.n; j++) {
-			const struct kb_entry *e = d->scan->menu.entries.v[j];
+		for (j = 0; j < d->menu.scan->menu.entries.n; j++) {
+			const struct kb_entry *e = d->menu.scan->menu.entries.v[j];
 
 			if (e->config.fs == fs || (!e->config.fs && e->kernel.fs == fs))
 				n++;
@@ -107,11 +107,17 @@ static void report_new_fs(struct kb_daemon *d, const struct kb_scan *old)
 
 void dmn_menu_rebuild(struct kb_daemon *d)
 {
-	struct kb_scan *s = kb_scan_new(), *old;
+	struct kb_scan *s, *old;
 	size_t i, n = kb_devices_count(d->devs);
 	struct msg m;
 	int ret;
 
+	/* A coalesced rebuild still pending would only repeat this one. */
+	if (d->menu.rebuild) {
+		kb_loop_cancel(d->loop, d->menu.rebuild);
+		d->menu.rebuild = NULL;
+	}
+	s = kb_scan_new();
 	if (!s) {
 		dmn_status(d, KB_STATUS_ERROR, "cannot read the menu: out of memory");
 		return;
@@ -150,24 +156,24 @@ void dmn_menu_rebuild(struct kb_daemon *d)
 		kb_scan_free(s);
 		return;
 	}
-	old = d->scan;
-	d->scan = s;
+	old = d->menu.scan;
+	d->menu.scan = s;
 	report_new_fs(d, old);
 	kb_scan_free(old);
 
 	if (!devices_build(d, &m))
-		dmn_update_msg(d, &d->devices_msg, &d->devices_len, &m);
+		dmn_update_msg(d, &d->menu.devices_msg, &d->menu.devices_len, &m);
 	if (!menu_build(d, &m))
-		dmn_update_msg(d, &d->menu_msg, &d->menu_len, &m);
-	if (d->rebuilt)
-		d->rebuilt(d);
+		dmn_update_msg(d, &d->menu.msg, &d->menu.len, &m);
+	if (d->menu.rebuilt)
+		d->menu.rebuilt(d);
 }
 
 static void rebuild_timer(struct kb_loop *l, void *data)
 {
 	struct kb_daemon *d = data;
 
-	d->rebuild = NULL;
+	d->menu.rebuild = NULL;
 	dmn_menu_rebuild(d);
 }
 
@@ -175,10 +181,10 @@ void dmn_menu_devices_changed(struct kb_devices *devs, void *data)
 {
 	struct kb_daemon *d = data;
 
-	if (d->rebuild || d->booting)
+	if (d->menu.rebuild || d->booting)
 		return;
-	d->rebuild = kb_loop_timer(d->loop, 0, rebuild_timer, d);
-	if (!d->rebuild)
+	d->menu.rebuild = kb_loop_timer(d->loop, 0, rebuild_timer, d);
+	if (!d->menu.rebuild)
 		dmn_status(d, KB_STATUS_ERROR, "cannot read the menu: out of memory");
 }
 
@@ -186,11 +192,10 @@ void dmn_menu_devices_changed(struct kb_devices *devs, void *data)
 
 int dmn_menu_send(struct kb_daemon *d, struct kb_client *c)
 {
-	/* The first menu is built before the socket exists, so these are set. */
-	if (!d->devices_msg || !d->menu_msg)
+	if (!d->menu.devices_msg || !d->menu.msg)
 		return -ENOMEM;
-	if (kb_client_send(c, d->devices_msg, d->devices_len) ||
-	    kb_client_send(c, d->menu_msg, d->menu_len))
+	if (kb_client_send(c, d->menu.devices_msg, d->menu.devices_len) ||
+	    kb_client_send(c, d->menu.msg, d->menu.len))
 		return -EPIPE;
 	return 0;
 }
@@ -201,10 +206,10 @@ const struct kb_entry *dmn_entry_by_id(const struct kb_daemon *d, const char *id
 {
 	size_t i;
 
-	if (!d->scan || !id)
+	if (!d->menu.scan || !id)
 		return NULL;
-	for (i = 0; i < d->scan->menu.entries.n; i++) {
-		const struct kb_entry *e = d->scan->menu.entries.v[i];
+	for (i = 0; i < d->menu.scan->menu.entries.n; i++) {
+		const struct kb_entry *e = d->menu.scan->menu.entries.v[i];
 
 		if (!strcmp(e->id, id))
 			return e;
@@ -216,10 +221,10 @@ const struct kb_entry *dmn_entry_by_title(const struct kb_daemon *d, const char 
 {
 	size_t i;
 
-	if (!d->scan || !title)
+	if (!d->menu.scan || !title)
 		return NULL;
-	for (i = 0; i < d->scan->menu.entries.n; i++) {
-		const struct kb_entry *e = d->scan->menu.entries.v[i];
+	for (i = 0; i < d->menu.scan->menu.entries.n; i++) {
+		const struct kb_entry *e = d->menu.scan->menu.entries.v[i];
 
 		if (e->title && !strcmp(e->title, title))
 			return e;
@@ -230,4 +235,16 @@ const struct kb_entry *dmn_entry_by_title(const struct kb_daemon *d, const char 
 const char *dmn_entry_name(const struct kb_entry *e)
 {
 	return e->title ? e->title : e->id;
+}
+
+void dmn_menu_free(struct kb_daemon *d)
+{
+	if (d->menu.rebuild)
+		kb_loop_cancel(d->loop, d->menu.rebuild);
+	d->menu.rebuild = NULL;
+	kb_scan_free(d->menu.scan);
+	d->menu.scan = NULL;
+	free(d->menu.devices_msg);
+	free(d->menu.msg);
+	d->menu.devices_msg = d->menu.msg = NULL;
 }

@@ -124,14 +124,14 @@ static void status_add(struct kb_daemon *d, int level, const char *text)
 		fprintf(stderr, "kboot: %s: %s\n", level_name(level), text);
 	if (!copy)
 		return;
-	if (d->status_n == KB_STATUS_KEEP) {
-		s = &d->status[d->status_first];
+	if (d->status.n == KB_STATUS_KEEP) {
+		s = &d->status.lines[d->status.first];
 		free(s->text);
-		d->status_first = (d->status_first + 1) % KB_STATUS_KEEP;
-		d->status_n--;
+		d->status.first = (d->status.first + 1) % KB_STATUS_KEEP;
+		d->status.n--;
 	}
-	s = &d->status[(d->status_first + d->status_n) % KB_STATUS_KEEP];
-	d->status_n++;
+	s = &d->status.lines[(d->status.first + d->status.n) % KB_STATUS_KEEP];
+	d->status.n++;
 	s->time = kb_loop_now(d->loop) - d->start;
 	s->level = level;
 	s->text = copy;
@@ -161,12 +161,21 @@ int dmn_status_send_all(struct kb_daemon *d, struct kb_client *c)
 	struct msg m;
 	size_t i;
 
-	for (i = 0; i < d->status_n; i++) {
+	for (i = 0; i < d->status.n; i++) {
 		if (!dmn_msg_open(&m, "status"))
 			return -ENOMEM;
-		status_json(m.f, &d->status[(d->status_first + i) % KB_STATUS_KEEP]);
+		status_json(m.f, &d->status.lines[(d->status.first + i) % KB_STATUS_KEEP]);
 		if (dmn_send_msg(c, &m))
 			return -EPIPE;
 	}
 	return 0;
+}
+
+void dmn_status_free(struct kb_daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->status.n; i++)
+		free(d->status.lines[(d->status.first + i) % KB_STATUS_KEEP].text);
+	d->status.n = 0;
 }

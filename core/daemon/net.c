@@ -38,15 +38,16 @@ static const char *opt_text(const char *s)
 	return s && *s ? s : NULL;
 }
 
-int dmn_network_build(struct kb_daemon *d, struct msg *m)
+/* The "network" message: every interface and its state.  0 or -ENOMEM. */
+static int network_build(struct kb_daemon *d, struct msg *m)
 {
-	size_t i, k, n = d->net ? kb_net_count(d->net) : 0;
+	size_t i, k, n = d->net.ifaces ? kb_net_count(d->net.ifaces) : 0;
 
 	if (!dmn_msg_open(m, "network"))
 		return -ENOMEM;
 	fputs(",\"interfaces\":[", m->f);
 	for (i = 0; i < n; i++) {
-		const struct kb_iface *x = kb_net_at(d->net, i);
+		const struct kb_iface *x = kb_net_at(d->net.ifaces, i);
 
 		fputs(i ? ",{" : "{", m->f);
 		fputs("\"name\":", m->f);
@@ -120,9 +121,9 @@ static struct pxe_seen *pxe_find(struct kb_daemon *d, const char *iface)
 {
 	size_t i;
 
-	for (i = 0; i < d->npxe; i++)
-		if (!strcmp(d->pxe[i].iface, iface))
-			return &d->pxe[i];
+	for (i = 0; i < d->net.npxe; i++)
+		if (!strcmp(d->net.pxe[i].iface, iface))
+			return &d->net.pxe[i];
 	return NULL;
 }
 
@@ -138,8 +139,8 @@ static void pxe_remember(struct kb_daemon *d, const struct kb_iface *x, bool man
 {
 	struct pxe_seen *seen = pxe_find(d, x->name);
 
-	if (!seen && d->npxe < sizeof(d->pxe) / sizeof(d->pxe[0]))
-		seen = &d->pxe[d->npxe++];
+	if (!seen && d->net.npxe < sizeof(d->net.pxe) / sizeof(d->net.pxe[0]))
+		seen = &d->net.pxe[d->net.npxe++];
 	if (!seen)
 		return;
 	snprintf(seen->iface, sizeof(seen->iface), "%s", x->name);
@@ -150,12 +151,12 @@ static void pxe_remember(struct kb_daemon *d, const struct kb_iface *x, bool man
 /* Every interface's PXE source in line with its lease. */
 static void pxe_update(struct kb_daemon *d)
 {
-	char key[sizeof(d->pxe[0].key)], err[512];
+	char key[sizeof(d->net.pxe[0].key)], err[512];
 	struct pxe_seen *seen;
 	size_t i;
 
-	for (i = 0; d->net && i < kb_net_count(d->net); i++) {
-		const struct kb_iface *x = kb_net_at(d->net, i);
+	for (i = 0; d->net.ifaces && i < kb_net_count(d->net.ifaces); i++) {
+		const struct kb_iface *x = kb_net_at(d->net.ifaces, i);
 		bool want;
 
 		lease_key(x, key, sizeof(key));
@@ -164,10 +165,10 @@ static void pxe_update(struct kb_daemon *d)
 		       (kb_remote_lease_wants_pxe(x) || (seen && seen->manual));
 		if (seen && (!want || strcmp(seen->key, key))) {
 			kb_devices_remove_remote(d->devs, x->name);
-			*seen = d->pxe[--d->npxe];
+			*seen = d->net.pxe[--d->net.npxe];
 			seen = NULL;
 		}
-		if (!want || seen || d->npxe == sizeof(d->pxe) / sizeof(d->pxe[0]))
+		if (!want || seen || d->net.npxe == sizeof(d->net.pxe) / sizeof(d->net.pxe[0]))
 			continue;
 		if (pxe_add(d, x, err, sizeof(err))) {
 			dmn_status(d, KB_STATUS_WARNING, "PXE: %s", err);
@@ -190,7 +191,7 @@ static int url_add(struct kb_daemon *d, const char *url, char *name, size_t name
 	ret = kb_remote_from_url(a, url, &r, err, errlen);
 	if (!ret) {
 		snprintf(name, namelen, "%s%u", r.kind == KB_REMOTE_NFS ? "nfs" : "url",
-			 ++d->nsources);
+			 ++d->net.nsources);
 		ret = kb_devices_add_remote(d->devs, name, &r);
 		if (ret)
 			snprintf(err, errlen, "%s: %s", url, strerror(-ret));
@@ -203,8 +204,8 @@ bool dmn_network_up(const struct kb_daemon *d)
 {
 	size_t i;
 
-	for (i = 0; d->net && i < kb_net_count(d->net); i++)
-		if (kb_net_at(d->net, i)->state == KB_NET_UP)
+	for (i = 0; d->net.ifaces && i < kb_net_count(d->net.ifaces); i++)
+		if (kb_net_at(d->net.ifaces, i)->state == KB_NET_UP)
 			return true;
 	return false;
 }
@@ -213,12 +214,12 @@ void dmn_url_update(struct kb_daemon *d)
 {
 	char name[32], err[512];
 
-	if (!d->url_spec || d->url_added || !d->devs)
+	if (!d->set.url || d->net.url_added || !d->devs)
 		return;
-	if (d->net && !dmn_network_up(d) && strncasecmp(d->url_spec, "file:", 5))
+	if (d->net.ifaces && !dmn_network_up(d) && strncasecmp(d->set.url, "file:", 5))
 		return;
-	d->url_added = true;
-	if (url_add(d, d->url_spec, name, sizeof(name), err, sizeof(err)))
+	d->net.url_added = true;
+	if (url_add(d, d->set.url, name, sizeof(name), err, sizeof(err)))
 		dmn_status(d, KB_STATUS_WARNING, "kboot.url=%s", err);
 }
 
@@ -240,7 +241,7 @@ int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena 
 		*err = "source needs \"url\" or \"pxe\"";
 		return -EINVAL;
 	}
-	x = d->net ? kb_net_find(d->net, pxe) : NULL;
+	x = d->net.ifaces ? kb_net_find(d->net.ifaces, pxe) : NULL;
 	if (!x) {
 		*err = arena_printf(a, "no network interface '%s'", pxe);
 		return -ENOENT;
@@ -268,11 +269,11 @@ static void net_changed(struct kb_net *n, void *data)
 
 	pxe_update(d);
 	dmn_url_update(d);
-	if (d->net_changed)
-		d->net_changed(d); /* the SSH server follows (ssh.c) */
+	if (d->net.changed)
+		d->net.changed(d); /* the SSH server follows (ssh.c) */
 
-	if (!dmn_network_build(d, &m))
-		dmn_update_msg(d, &d->network_msg, &d->network_len, &m);
+	if (!network_build(d, &m))
+		dmn_update_msg(d, &d->net.msg, &d->net.len, &m);
 }
 
 static void net_status(struct kb_net *n, int level, const char *text, void *data)
@@ -284,30 +285,34 @@ int dmn_net_start(struct kb_daemon *d)
 {
 	struct msg m;
 
-	d->netcfg.spec = d->net_spec;
-	d->netcfg.hosts = "/etc/hosts";
-	d->netcfg.changed = net_changed;
-	d->netcfg.status = net_status;
-	d->netcfg.data = d;
+	d->net.cfg.spec = d->set.net;
+	d->net.cfg.hosts = "/etc/hosts";
+	d->net.cfg.changed = net_changed;
+	d->net.cfg.status = net_status;
+	d->net.cfg.data = d;
 	if (!d->sources) {
-		d->net = kb_net_new(d->loop, &d->netcfg);
-		if (!d->net)
+		d->net.ifaces = kb_net_new(d->loop, &d->net.cfg);
+		if (!d->net.ifaces)
 			dmn_status(d, KB_STATUS_ERROR, "no network: %s", strerror(errno));
 	}
-	if (dmn_network_build(d, &m))
+	if (network_build(d, &m))
 		return -ENOMEM;
-	d->network_msg = m.buf;
-	d->network_len = m.len;
+	d->net.msg = m.buf;
+	d->net.len = m.len;
 	return 0;
 }
 
 void dmn_net_free(struct kb_daemon *d)
 {
-	kb_net_free(d->net);
-	d->net = NULL;
-	free(d->network_msg);
-	free(d->net_spec);
-	free(d->url_spec);
+	kb_net_free(d->net.ifaces);
+	d->net.ifaces = NULL;
+	free(d->net.msg);
+	d->net.msg = NULL;
+}
+
+int dmn_net_send(struct kb_daemon *d, struct kb_client *c)
+{
+	return d->net.msg ? kb_client_send(c, d->net.msg, d->net.len) : 0;
 }
 
 /* "net": {"iface": "eth0", "mode": "dhcp" | "static" | "none",
@@ -322,7 +327,7 @@ int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 	char msg[256];
 	size_t i;
 
-	if (!d->net) {
+	if (!d->net.ifaces) {
 		*err = "this daemon does not manage the network (--source directories)";
 		return -ENOTSUP;
 	}
@@ -364,7 +369,7 @@ int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
 		*err = arena_printf(a, "unknown network mode '%s' (dhcp, static, none)", mode);
 		return -EINVAL;
 	}
-	if (kb_net_configure(d->net, iface, m, &st, msg, sizeof(msg))) {
+	if (kb_net_configure(d->net.ifaces, iface, m, &st, msg, sizeof(msg))) {
 		*err = arena_printf(a, "%s", msg);
 		return -EINVAL;
 	}

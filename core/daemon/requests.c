@@ -36,10 +36,10 @@ static const struct kb_fs *fs_by_name(const struct kb_daemon *d, const char *nam
 {
 	size_t i;
 
-	if (!d->scan)
+	if (!d->menu.scan)
 		return NULL;
-	for (i = 0; i < d->scan->fs.n; i++) {
-		const struct kb_fs *fs = d->scan->fs.v[i];
+	for (i = 0; i < d->menu.scan->fs.n; i++) {
+		const struct kb_fs *fs = d->menu.scan->fs.v[i];
 
 		if (strlen(fs->name) == n && !strncmp(fs->name, name, n))
 			return fs;
@@ -269,7 +269,7 @@ static int req_boot(struct kb_daemon *d, const struct kb_json *req, struct arena
 		*err = "a boot is already under way";
 		return -EBUSY;
 	}
-	if (d->pending) {
+	if (dmn_fetch_waiting(d)) {
 		*err = "a boot is waiting for its downloads (abort it first)";
 		return -EBUSY;
 	}
@@ -314,7 +314,7 @@ static int req_complete(struct kb_daemon *d, struct kb_client *c, const struct k
 		*err = "complete needs \"word\"";
 		return -EINVAL;
 	}
-	if (d->scan && kb_complete(a, &d->scan->fs, word, fs, &matches)) {
+	if (d->menu.scan && kb_complete(a, &d->menu.scan->fs, word, fs, &matches)) {
 		*err = "out of memory";
 		return -ENOMEM;
 	}
@@ -351,9 +351,8 @@ void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct k
 	} else if (!strcmp(type, "cancel")) {
 		if (d->booting) {
 			err = "a boot is already under way";
-		} else if (d->cd == CD_RUNNING || !d->decided) {
-			dmn_status(d, KB_STATUS_INFO, "countdown cancelled");
-			dmn_countdown_stop(d);
+		} else {
+			dmn_countdown_cancel(d);
 		}
 	} else if (!strcmp(type, "net")) {
 		if (d->booting)

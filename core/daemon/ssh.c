@@ -47,15 +47,16 @@ static bool keys_given(void)
 	return !stat(SSH_KEYS, &st) && S_ISREG(st.st_mode) && st.st_size > 0;
 }
 
-int dmn_ssh_build(struct kb_daemon *d, struct msg *m)
+/* The "ssh" message.  0 or -ENOMEM. */
+static int ssh_build(struct kb_daemon *d, struct msg *m)
 {
 	if (!dmn_msg_open(m, "ssh"))
 		return -ENOMEM;
-	dmn_json_key_str(m->f, "state", ssh_states[d->ssh_state]);
-	fprintf(m->f, ",\"wanted\":%s,\"keys\":%s,\"port\":%d", d->ssh_wanted ? "true" : "false",
+	dmn_json_key_str(m->f, "state", ssh_states[d->ssh.state]);
+	fprintf(m->f, ",\"wanted\":%s,\"keys\":%s,\"port\":%d", d->ssh.wanted ? "true" : "false",
 		!d->sources && keys_given() ? "true" : "false", SSH_PORT);
-	dmn_json_key_str(m->f, "fingerprint", d->ssh_fingerprint[0] ? d->ssh_fingerprint : NULL);
-	dmn_json_key_str(m->f, "reason", d->ssh_reason[0] ? d->ssh_reason : NULL);
+	dmn_json_key_str(m->f, "fingerprint", d->ssh.fingerprint[0] ? d->ssh.fingerprint : NULL);
+	dmn_json_key_str(m->f, "reason", d->ssh.reason[0] ? d->ssh.reason : NULL);
 	return dmn_msg_close(m);
 }
 
@@ -63,8 +64,8 @@ static void ssh_push(struct kb_daemon *d)
 {
 	struct msg m;
 
-	if (!dmn_ssh_build(d, &m))
-		dmn_update_msg(d, &d->ssh_msg, &d->ssh_len, &m);
+	if (!ssh_build(d, &m))
+		dmn_update_msg(d, &d->ssh.msg, &d->ssh.len, &m);
 }
 
 /* Run argv, its standard output into out (at most len-1 bytes).  Its exit status or -1. */
@@ -105,13 +106,13 @@ static int host_key(struct kb_daemon *d, char *path, size_t len)
 	} else {
 		snprintf(path, len, "%s/host_key", SSH_DIR);
 		if (access(path, R_OK) && run_capture(gen, out, sizeof(out))) {
-			snprintf(d->ssh_reason, sizeof(d->ssh_reason),
+			snprintf(d->ssh.reason, sizeof(d->ssh.reason),
 				 "cannot make a host key with dropbearkey");
 			return -1;
 		}
 	}
 	if (run_capture(show, out, sizeof(out)) || !(fp = strstr(out, "Fingerprint: "))) {
-		snprintf(d->ssh_reason, sizeof(d->ssh_reason), "cannot read the host key %s", path);
+		snprintf(d->ssh.reason, sizeof(d->ssh.reason), "cannot read the host key %s", path);
 		return -1;
 	}
 	fp += 13;
@@ -119,7 +120,7 @@ static int host_key(struct kb_daemon *d, char *path, size_t len)
 	/* dropbear writes "sha256:…"; OpenSSH's ssh shows "SHA256:…". */
 	if (!strncmp(fp, "sha256:", 7))
 		memcpy(fp, "SHA256", 6);
-	snprintf(d->ssh_fingerprint, sizeof(d->ssh_fingerprint), "%s", fp);
+	snprintf(d->ssh.fingerprint, sizeof(d->ssh.fingerprint), "%s", fp);
 	return 0;
 }
 
@@ -127,22 +128,22 @@ static void ssh_exited(struct kb_loop *l, pid_t pid, int status, void *data)
 {
 	struct kb_daemon *d = data;
 
-	if (pid != d->ssh_pid)
+	if (pid != d->ssh.pid)
 		return;
-	d->ssh_pid = 0;
-	if (d->ssh_timer)
-		kb_loop_cancel(l, d->ssh_timer);
-	d->ssh_timer = NULL;
-	if (d->ssh_stopping || d->booting) {
-		d->ssh_state = SSH_OFF;
+	d->ssh.pid = 0;
+	if (d->ssh.timer)
+		kb_loop_cancel(l, d->ssh.timer);
+	d->ssh.timer = NULL;
+	if (d->ssh.stopping || d->booting) {
+		d->ssh.state = SSH_OFF;
 	} else {
-		d->ssh_state = SSH_FAILED;
-		snprintf(d->ssh_reason, sizeof(d->ssh_reason), "dropbear exited (status %d)",
+		d->ssh.state = SSH_FAILED;
+		snprintf(d->ssh.reason, sizeof(d->ssh.reason), "dropbear exited (status %d)",
 			 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-		dmn_status(d, KB_STATUS_ERROR, "ssh: %s; see %s/dropbear.log", d->ssh_reason,
+		dmn_status(d, KB_STATUS_ERROR, "ssh: %s; see %s/dropbear.log", d->ssh.reason,
 			   SSH_DIR);
 	}
-	d->ssh_stopping = false;
+	d->ssh.stopping = false;
 	ssh_push(d);
 }
 
@@ -151,17 +152,17 @@ static void ssh_ready_check(struct kb_loop *l, void *data)
 {
 	struct kb_daemon *d = data;
 
-	d->ssh_timer = NULL;
-	if (!d->ssh_pid)
+	d->ssh.timer = NULL;
+	if (!d->ssh.pid)
 		return;
 	if (access(SSH_DIR "/dropbear.pid", F_OK)) {
-		if (++d->ssh_checks < SSH_READY_CHECKS)
-			d->ssh_timer = kb_loop_timer(l, 50, ssh_ready_check, d);
+		if (++d->ssh.checks < SSH_READY_CHECKS)
+			d->ssh.timer = kb_loop_timer(l, 50, ssh_ready_check, d);
 		return; /* never listening: its exit will say why */
 	}
-	d->ssh_state = SSH_RUNNING;
+	d->ssh.state = SSH_RUNNING;
 	/* Short enough for an 80-column console's status line. */
-	dmn_status(d, KB_STATUS_INFO, "ssh: port %d, host key %s", SSH_PORT, d->ssh_fingerprint);
+	dmn_status(d, KB_STATUS_INFO, "ssh: port %d, host key %s", SSH_PORT, d->ssh.fingerprint);
 	ssh_push(d);
 }
 
@@ -173,10 +174,10 @@ static void ssh_start(struct kb_daemon *d)
 
 	mkdir("/run/kboot", 0755);
 	mkdir(SSH_DIR, 0700);
-	d->ssh_reason[0] = '\0';
+	d->ssh.reason[0] = '\0';
 	if (host_key(d, key, sizeof(key))) {
-		d->ssh_state = SSH_FAILED;
-		dmn_status(d, KB_STATUS_ERROR, "ssh: %s", d->ssh_reason);
+		d->ssh.state = SSH_FAILED;
+		dmn_status(d, KB_STATUS_ERROR, "ssh: %s", d->ssh.reason);
 		return;
 	}
 	snprintf(port, sizeof(port), "%d", SSH_PORT);
@@ -202,45 +203,45 @@ static void ssh_start(struct kb_daemon *d)
 			kill(pid, SIGKILL);
 			waitpid(pid, NULL, 0);
 		}
-		d->ssh_state = SSH_FAILED;
-		snprintf(d->ssh_reason, sizeof(d->ssh_reason), "cannot start dropbear");
-		dmn_status(d, KB_STATUS_ERROR, "ssh: %s", d->ssh_reason);
+		d->ssh.state = SSH_FAILED;
+		snprintf(d->ssh.reason, sizeof(d->ssh.reason), "cannot start dropbear");
+		dmn_status(d, KB_STATUS_ERROR, "ssh: %s", d->ssh.reason);
 		return;
 	}
-	d->ssh_pid = pid;
-	d->ssh_state = SSH_WAITING;
-	d->ssh_checks = 0;
-	d->ssh_timer = kb_loop_timer(d->loop, 50, ssh_ready_check, d);
+	d->ssh.pid = pid;
+	d->ssh.state = SSH_WAITING;
+	d->ssh.checks = 0;
+	d->ssh.timer = kb_loop_timer(d->loop, 50, ssh_ready_check, d);
 }
 
 void dmn_ssh_stop(struct kb_daemon *d)
 {
-	if (d->ssh_pid <= 0)
+	if (d->ssh.pid <= 0)
 		return;
-	d->ssh_stopping = true;
-	kill(-d->ssh_pid, SIGTERM); /* dropbear and its sessions */
+	d->ssh.stopping = true;
+	kill(-d->ssh.pid, SIGTERM); /* dropbear and its sessions */
 }
 
 void dmn_ssh_update(struct kb_daemon *d)
 {
 	if (d->sources || d->booting)
 		return;
-	if (!d->ssh_wanted || !keys_given()) {
-		if (d->ssh_pid)
+	if (!d->ssh.wanted || !keys_given()) {
+		if (d->ssh.pid)
 			dmn_ssh_stop(d);
 		else
-			d->ssh_state = SSH_OFF;
-		if (d->ssh_wanted && !keys_given() && !d->told_ssh_keys) {
-			d->told_ssh_keys = true;
+			d->ssh.state = SSH_OFF;
+		if (d->ssh.wanted && !keys_given() && !d->ssh.told_keys) {
+			d->ssh.told_keys = true;
 			dmn_status(d, KB_STATUS_WARNING,
 				   "ssh: not started: the image has no authorized keys "
 				   "(make image SSH_AUTHORIZED_KEYS=FILE)");
 		}
-	} else if (!d->ssh_pid && d->ssh_state != SSH_FAILED) {
+	} else if (!d->ssh.pid && d->ssh.state != SSH_FAILED) {
 		if (dmn_network_up(d))
 			ssh_start(d);
 		else
-			d->ssh_state = SSH_WAITING;
+			d->ssh.state = SSH_WAITING;
 	}
 	ssh_push(d); /* sent only when it changed */
 }
@@ -261,19 +262,29 @@ int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err
 		*err = "the image has no authorized keys (make image SSH_AUTHORIZED_KEYS=FILE)";
 		return -ENOENT;
 	}
-	if (on->b && d->ssh_state == SSH_FAILED)
-		d->ssh_state = SSH_OFF; /* asked again: try again */
-	d->ssh_wanted = on->b;
+	if (on->b && d->ssh.state == SSH_FAILED)
+		d->ssh.state = SSH_OFF; /* asked again: try again */
+	d->ssh.wanted = on->b;
 	dmn_ssh_update(d);
 	return 0;
 }
 
+void dmn_ssh_init(struct kb_daemon *d)
+{
+	d->ssh.wanted = d->set.ssh;
+}
+
+int dmn_ssh_send(struct kb_daemon *d, struct kb_client *c)
+{
+	return d->ssh.msg ? kb_client_send(c, d->ssh.msg, d->ssh.len) : 0;
+}
+
 void dmn_ssh_free(struct kb_daemon *d)
 {
-	if (d->ssh_timer)
-		kb_loop_cancel(d->loop, d->ssh_timer);
-	d->ssh_timer = NULL;
+	if (d->ssh.timer)
+		kb_loop_cancel(d->loop, d->ssh.timer);
+	d->ssh.timer = NULL;
 	dmn_ssh_stop(d);
-	free(d->ssh_msg);
-	d->ssh_msg = NULL;
+	free(d->ssh.msg);
+	d->ssh.msg = NULL;
 }
