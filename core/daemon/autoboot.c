@@ -273,12 +273,13 @@ int dmn_countdown_send(struct kb_daemon *d, struct kb_client *c)
 	return ret;
 }
 
-void dmn_countdown_cancel(struct kb_daemon *d)
+int dmn_req_cancel(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
 	if (d->cd.state != CD_RUNNING && d->cd.decided)
-		return; /* nothing to cancel: it ran out, stopped, or never started */
+		return 0; /* nothing to cancel: it ran out, stopped, or never started */
 	dmn_status(d, KB_STATUS_INFO, "countdown cancelled");
 	countdown_stop(d);
+	return 0;
 }
 
 void dmn_countdown_end(struct kb_daemon *d)

@@ -400,7 +400,7 @@ fail:
 	return ret;
 }
 
-int dmn_fetch_abort(struct kb_daemon *d, const char **err)
+int dmn_req_abort(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
 	if (!d->dl.pending) {
 		*err = "no boot is downloading";

@@ -223,9 +223,10 @@ void dmn_url_update(struct kb_daemon *d)
 		dmn_status(d, KB_STATUS_WARNING, "kboot.url=%s", err);
 }
 
-int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
-		   const char **err)
+int dmn_req_source(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
+	const struct kb_json *req = r->req;
+	struct arena *a = r->a;
 	const char *url = kb_json_get_str(req, "url"), *pxe = kb_json_get_str(req, "pxe");
 	const struct kb_iface *x;
 	char name[32], msg[512];
@@ -317,9 +318,10 @@ int dmn_net_send(struct kb_daemon *d, struct kb_client *c)
 
 /* "net": {"iface": "eth0", "mode": "dhcp" | "static" | "none",
  * "address": "10.0.2.15", "prefix": 24, "gateway": …, "dns": [...]} */
-int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
-		const char **err)
+int dmn_req_net(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
+	const struct kb_json *req = r->req;
+	struct arena *a = r->a;
 	const char *iface = kb_json_get_str(req, "iface"), *mode = kb_json_get_str(req, "mode");
 	const struct kb_json *prefix = kb_json_get(req, "prefix"), *dns = kb_json_get(req, "dns");
 	struct kb_net_static st = { 0 };

@@ -193,6 +193,20 @@ struct kb_daemon {
 	struct dmn_boot boot;	   /* boot.c */
 };
 
+/* A client's request, while it is answered (requests.c hands it to a handler). */
+struct dmn_request {
+	struct kb_client *c;	   /* who asked */
+	const struct kb_json *req; /* the request object */
+	const struct kb_json *seq; /* its "seq" when a number, or NULL */
+	struct arena *a;	   /* for the answer's sentences; freed after the reply */
+};
+
+/*
+ * A request's handler: act, then 0, or -errno with a sentence for the
+ * client in *err (arena-owned or static; the table's when it gives none).
+ */
+typedef int dmn_request_fn(struct kb_daemon *d, const struct dmn_request *r, const char **err);
+
 /* A message is built in a memory stream and sent whole. */
 struct msg {
 	FILE *f;    /* the stream, while it is built */
@@ -251,15 +265,10 @@ int dmn_net_start(struct kb_daemon *d);
 bool dmn_network_up(const struct kb_daemon *d);
 /* Add kboot.url='s source once it can be fetched (the network is up). */
 void dmn_url_update(struct kb_daemon *d);
-/* The "net" request: configure one interface.  0, or -errno with *err. */
-int dmn_req_net(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
-		const char **err);
-/*
- * The "source" request: {"url": "http://…/grub.cfg"} or {"pxe": "eth0"}
- * adds a network source.  0, or -errno with *err.
- */
-int dmn_req_source(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
-		   const char **err);
+/* The "net" request: configure one interface. */
+dmn_request_fn dmn_req_net;
+/* The "source" request: {"url": "http://…/grub.cfg"} or {"pxe": "eth0"} adds a network source. */
+dmn_request_fn dmn_req_source;
 int dmn_net_send(struct kb_daemon *d, struct kb_client *c); /* "network" */
 void dmn_net_free(struct kb_daemon *d);
 
@@ -273,7 +282,7 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 /* Whether a boot waits for its downloads. */
 bool dmn_fetch_waiting(const struct kb_daemon *d);
 /* The "abort" request: stop the downloads of the boot waiting for them. */
-int dmn_fetch_abort(struct kb_daemon *d, const char **err);
+dmn_request_fn dmn_req_abort;
 int dmn_fetch_send_all(struct kb_daemon *d, struct kb_client *c); /* each recent "download" */
 void dmn_fetch_free(struct kb_daemon *d);
 
@@ -285,8 +294,8 @@ void dmn_settings_init(struct kb_daemon *d);
 void dmn_settings_update(struct kb_daemon *d);
 /* After each rebuild: start, keep or stop the countdown. */
 void dmn_countdown_update(struct kb_daemon *d);
-/* A client's cancel: the countdown stops for good, and does not start later. */
-void dmn_countdown_cancel(struct kb_daemon *d);
+/* The "cancel" request: the countdown stops for good, and does not start later. */
+dmn_request_fn dmn_req_cancel;
 /* A boot starts: a running countdown stops (one that ran out stays so). */
 void dmn_countdown_end(struct kb_daemon *d);
 int dmn_settings_send(struct kb_daemon *d, struct kb_client *c);  /* "settings" */
@@ -301,8 +310,8 @@ void dmn_ssh_init(struct kb_daemon *d);
 void dmn_ssh_update(struct kb_daemon *d);
 /* Stop dropbear and its sessions (before the jump). */
 void dmn_ssh_stop(struct kb_daemon *d);
-/* The "ssh" request: {"on": true|false}.  0, or -errno with *err. */
-int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err);
+/* The "ssh" request: {"on": true|false}. */
+dmn_request_fn dmn_req_ssh;
 int dmn_ssh_send(struct kb_daemon *d, struct kb_client *c); /* "ssh" */
 void dmn_ssh_free(struct kb_daemon *d);
 
@@ -321,7 +330,7 @@ void dmn_boot_free(struct kb_daemon *d);
 
 /* ---- Requests (requests.c) ---- */
 
-/* A client's request (struct kb_server_ops.request): act, then reply. */
+/* A client's request (struct kb_server_ops.request): its handler by the table, then the reply. */
 void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
 			struct arena *a, void *data);
 

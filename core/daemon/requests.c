@@ -3,10 +3,13 @@
  * requests.c - `kboot daemon`'s answers to clients' requests.
  *
  * What it does:
- *   - answers the requests of docs/protocol.md: boot (an entry by id or
- *     title, or an edited entry's "NAME:/path" files), cancel, complete,
- *     rescan, and hands net, source, ssh and abort to their parts; each
- *     with a reply (a success only when the request carried "seq");
+ *   - answers the requests of docs/protocol.md, each with a reply (a
+ *     success only when the request carried "seq"): one table gives each
+ *     request type its handler and says which are refused once a boot is
+ *     under way.  Boot (an entry by id or title, or an edited entry's
+ *     files), complete and rescan are handled here; the others in the file
+ *     of the part they ask something of (cancel: autoboot.c, net and
+ *     source: net.c, ssh: ssh.c, abort: fetch.c);
  *   - turns a request's files into a boot plan: a "NAME:/path" is
  *     normalised so it cannot leave its filesystem; a URL is a network
  *     file of its own.
@@ -257,18 +260,18 @@ static int plan_from_files(struct kb_daemon *d, const struct kb_json *req, struc
 	return dmn_plan_check(a, p, err);
 }
 
-static int req_boot(struct kb_daemon *d, const struct kb_json *req, struct arena *a,
-		    const char **err)
+/* ---- The handlers of this file ---- */
+
+/* "boot": an entry by "id" or "title", or an edited entry's files. */
+static int req_boot(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
+	const struct kb_json *req = r->req;
+	struct arena *a = r->a;
 	const struct kb_entry *e;
 	struct boot_plan p;
 	const char *id, *title;
 	int ret;
 
-	if (d->booting) {
-		*err = "a boot is already under way";
-		return -EBUSY;
-	}
 	if (dmn_fetch_waiting(d)) {
 		*err = "a boot is waiting for its downloads (abort it first)";
 		return -EBUSY;
@@ -299,16 +302,17 @@ static int req_boot(struct kb_daemon *d, const struct kb_json *req, struct arena
  * "complete": the file names that can replace "word" (complete.h), in a
  * successful reply's "matches".  Errors go through reply() as usual.
  */
-static int req_complete(struct kb_daemon *d, struct kb_client *c, const struct kb_json *req,
-			const struct kb_json *seq, struct arena *a, const char **err)
+static int req_complete(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
+	struct arena *a = r->a;
 	const char *word, *fs;
 	struct ptrv matches = { 0 };
 	struct msg m;
 	size_t i;
 	int ret;
 
-	if ((ret = opt_str(a, req, "word", &word, err)) || (ret = opt_str(a, req, "fs", &fs, err)))
+	if ((ret = opt_str(a, r->req, "word", &word, err)) ||
+	    (ret = opt_str(a, r->req, "fs", &fs, err)))
 		return ret;
 	if (!word) {
 		*err = "complete needs \"word\"";
@@ -321,7 +325,7 @@ static int req_complete(struct kb_daemon *d, struct kb_client *c, const struct k
 	if (!dmn_msg_open(&m, "reply"))
 		return 0;
 	fputs(",\"seq\":", m.f);
-	seq_write(m.f, seq);
+	seq_write(m.f, r->seq);
 	fputs(",\"ok\":true,\"matches\":[", m.f);
 	for (i = 0; i < matches.n; i++) {
 		if (i)
@@ -329,58 +333,80 @@ static int req_complete(struct kb_daemon *d, struct kb_client *c, const struct k
 		kb_json_string(m.f, matches.v[i]);
 	}
 	putc(']', m.f);
-	dmn_send_msg(c, &m);
+	dmn_send_msg(r->c, &m);
 	return 0;
+}
+
+/* "rescan": every device is probed and read again. */
+static int req_rescan(struct kb_daemon *d, const struct dmn_request *r, const char **err)
+{
+	dmn_status(d, KB_STATUS_INFO, "rescanning every device");
+	kb_devices_rescan(d->devs);
+	return 0;
+}
+
+/* ---- The table ---- */
+
+enum {
+	REQ_NOT_BOOTING = 1 << 0, /* refused once a boot is under way */
+	REQ_OWN_REPLY = 1 << 1,	  /* the handler sends its own successful reply */
+};
+
+/*
+ * Every request the daemon answers (docs/protocol.md), by its "type".  A
+ * new request is a row here and a handler in the file of the part it
+ * asks something of.
+ */
+static const struct request_type {
+	const char *type;	 /* the request's "type" */
+	dmn_request_fn *handle;	 /* 0, or -errno with *err */
+	unsigned int flags;	 /* REQ_* */
+	const char *failed;	 /* the error when the handler gives none, or NULL */
+} request_types[] = {
+	{ "boot", req_boot, REQ_NOT_BOOTING, "cannot boot" },
+	{ "cancel", dmn_req_cancel, REQ_NOT_BOOTING, NULL },
+	{ "net", dmn_req_net, REQ_NOT_BOOTING, "cannot configure the network" },
+	{ "source", dmn_req_source, REQ_NOT_BOOTING, "cannot add the source" },
+	{ "ssh", dmn_req_ssh, REQ_NOT_BOOTING, "cannot change the SSH server" },
+	{ "abort", dmn_req_abort, 0, NULL },
+	{ "complete", req_complete, REQ_OWN_REPLY, NULL },
+	{ "rescan", req_rescan, 0, NULL },
+};
+
+static const struct request_type *request_type(const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(request_types) / sizeof(request_types[0]); i++)
+		if (!strcmp(request_types[i].type, type))
+			return &request_types[i];
+	return NULL;
 }
 
 void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
 			struct arena *a, void *data)
 {
 	struct kb_daemon *d = data;
-	const struct kb_json *seq = kb_json_get(req, "seq");
+	struct dmn_request r = { .c = c, .req = req, .seq = kb_json_get(req, "seq"), .a = a };
 	const char *type = kb_json_get_str(req, "type");
+	const struct request_type *t = type ? request_type(type) : NULL;
 	const char *err = NULL;
 
-	if (seq && seq->type != KB_JNUM)
-		seq = NULL;
+	if (r.seq && r.seq->type != KB_JNUM)
+		r.seq = NULL;
 	if (!type) {
 		err = "a request needs a \"type\"";
-	} else if (!strcmp(type, "boot")) {
-		if (req_boot(d, req, a, &err) && !err)
-			err = "cannot boot";
-	} else if (!strcmp(type, "cancel")) {
-		if (d->booting) {
-			err = "a boot is already under way";
-		} else {
-			dmn_countdown_cancel(d);
-		}
-	} else if (!strcmp(type, "net")) {
-		if (d->booting)
-			err = "a boot is already under way";
-		else if (dmn_req_net(d, req, a, &err) && !err)
-			err = "cannot configure the network";
-	} else if (!strcmp(type, "source")) {
-		if (d->booting)
-			err = "a boot is already under way";
-		else if (dmn_req_source(d, req, a, &err) && !err)
-			err = "cannot add the source";
-	} else if (!strcmp(type, "ssh")) {
-		if (d->booting)
-			err = "a boot is already under way";
-		else if (dmn_ssh_req(d, req, &err) && !err)
-			err = "cannot change the SSH server";
-	} else if (!strcmp(type, "abort")) {
-		dmn_fetch_abort(d, &err);
-	} else if (!strcmp(type, "complete")) {
-		if (!req_complete(d, c, req, seq, a, &err))
-			return;
-	} else if (!strcmp(type, "rescan")) {
-		dmn_status(d, KB_STATUS_INFO, "rescanning every device");
-		kb_devices_rescan(d->devs);
-	} else {
+	} else if (!t) {
 		err = arena_printf(a, "unknown request type '%s'", type);
 		if (!err)
 			err = "unknown request type";
+	} else if ((t->flags & REQ_NOT_BOOTING) && d->booting) {
+		err = "a boot is already under way";
+	} else if (t->handle(d, &r, &err)) {
+		if (!err)
+			err = t->failed;
+	} else if (t->flags & REQ_OWN_REPLY) {
+		return;
 	}
-	reply(c, seq, err);
+	reply(c, r.seq, err);
 }

@@ -246,9 +246,9 @@ void dmn_ssh_update(struct kb_daemon *d)
 	ssh_push(d); /* sent only when it changed */
 }
 
-int dmn_ssh_req(struct kb_daemon *d, const struct kb_json *req, const char **err)
+int dmn_req_ssh(struct kb_daemon *d, const struct dmn_request *r, const char **err)
 {
-	const struct kb_json *on = kb_json_get(req, "on");
+	const struct kb_json *on = kb_json_get(r->req, "on");
 
 	if (!on || on->type != KB_JBOOL) {
 		*err = "ssh needs \"on\": true or false";
