@@ -5,16 +5,18 @@
  * What it does:
  *   - reads the timeout and the default entry from the daemon's options and
  *     from kboot.timeout= / kboot.default= on the kernel command line (the
- *     options win), and pushes "settings" whenever it changes;
+ *     options win), and pushes "settings" whenever it changes; keeps the
+ *     command line's other kboot.* settings for the parts they are for
+ *     (kboot.net=, kboot.url=, kboot.ssh=, kboot.kexec=);
  *   - after each rebuild, decides once whether and what to autoboot, and
  *     runs the countdown bound to that entry's id (rule in daemon.h and
  *     docs/daemon.md): a tick a second, a "countdown" message for each, the
  *     boot when it runs out.
  *
- * What it does not do: rebuild the menu (daemon.c does, then calls
- * dmn_countdown_update() through its hook), take a client's requests
- * (requests.c hands over a cancel), or boot: a countdown that runs out hands
- * its entry to the fire hook (boot.c's dmn_boot_autoboot()).
+ * What it does not do: rebuild the menu (menu.c does; after each rebuild
+ * daemon.c's hook calls dmn_countdown_update()), or boot: a countdown that
+ * runs out hands its entry to the fire hook (boot.c's dmn_boot_autoboot()).
+ * A client's cancel comes through requests.c's table (dmn_req_cancel).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -9,8 +9,9 @@
  * into the downloads directory, and every change of a download is pushed
  * to the clients as a "download" message.  When the last one is done the
  * plan, now of local files, goes to the done hook (boot.c's dmn_boot());
- * when one fails the others are stopped and the failure is a status line; the menu goes on.  The
- * "abort" request stops them all.  One pending boot at a time.
+ * when one fails the others are stopped and the failure is a status line;
+ * the menu goes on.  The "abort" request stops them all.  One pending boot
+ * at a time.  A new client gets the last state of the recent downloads.
  *
  * The downloads directory is /run/kboot/downloads with real devices, a
  * private directory under /tmp with --source directories (removed at the

@@ -14,7 +14,8 @@
  * kboot.url='s config once an interface is up; and the "source" request.
  *
  * Not here: fetching (the device list's probe children do it), booting
- * from the network (fetch.c).
+ * from the network (fetch.c), the SSH server (ssh.c: it follows the
+ * interfaces through the changed hook, which daemon.c points at it).
  */
 #include <ctype.h>
 #include <errno.h>

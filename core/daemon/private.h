@@ -1,11 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * private.h - what the files of `kboot daemon` (core/daemon/) share: the
- * daemon itself, a message being built, a boot plan, and each file's
- * calls, from the bottom up: messages.c (messages, status lines), menu.c
- * (menu rebuilds), autoboot.c (settings and the countdown), the network,
- * SSH and download parts, boot.c (booting), requests.c (requests), and
- * daemon.c (start and stop) on top.
+ * daemon's state, one group per part; a message being built; a boot
+ * plan; a request being answered; and each part's calls, from the bottom
+ * up (docs/architecture.md, "The daemon's layers").
  *
  * Private to the daemon's files; everyone else uses daemon.h.
  */
