@@ -31,6 +31,7 @@
 #include "lib/jsonparse.h"
 #include "lib/loop.h"
 #include "net/fetch/fetch.h"
+#include "proto/request.h"
 #include "proto/server.h"
 
 /* ---- Files ---- */
@@ -353,34 +354,32 @@ enum {
 };
 
 /*
- * Every request the daemon answers (docs/protocol.md), by its "type".  A
- * new request is a row here and a handler in the file of the part it
- * asks something of.
+ * Every request the daemon answers (docs/protocol.md), by its type
+ * (proto/request.h names them on the wire).  A new request is a type
+ * there, a row here and a handler in the file of the part it asks
+ * something of.
  */
 static const struct request_type {
-	const char *type;	 /* the request's "type" */
 	dmn_request_fn *handle;	 /* 0, or -errno with *err */
 	unsigned int flags;	 /* REQ_* */
 	const char *failed;	 /* the error when the handler gives none, or NULL */
-} request_types[] = {
-	{ "boot", req_boot, REQ_NOT_BOOTING, "cannot boot" },
-	{ "cancel", dmn_req_cancel, REQ_NOT_BOOTING, NULL },
-	{ "net", dmn_req_net, REQ_NOT_BOOTING, "cannot configure the network" },
-	{ "source", dmn_req_source, REQ_NOT_BOOTING, "cannot add the source" },
-	{ "ssh", dmn_req_ssh, REQ_NOT_BOOTING, "cannot change the SSH server" },
-	{ "abort", dmn_req_abort, 0, NULL },
-	{ "complete", req_complete, REQ_OWN_REPLY, NULL },
-	{ "rescan", req_rescan, 0, NULL },
+} request_types[KB_REQ_NTYPES] = {
+	[KB_REQ_BOOT] = { req_boot, REQ_NOT_BOOTING, "cannot boot" },
+	[KB_REQ_CANCEL] = { dmn_req_cancel, REQ_NOT_BOOTING, NULL },
+	[KB_REQ_NET] = { dmn_req_net, REQ_NOT_BOOTING, "cannot configure the network" },
+	[KB_REQ_SOURCE] = { dmn_req_source, REQ_NOT_BOOTING, "cannot add the source" },
+	[KB_REQ_SSH] = { dmn_req_ssh, REQ_NOT_BOOTING, "cannot change the SSH server" },
+	[KB_REQ_ABORT] = { dmn_req_abort, 0, NULL },
+	[KB_REQ_COMPLETE] = { req_complete, REQ_OWN_REPLY, NULL },
+	[KB_REQ_RESCAN] = { req_rescan, 0, NULL },
 };
 
+/* The row of the request called type, or NULL. */
 static const struct request_type *request_type(const char *type)
 {
-	size_t i;
+	int t = kb_req_type_of(type);
 
-	for (i = 0; i < sizeof(request_types) / sizeof(request_types[0]); i++)
-		if (!strcmp(request_types[i].type, type))
-			return &request_types[i];
-	return NULL;
+	return t >= 0 && request_types[t].handle ? &request_types[t] : NULL;
 }
 
 void dmn_client_request(struct kb_server *s, struct kb_client *c, const struct kb_json *req,
