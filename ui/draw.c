@@ -14,7 +14,7 @@
 #include <string.h>
 #include <wchar.h>
 
-#include "ui.h"
+#include "ui-private.h"
 
 /*
  * The Linux console (TERM=linux) draws with its built-in font: the 256

@@ -24,7 +24,7 @@
 #include "lib/jsonparse.h"
 #include "proto/client.h"
 #include "proto/request.h"
-#include "ui.h"
+#include "ui-private.h"
 
 static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };
 #define MODULES_LABEL "Modules" /* FIELD_INITRD of a multiboot entry */

@@ -20,7 +20,7 @@
 
 #include "proto/client.h"
 #include "proto/request.h"
-#include "ui.h"
+#include "ui-private.h"
 
 /* ---- Building the items of the current level ---- */
 

@@ -35,7 +35,7 @@
 #include "lib/jsonparse.h"
 #include "proto/client.h"
 #include "proto/request.h"
-#include "ui.h"
+#include "ui-private.h"
 
 #define LABEL_W	    14 /* columns before a form's field */
 #define NET_DNS_MAX 3  /* DNS servers the daemon keeps (docs/network.md) */

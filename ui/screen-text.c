@@ -21,7 +21,7 @@
 #include <sys/utsname.h>
 
 #include "lib/jsonparse.h"
-#include "ui.h"
+#include "ui-private.h"
 
 struct tline {
 	enum kb_role role;

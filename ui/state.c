@@ -20,7 +20,7 @@
 #include "proto/client.h"
 #include "proto/jsonwrite.h"
 #include "proto/request.h"
-#include "ui.h"
+#include "ui-private.h"
 
 static const char *jstr(const struct kb_json *o, const char *key)
 {

@@ -38,7 +38,7 @@
 #include "lib/loop.h"
 #include "proto/client.h"
 #include "proto/request.h"
-#include "ui.h"
+#include "ui-private.h"
 
 #define RECONNECT_MS 1000
 #define RECONNECT_TRIES 60 /* then give up: /init restarts what died */
