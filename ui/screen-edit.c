@@ -44,7 +44,7 @@ static void clear_matches(struct ui_edit *ed)
 	ed->nmatches = 0;
 }
 
-void edit_close(struct ui *u)
+static void edit_close(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
 	int i;
@@ -55,11 +55,11 @@ void edit_close(struct ui *u)
 	free(ed->title);
 	free(ed->fs);
 	memset(ed, 0, sizeof(*ed));
-	u->screen = SCR_MENU;
 }
 
-void edit_open(struct ui *u, const struct ui_entry *e)
+static int edit_open(struct ui *u, const void *arg)
 {
+	const struct ui_entry *e = arg;
 	struct ui_edit *ed = &u->edit;
 	struct strbuf initrds = STRBUF_INIT;
 	const char *colon = e->kernel ? strchr(e->kernel, ':') : NULL;
@@ -88,10 +88,10 @@ void edit_open(struct ui *u, const struct ui_entry *e)
 	if (ret) {
 		edit_close(u);
 		ui_say(u, 2, "Cannot edit: out of memory.");
-		return;
+		return -ENOMEM;
 	}
 	ed->cur = FIELD_CMDLINE;
-	u->screen = SCR_EDIT;
+	return 0;
 }
 
 int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds)
@@ -162,7 +162,7 @@ static void draw_field(struct ui *u, int i, int y)
 	field_draw(u, &u->edit.field[i], y, LABEL_W, u->cols - LABEL_W - 1, i == u->edit.cur);
 }
 
-void edit_draw(struct ui *u)
+static void edit_draw(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
 	char buf[512];
@@ -191,13 +191,14 @@ void edit_draw(struct ui *u)
 }
 
 /* Where the terminal cursor goes: in the active field. */
-void edit_cursor(struct ui *u)
+static bool edit_cursor(struct ui *u)
 {
 	int width = u->cols - LABEL_W - 1;
 
-	if (width < 1)
-		return;
-	move(FIELD_Y + u->edit.cur, LABEL_W + field_cursor(&u->edit.field[u->edit.cur], width));
+	if (width >= 1)
+		move(FIELD_Y + u->edit.cur,
+		     LABEL_W + field_cursor(&u->edit.field[u->edit.cur], width));
+	return true;
 }
 
 /* ---- Booting the edit ---- */
@@ -307,7 +308,7 @@ static void edit_complete(struct ui *u)
 	free(word);
 }
 
-void edit_completed(struct ui *u, const struct kb_json *reply)
+static void edit_completed(struct ui *u, const struct kb_json *reply)
 {
 	const struct kb_json *m = kb_json_get(reply, "matches");
 	struct ui_edit *ed = &u->edit;
@@ -316,8 +317,6 @@ void edit_completed(struct ui *u, const struct kb_json *reply)
 	size_t i, n = 0;
 	int ret;
 
-	if (u->screen != SCR_EDIT && u->screen != SCR_HELP)
-		return;
 	if (!m || m->type != KB_JARR) {
 		const char *err = kb_json_get_str(reply, "error");
 
@@ -416,7 +415,7 @@ bool field_key(struct kb_lineedit *le, enum ui_action a, int key)
 	return true;
 }
 
-void edit_key(struct ui *u, enum ui_action a, int key)
+static enum ui_key_ret edit_key(struct ui *u, enum ui_action a, int key)
 {
 	struct ui_edit *ed = &u->edit;
 
@@ -427,7 +426,7 @@ void edit_key(struct ui *u, enum ui_action a, int key)
 		edit_boot(u);
 		break;
 	case ACT_EDIT_CANCEL:
-		edit_close(u);
+		ui_screen_pop(u);
 		break;
 	case ACT_FIELD_NEXT:
 		ed->cur = (ed->cur + 1) % NFIELDS;
@@ -439,10 +438,39 @@ void edit_key(struct ui *u, enum ui_action a, int key)
 		edit_complete(u);
 		break;
 	case ACT_HELP:
-		text_open(u, a);
+		ui_screen_push(u, &ui_screen_help, NULL);
 		break;
 	default:
 		field_key(&ed->field[ed->cur], a, key);
 		break;
 	}
+	return UI_KEY_DONE;
 }
+
+/* ---- News from the model ---- */
+
+/* The answer to Tab; it completes the field only while the edit (or help
+ * over it) is in front. */
+static void edit_changed(struct ui *u, unsigned int what)
+{
+	const struct ui_screen_ops *top = ui_screen_top(u);
+	const struct kb_json *reply;
+
+	if (!(what & UI_CHANGED_REPLY) || !(reply = ui_reply_take(u, u->edit.complete_seq)))
+		return;
+	u->edit.complete_seq = 0;
+	if (top == &ui_screen_edit || top == &ui_screen_help)
+		edit_completed(u, reply);
+}
+
+/* The edit screen: open takes the struct ui_entry to edit. */
+const struct ui_screen_ops ui_screen_edit = {
+	.name = "edit",
+	.keys = KM_EDIT,
+	.open = edit_open,
+	.close = edit_close,
+	.draw = edit_draw,
+	.cursor = edit_cursor,
+	.key = edit_key,
+	.changed = edit_changed,
+};

@@ -25,6 +25,7 @@
 /* ---- Building the items of the current level ---- */
 
 static bool holds_default(const struct ui *u, const struct ui_item *it);
+static bool menu_is_default(const struct ui *u, const struct ui_entry *e);
 
 static bool in_path(const struct ui *u, const struct ui_entry *e)
 {
@@ -105,7 +106,7 @@ static void remember_selection(struct ui *u)
 	u->sel_id = strdup(it->kind == ITEM_SHELL ? SHELL_ID : u->entries[it->entry].id);
 }
 
-void menu_build(struct ui *u)
+static void menu_build(struct ui *u)
 {
 	const char *group = NULL;
 	size_t i, k;
@@ -201,7 +202,7 @@ static const char *heading_text(struct ui *u, const struct ui_item *it, char *bu
  * names (by id, else the first with that title, as the daemon finds it),
  * else the menu's default.
  */
-bool menu_is_default(const struct ui *u, const struct ui_entry *e)
+static bool menu_is_default(const struct ui *u, const struct ui_entry *e)
 {
 	size_t i;
 
@@ -300,7 +301,7 @@ static void draw_info(struct ui *u, int y)
 	}
 }
 
-void menu_draw(struct ui *u)
+static void menu_draw(struct ui *u)
 {
 	int rows = list_rows(u), top = list_top(u), i, y;
 	char buf[1024];
@@ -432,7 +433,7 @@ static bool hotkey(struct ui *u, int key)
 	return false;
 }
 
-void menu_key(struct ui *u, enum ui_action a, int key)
+static enum ui_key_ret menu_key(struct ui *u, enum ui_action a, int key)
 {
 	const struct ui_item *it = selectable(u, u->sel) ? &u->items[u->sel] : NULL;
 	int page = list_rows(u) - 1 > 0 ? list_rows(u) - 1 : 1;
@@ -463,7 +464,7 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		if (it->kind == ITEM_SUBMENU)
 			enter_submenu(u, it);
 		else if (it->kind == ITEM_SHELL)
-			ui_shell(u);
+			return UI_KEY_SHELL;
 		else
 			boot_entry(u, &u->entries[it->entry]);
 		break;
@@ -476,18 +477,21 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		break;
 	case ACT_EDIT:
 		if (it && it->kind == ITEM_ENTRY)
-			edit_open(u, &u->entries[it->entry]);
+			ui_screen_push(u, &ui_screen_edit, &u->entries[it->entry]);
 		else
 			ui_say(u, 1, "Select an entry to edit it.");
 		break;
 	case ACT_HELP:
+		ui_screen_push(u, &ui_screen_help, NULL);
+		break;
 	case ACT_LOG:
+		ui_screen_push(u, &ui_screen_log, NULL);
+		break;
 	case ACT_INFO:
-		text_open(u, a);
+		ui_screen_push(u, &ui_screen_info, NULL);
 		break;
 	case ACT_SHELL:
-		ui_shell(u);
-		break;
+		return UI_KEY_SHELL;
 	case ACT_SSH: {
 		bool on = !u->ssh || !kb_json_get(u->ssh, "wanted") ||
 			  !kb_json_get(u->ssh, "wanted")->b;
@@ -514,11 +518,11 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 		kb_req_release(&r);
 		break;
 	case ACT_NETWORK:
-		net_open(u);
+		ui_screen_push(u, &ui_screen_net, NULL);
 		break;
 	case ACT_QUIT:
 		if (u->cfg->can_quit)
-			ui_quit(u, 0);
+			return UI_KEY_QUIT;
 		else
 			ui_say(u, 1, "This console cannot quit kboot: boot an entry or open a shell (c).");
 		break;
@@ -527,4 +531,52 @@ void menu_key(struct ui *u, enum ui_action a, int key)
 			ui_say(u, 1, "No action for '%c': press h for help.", key);
 		break;
 	}
+	return UI_KEY_DONE;
 }
+
+/* ---- Opening, closing, news from the model ---- */
+
+static int menu_open(struct ui *u, const void *arg)
+{
+	u->sel = -1;
+	return 0;
+}
+
+static void menu_close(struct ui *u)
+{
+	size_t i;
+
+	free(u->sel_id);
+	for (i = 0; i < u->depth; i++)
+		free(u->path[i]);
+	free(u->path);
+	free(u->items);
+	u->sel_id = NULL;
+	u->path = NULL;
+	u->items = NULL;
+	u->depth = u->nitems = 0;
+}
+
+static void menu_changed(struct ui *u, unsigned int what)
+{
+	/* The countdown's entry is the one to show selected, until the user moves. */
+	if ((what & UI_CHANGED_COUNTDOWN) && u->cd == UI_CD_RUNNING && !u->sel_user && u->cd_id &&
+	    (!u->sel_id || strcmp(u->sel_id, u->cd_id))) {
+		free(u->sel_id);
+		u->sel_id = strdup(u->cd_id);
+		menu_build(u);
+	}
+	if (what & UI_CHANGED_MENU)
+		menu_build(u);
+}
+
+/* The menu: opened once, at the bottom of the stack; no arg. */
+const struct ui_screen_ops ui_screen_menu = {
+	.name = "menu",
+	.keys = KM_MENU,
+	.open = menu_open,
+	.close = menu_close,
+	.draw = menu_draw,
+	.key = menu_key,
+	.changed = menu_changed,
+};

@@ -158,23 +158,20 @@ static int n_items(const struct ui *u)
 	}
 }
 
-void net_close(struct ui *u)
+static void net_close(struct ui *u)
 {
 	free_fields(&u->net);
 	free(u->net.err);
 	free(u->net.iface);
 	memset(&u->net, 0, sizeof(u->net));
-	if (u->screen == SCR_NET)
-		u->screen = SCR_MENU;
 }
 
-void net_open(struct ui *u)
+static int net_open(struct ui *u, const void *arg)
 {
 	net_close(u);
-	u->net.open = true;
-	u->screen = SCR_NET;
 	u->net.no_ifaces = !n_ifaces(u);
 	go(u, u->net.no_ifaces ? NET_CHOICE : NET_IFACE);
+	return 0;
 }
 
 /* ---- Requests ---- */
@@ -434,15 +431,16 @@ static int field_of(const struct ui *u, const char *err)
 	return best;
 }
 
-void net_replied(struct ui *u, const struct kb_json *reply)
+static void network_changed(struct ui *u);
+
+/* The daemon's answer to u->net.seq. */
+static void replied(struct ui *u, const struct kb_json *reply)
 {
 	const struct kb_json *ok = kb_json_get(reply, "ok");
 	const char *err = kb_json_get_str(reply, "error");
 	struct ui_net *n = &u->net;
 	const char *dots = draw_glyph(u, "\xe2\x80\xa6", "...");
 
-	if (!n->open)
-		return;
 	if (!ok || ok->type != KB_JBOOL || !ok->b) {
 		if (!err)
 			err = "The daemon refused the request.";
@@ -459,35 +457,34 @@ void net_replied(struct ui *u, const struct kb_json *reply)
 	switch (n->step) {
 	case NET_WAIT:
 		n->replied = true;
-		net_changed(u);
+		network_changed(u);
 		break;
 	case NET_STATIC:
 		go(u, NET_CHOICE);
 		break;
 	case NET_CHOICE:
 		ui_say(u, 0, "Looking for a PXE config on %s%s", n->iface, dots);
-		net_close(u);
+		ui_screen_close(u, &ui_screen_net);
 		break;
 	case NET_URL:
 		ui_say(u, 0, "Loading the config%s Its entries join the menu.", dots);
-		net_close(u);
+		ui_screen_close(u, &ui_screen_net);
 		break;
 	case NET_BOOT:
 		ui_say(u, 0, "Booting from the network%s", dots);
-		net_close(u);
+		ui_screen_close(u, &ui_screen_net);
 		break;
 	default:
 		break;
 	}
 }
 
-void net_changed(struct ui *u)
+/* A "network" message: the list follows it, DHCP's wait ends with it. */
+static void network_changed(struct ui *u)
 {
 	struct ui_net *n = &u->net;
 	const struct kb_json *x;
 
-	if (!n->open)
-		return;
 	if (n->step == NET_IFACE && n->sel >= n_items(u))
 		n->sel = n_items(u) - 1;
 	if (n->step != NET_WAIT || !n->replied)
@@ -501,11 +498,11 @@ void net_changed(struct ui *u)
 	}
 }
 
-void net_downloading(struct ui *u)
+static void download_began(struct ui *u)
 {
 	/* The boot was taken: its progress shows on the menu, Esc stops it there. */
-	if (u->net.open && u->net.step == NET_BOOT && u->net.seq) {
-		net_close(u);
+	if (u->net.step == NET_BOOT && u->net.seq) {
+		ui_screen_close(u, &ui_screen_net);
 		ui_say(u, 0, "Booting from the network%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
 	}
 }
@@ -661,7 +658,7 @@ static void draw_wait(struct ui *u)
 	draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Esc goes back to the menu; DHCP goes on.");
 }
 
-void net_draw(struct ui *u)
+static void net_draw(struct ui *u)
 {
 	struct ui_net *n = &u->net;
 	const struct kb_json *x = iface_named(u, n->iface);
@@ -732,7 +729,8 @@ void net_draw(struct ui *u)
 					    : "Up/Down select  Enter choose  Esc menu  F1 help");
 }
 
-bool net_cursor(struct ui *u)
+/* Moves the cursor into the field being edited, if one is. */
+static bool net_cursor(struct ui *u)
 {
 	int ys[NET_FIELDS + 1], width = u->cols - LABEL_W - 1;
 
@@ -747,7 +745,7 @@ bool net_cursor(struct ui *u)
 
 /* ---- Keys ---- */
 
-void net_key(struct ui *u, enum ui_action a, int key)
+static enum ui_key_ret net_key(struct ui *u, enum ui_action a, int key)
 {
 	struct ui_net *n = &u->net;
 	int items = n_items(u);
@@ -756,10 +754,10 @@ void net_key(struct ui *u, enum ui_action a, int key)
 	case ACT_NET_CANCEL:
 		if (n->step == NET_WAIT && n->iface)
 			ui_say(u, 0, "%s: DHCP goes on; n opens the wizard again.", n->iface);
-		net_close(u);
+		ui_screen_pop(u);
 		break;
 	case ACT_HELP:
-		text_open(u, a);
+		ui_screen_push(u, &ui_screen_help, NULL);
 		break;
 	case ACT_NET_NEXT:
 		if (items)
@@ -782,4 +780,35 @@ void net_key(struct ui *u, enum ui_action a, int key)
 			set_error(u, 0, NULL); /* the field changed: its error is stale */
 		break;
 	}
+	return UI_KEY_DONE;
 }
+
+/* ---- News from the model ---- */
+
+static void net_changed(struct ui *u, unsigned int what)
+{
+	const struct kb_json *reply = NULL;
+
+	if (what & UI_CHANGED_REPLY)
+		reply = ui_reply_take(u, u->net.seq);
+	if (reply) {
+		u->net.seq = 0;
+		replied(u, reply);
+	}
+	if ((what & UI_CHANGED_NETWORK) && ui_screen_open(u, &ui_screen_net))
+		network_changed(u);
+	if ((what & UI_CHANGED_DOWNLOAD) && ui_screen_open(u, &ui_screen_net))
+		download_began(u);
+}
+
+/* The wizard: open takes nothing, it starts at (a), or (c) without interfaces. */
+const struct ui_screen_ops ui_screen_net = {
+	.name = "network boot",
+	.keys = KM_NET,
+	.open = net_open,
+	.close = net_close,
+	.draw = net_draw,
+	.cursor = net_cursor,
+	.key = net_key,
+	.changed = net_changed,
+};

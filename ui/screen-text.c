@@ -311,27 +311,22 @@ static int text_rows(const struct ui *u)
 	return u->rows > 3 ? u->rows - 2 : 1;
 }
 
-void text_draw(struct ui *u)
+/* The page build() makes, titled with the name of the screen in front. */
+static void text_draw(struct ui *u, void (*build)(struct ui *u, struct page *p))
 {
-	static const char *const titles[] = { [SCR_HELP] = "help", [SCR_LOG] = "log",
-					      [SCR_INFO] = "system information" };
+	const struct ui_screen_ops *s = ui_screen_top(u);
 	struct page p = { 0 };
 	int rows = text_rows(u), i, y;
 
-	if (u->screen == SCR_HELP)
-		build_help(u, &p);
-	else if (u->screen == SCR_LOG)
-		build_log(u, &p);
-	else
-		build_info(u, &p);
-	if (u->log_follow && u->screen == SCR_LOG)
+	build(u, &p);
+	if (u->log_follow && s == &ui_screen_log)
 		u->text_top = (int)p.n - rows;
 	if (u->text_top > (int)p.n - rows)
 		u->text_top = (int)p.n - rows;
 	if (u->text_top < 0)
 		u->text_top = 0;
 
-	draw_title(u, titles[u->screen]);
+	draw_title(u, s->name);
 	for (i = u->text_top, y = 1; i < (int)p.n && y <= rows; i++, y++)
 		draw_str(u, y, 1, u->cols - 2, p.v[i].role, p.v[i].text);
 	if (u->text_top + rows < (int)p.n)
@@ -340,14 +335,37 @@ void text_draw(struct ui *u)
 	page_free(&p);
 }
 
-void text_open(struct ui *u, enum ui_action a)
+static void help_draw(struct ui *u)
 {
-	u->screen = a == ACT_HELP ? SCR_HELP : a == ACT_LOG ? SCR_LOG : SCR_INFO;
-	u->text_top = 0;
-	u->log_follow = a == ACT_LOG;
+	text_draw(u, build_help);
 }
 
-void text_key(struct ui *u, enum ui_action a, int key)
+static void log_draw(struct ui *u)
+{
+	text_draw(u, build_log);
+}
+
+static void info_draw(struct ui *u)
+{
+	text_draw(u, build_info);
+}
+
+/* Every page starts at its top; the log follows its end. */
+static int text_open(struct ui *u, const void *arg)
+{
+	u->text_top = 0;
+	u->log_follow = false;
+	return 0;
+}
+
+static int log_open(struct ui *u, const void *arg)
+{
+	u->text_top = 0;
+	u->log_follow = true;
+	return 0;
+}
+
+static enum ui_key_ret text_key(struct ui *u, enum ui_action a, int key)
 {
 	int page = text_rows(u) - 1 > 0 ? text_rows(u) - 1 : 1;
 
@@ -370,17 +388,47 @@ void text_key(struct ui *u, enum ui_action a, int key)
 		break;
 	case ACT_END:
 		u->text_top = 1 << 20; /* text_draw() clamps it */
-		u->log_follow = u->screen == SCR_LOG;
+		u->log_follow = ui_screen_top(u) == &ui_screen_log;
 		break;
-	case ACT_HELP:
+	case ACT_HELP: /* one page in place of another: Esc goes back past both */
+		ui_screen_replace(u, &ui_screen_help, NULL);
+		break;
 	case ACT_LOG:
+		ui_screen_replace(u, &ui_screen_log, NULL);
+		break;
 	case ACT_INFO:
-		text_open(u, a);
+		ui_screen_replace(u, &ui_screen_info, NULL);
 		break;
 	case ACT_TEXT_CLOSE:
-		u->screen = u->net.open ? SCR_NET : u->edit.title ? SCR_EDIT : SCR_MENU;
+		ui_screen_pop(u);
 		break;
 	default:
 		break;
 	}
+	return UI_KEY_DONE;
 }
+
+/* The pages: open takes nothing. */
+const struct ui_screen_ops ui_screen_help = {
+	.name = "help",
+	.keys = KM_TEXT,
+	.open = text_open,
+	.draw = help_draw,
+	.key = text_key,
+};
+
+const struct ui_screen_ops ui_screen_log = {
+	.name = "log",
+	.keys = KM_TEXT,
+	.open = log_open,
+	.draw = log_draw,
+	.key = text_key,
+};
+
+const struct ui_screen_ops ui_screen_info = {
+	.name = "system information",
+	.keys = KM_TEXT,
+	.open = text_open,
+	.draw = info_draw,
+	.key = text_key,
+};

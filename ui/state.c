@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * state.c - the daemon's messages into the UI's model (ui.h).
+ * state.c - the daemon's messages into the UI's model (ui-private.h).
  *
  * Each "menu", "devices" and "network" message replaces its part of the
  * model whole (a fresh arena each time); status lines go into a ring; the
  * countdown and a boot are small values; "download" messages keep a small
  * table of the downloads that run (one that ends leaves it, a failure
- * becomes the message for the user).  Nothing here draws: ui.c redraws after
- * every message.  Messages of unknown types are ignored (docs/protocol.md:
- * later versions may add some).
+ * becomes the message for the user).  Nothing here draws or knows a
+ * screen: each message flags what it changed (u->changed, a reply waits in
+ * u->reply), and ui.c hands that to the screens before it redraws.
+ * Messages of unknown types are ignored (docs/protocol.md: later versions
+ * may add some).
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -95,7 +97,7 @@ static void take_menu(struct ui *u, struct arena *a, const struct kb_json *menu)
 		u->nentries++;
 	}
 	u->menu_warnings = jstrv(a, kb_json_get(menu, "warnings"), &u->nmenu_warnings);
-	menu_build(u);
+	u->changed |= UI_CHANGED_MENU;
 }
 
 static void take_devices(struct ui *u, struct arena *a, const struct kb_json *devs)
@@ -191,12 +193,7 @@ static void take_countdown(struct ui *u, const struct kb_json *m)
 	u->cd_id = id ? strdup(id) : NULL;
 	u->cd_title = title ? strdup(title) : NULL;
 	u->cd_remaining = rem && rem->type == KB_JNUM ? (int)rem->num : 0;
-	/* The countdown's entry is the one to show selected, until the user moves. */
-	if (u->cd == UI_CD_RUNNING && !u->sel_user && id && (!u->sel_id || strcmp(u->sel_id, id))) {
-		free(u->sel_id);
-		u->sel_id = strdup(id);
-		menu_build(u);
-	}
+	u->changed |= UI_CHANGED_COUNTDOWN;
 }
 
 /* "booting": remember the plan, to print it once curses is left. */
@@ -270,7 +267,7 @@ static void take_download(struct ui *u, const struct kb_json *m)
 		d = &u->dl[u->ndl++];
 		memset(d, 0, sizeof(*d));
 		d->id = (int)id->num;
-		net_downloading(u);
+		u->changed |= UI_CHANGED_DOWNLOAD;
 	}
 	snprintf(d->name, sizeof(d->name), "%s", name ? name : "file");
 	if (url && (!d->url || strcmp(d->url, url))) {
@@ -282,24 +279,33 @@ static void take_download(struct ui *u, const struct kb_json *m)
 	d->rate = jsize(m, "rate");
 }
 
+/* A reply waits for the screen that asked (ui_reply_take()), until ui_state_reply_done(). */
 static void take_reply(struct ui *u, const struct kb_json *m)
 {
 	const struct kb_json *seq = kb_json_get(m, "seq");
-	const struct kb_json *ok = kb_json_get(m, "ok");
-	const char *err = jstr(m, "error");
-	int n = seq && seq->type == KB_JNUM ? (int)seq->num : 0;
 
-	if (n && n == u->edit.complete_seq) {
-		u->edit.complete_seq = 0;
-		edit_completed(u, m);
-		return;
-	}
-	if (n && n == u->net.seq) {
-		u->net.seq = 0;
-		net_replied(u, m);
-		return;
-	}
-	if (ok && ok->type == KB_JBOOL && ok->b)
+	u->reply = m;
+	u->reply_seq = seq && seq->type == KB_JNUM ? (int)seq->num : 0;
+	u->changed |= UI_CHANGED_REPLY;
+}
+
+const struct kb_json *ui_reply_take(struct ui *u, int seq)
+{
+	const struct kb_json *m = u->reply;
+
+	if (!m || !seq || seq != u->reply_seq)
+		return NULL;
+	u->reply = NULL;
+	return m;
+}
+
+void ui_state_reply_done(struct ui *u)
+{
+	const struct kb_json *m = u->reply, *ok = kb_json_get(m, "ok");
+	const char *err = jstr(m, "error");
+
+	u->reply = NULL;
+	if (!m || (ok && ok->type == KB_JBOOL && ok->b))
 		return;
 	/* A failed boot or rescan: the daemon's sentence, on screen. */
 	ui_say(u, 2, "%s", err ? err : "the daemon refused the request");
@@ -321,7 +327,7 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 		arena_free(u->net_arena);
 		u->net_arena = a;
 		u->network = kb_json_get(msg, "interfaces");
-		net_changed(u);
+		u->changed |= UI_CHANGED_NETWORK;
 		return true;
 	} else if (!strcmp(type, "ssh")) {
 		arena_free(u->ssh_arena);
@@ -355,7 +361,7 @@ bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a)
 
 		free(u->default_entry);
 		u->default_entry = def ? strdup(def) : NULL;
-		menu_build(u);
+		u->changed |= UI_CHANGED_MENU;
 	} else if (!strcmp(type, "ready")) {
 		u->ready = true;
 	} else if (!strcmp(type, "booting")) {
@@ -386,12 +392,7 @@ void ui_state_free(struct ui *u)
 	free(u->default_entry);
 	free(u->booting);
 	ui_downloads_clear(u);
-	free(u->sel_id);
 	free(u->message);
-	for (i = 0; i < u->depth; i++)
-		free(u->path[i]);
-	free(u->path);
-	free(u->items);
 }
 
 const struct ui_device *ui_device(const struct ui *u, const char *name)

@@ -94,6 +94,17 @@ struct ui_status {
 	char *text;    /* malloc'd */
 };
 
+/* What changed in the model (u->changed), for the screens' changed(). */
+#define UI_CHANGED_MENU 0x01u      /* the entries or the default ("menu", "settings") */
+#define UI_CHANGED_COUNTDOWN 0x02u /* a "countdown" message */
+#define UI_CHANGED_NETWORK 0x04u   /* the interfaces ("network") */
+#define UI_CHANGED_DOWNLOAD 0x08u  /* a download of the boot began */
+#define UI_CHANGED_REPLY 0x10u     /* a reply to a request: ui_reply_take() */
+
+#define UI_STACK_MAX 8 /* screens in front of each other; the deepest is 3 */
+
+struct ui_screen_ops;
+
 enum ui_cd { UI_CD_OFF, UI_CD_RUNNING, UI_CD_STOPPED, UI_CD_FIRED };
 
 /* One line of the menu screen at the current submenu level. */
@@ -102,8 +113,6 @@ struct ui_item {
 	const char *text;  /* title, submenu name or heading */
 	int entry;         /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
 };
-
-enum ui_screen { SCR_MENU, SCR_EDIT, SCR_HELP, SCR_LOG, SCR_INFO, SCR_NET };
 
 /* The edit screen: GRUB's `e`. */
 enum { FIELD_KERNEL, FIELD_INITRD, FIELD_DTB, FIELD_CMDLINE, NFIELDS };
@@ -130,7 +139,6 @@ enum ui_net_step {
 };
 #define NET_FIELDS 3 /* the most fields a form has */
 struct ui_net {
-	bool open;                            /* the wizard is on screen (or under help) */
 	enum ui_net_step step;
 	char *iface;                          /* the interface chosen (malloc'd), or NULL */
 	bool no_ifaces;                       /* the daemon manages none: (a) and (b) skipped */
@@ -176,6 +184,9 @@ struct ui {
 	struct ui_download dl[UI_DL_MAX];   /* the downloads running, by arrival */
 	size_t ndl;
 	int seq;                            /* last request number */
+	unsigned int changed;               /* UI_CHANGED_* since the screens last heard */
+	const struct kb_json *reply;        /* a "reply" until a screen takes it, or NULL */
+	int reply_seq;                      /* its seq, 0 when it has none */
 
 	/* The menu screen. */
 	char **path;                        /* the submenu titles entered (malloc'd) */
@@ -187,8 +198,11 @@ struct ui {
 	char *sel_id;                       /* the selected entry's id, kept across menus */
 	bool sel_user;                      /* the user moved: keep their choice */
 
+	/* The screens in front: [0] is the menu, the last one is on top. */
+	const struct ui_screen_ops *stack[UI_STACK_MAX];
+	size_t nstack;
+
 	/* The other screens. */
-	enum ui_screen screen;
 	struct ui_edit edit;
 	struct ui_net net;
 	int text_top;                       /* help, log, info: first line shown */
@@ -205,29 +219,83 @@ struct ui {
 	int printk_level;                   /* console log level to restore, or -1 */
 };
 
-/* state.c */
+/* ---- Screens (screen.c keeps the stack; each screen-*.c defines its own) ---- */
+
+/* What a screen's key() asks of the main loop (ui.c), beyond its own changes. */
+enum ui_key_ret {
+	UI_KEY_DONE,  /* nothing more */
+	UI_KEY_SHELL, /* leave curses for a shell on this terminal */
+	UI_KEY_QUIT,  /* end the UI (exit status 0) */
+};
+
+/*
+ * One screen, to the main loop: a set of operations, one instance per
+ * screen.  The screens in front form a stack (u->stack): the menu at the
+ * bottom, the one on top draws and gets the keys.  A screen shows another
+ * by pushing it and leaves by closing itself; no one else decides which
+ * screen is in front.  Every operation but draw and key may be NULL.
+ */
+struct ui_screen_ops {
+	const char *name;  /* for the title bar (help, log, info) and the developer */
+	unsigned int keys; /* the keymap's KM_* bit: which bindings apply */
+	/* Set up the screen's state from arg (each screen says what it takes);
+	 * 0, or a negative errno and it is not shown (it said why). */
+	int (*open)(struct ui *u, const void *arg);
+	/* Free the screen's state: it leaves the stack. */
+	void (*close)(struct ui *u);
+	/* Draw the whole screen: reads the model and the screen's state, and
+	 * changes only where the screen is scrolled to. */
+	void (*draw)(struct ui *u);
+	/* Move the terminal's cursor to where text is typed; false: hide it. */
+	bool (*cursor)(struct ui *u);
+	/* Act on an action of the screen's keys (or ACT_NONE: key is text). */
+	enum ui_key_ret (*key)(struct ui *u, enum ui_action a, int key);
+	/* The model changed (UI_CHANGED_* bits): every screen on the stack
+	 * hears of it, bottom first, before the next message and the redraw. */
+	void (*changed)(struct ui *u, unsigned int what);
+};
+
+extern const struct ui_screen_ops ui_screen_menu; /* the menu, always at the bottom */
+extern const struct ui_screen_ops ui_screen_edit; /* GRUB's `e`; open takes the struct ui_entry */
+extern const struct ui_screen_ops ui_screen_net;  /* the network boot wizard */
+extern const struct ui_screen_ops ui_screen_help; /* generated from the keymap */
+extern const struct ui_screen_ops ui_screen_log;  /* the status lines, following the end */
+extern const struct ui_screen_ops ui_screen_info; /* system information */
+
+/* Show s on top, opened with arg; 0, or a negative errno (not shown). */
+int ui_screen_push(struct ui *u, const struct ui_screen_ops *s, const void *arg);
+/* Close the screen on top. */
+void ui_screen_pop(struct ui *u);
+/* Close s wherever it is on the stack (a screen may go while help is over it). */
+void ui_screen_close(struct ui *u, const struct ui_screen_ops *s);
+/* Close the screen on top and show s in its place. */
+int ui_screen_replace(struct ui *u, const struct ui_screen_ops *s, const void *arg);
+/* The screen in front, or NULL before the first push. */
+const struct ui_screen_ops *ui_screen_top(const struct ui *u);
+/* Is s on the stack (in front or under another)? */
+bool ui_screen_open(const struct ui *u, const struct ui_screen_ops *s);
+/* Hand u->changed to every screen on the stack, and clear it. */
+void ui_screen_changed(struct ui *u);
+
+/* ---- The model (state.c) ---- */
+
 /* Apply one message, read into arena a; true when the model keeps a (the
- * caller frees it otherwise). */
+ * caller frees it otherwise, after ui_state_reply_done()).  What changed
+ * is flagged in u->changed for the screens. */
 bool ui_state_message(struct ui *u, const struct kb_json *msg, struct arena *a);
+/* The reply to request seq, once, while the screens hear of it; or NULL. */
+const struct kb_json *ui_reply_take(struct ui *u, int seq);
+/* After the screens heard: a reply none took that failed becomes the
+ * message for the user; the reply is forgotten. */
+void ui_state_reply_done(struct ui *u);
 void ui_state_free(struct ui *u);
 const struct ui_device *ui_device(const struct ui *u, const char *name);
 int ui_request(struct ui *u, const struct kb_req *r);
 void ui_downloads_clear(struct ui *u);
 void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* screen-menu.c */
-void menu_build(struct ui *u);
-bool menu_is_default(const struct ui *u, const struct ui_entry *e);
-void menu_draw(struct ui *u);
-void menu_key(struct ui *u, enum ui_action a, int key);
+/* ---- Shared by the screens (screen-edit.c) ---- */
 
-/* screen-edit.c */
-void edit_open(struct ui *u, const struct ui_entry *e);
-void edit_close(struct ui *u);
-void edit_draw(struct ui *u);
-void edit_cursor(struct ui *u);
-void edit_key(struct ui *u, enum ui_action a, int key);
-void edit_completed(struct ui *u, const struct kb_json *reply);
 /* Shared with the wizard's fields: draw le as a field at (y, x); apply a
  * line-editing action or a typed character (false when a is neither);
  * the text without blanks around it (malloc'd, NULL when out of memory). */
@@ -240,27 +308,6 @@ char *field_trimmed(const struct kb_lineedit *le);
  * set to KB_REQ_INIT, even on failure. */
 struct kb_req_files;
 int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds);
-
-/* screen-net.c: the network boot wizard */
-void net_open(struct ui *u);
-void net_close(struct ui *u);
-void net_draw(struct ui *u);
-bool net_cursor(struct ui *u); /* moves the cursor into the field being edited, if one is */
-void net_key(struct ui *u, enum ui_action a, int key);
-void net_replied(struct ui *u, const struct kb_json *reply); /* the reply to u->net.seq */
-void net_changed(struct ui *u);     /* a "network" message arrived */
-void net_downloading(struct ui *u); /* a download started */
-
-/* screen-text.c: help, log, system info */
-void text_open(struct ui *u, enum ui_action a); /* ACT_HELP, ACT_LOG or ACT_INFO */
-void text_draw(struct ui *u);
-void text_key(struct ui *u, enum ui_action a, int key);
-
-/* ui.c */
-void ui_draw(struct ui *u);
-void ui_shell(struct ui *u);
-void ui_quit(struct ui *u, int status);
-void ui_cancel_countdown(struct ui *u);
 
 /* draw.c */
 void draw_fill(struct ui *u, int y, enum kb_role r);

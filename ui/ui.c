@@ -6,8 +6,10 @@
  * UI sleeps until something happens (no polling: idle CPU is zero while a
  * countdown runs, the daemon's tick wakes it once a second): the terminal,
  * the daemon's connection, and a self-pipe for SIGWINCH/SIGTERM/SIGHUP.
- * After each batch the current screen is drawn whole into curses' buffer
- * and one doupdate() sends only what changed.
+ * Keys go to the screen in front (screen.c keeps the stack), as actions of
+ * its keymap; after each of the daemon's messages the screens hear what
+ * it changed in the model.  After each batch the screen in front is drawn
+ * whole into curses' buffer and one doupdate() sends only what changed.
  *
  * On a console (a VT, /dev/console or a line listed in /proc/consoles) and
  * as root, the kernel's console log level is lowered while the UI runs, so
@@ -17,7 +19,8 @@
  * the UI: the "booting" message is drawn, curses is left cleanly and the
  * plan is printed, so the next kernel's output starts on a sane terminal.
  *
- * Not here: what is drawn (screen-*.c), what messages mean (state.c).
+ * Not here: what is drawn (screen-*.c), what messages mean (state.c),
+ * which screen is in front (the screens push and close each other).
  */
 #include <curses.h>
 #include <errno.h>
@@ -117,25 +120,17 @@ static void update_size(struct ui *u)
 	u->cols = COLS;
 }
 
-void ui_draw(struct ui *u)
+static void redraw(struct ui *u)
 {
-	if (u->shell)
+	const struct ui_screen_ops *s = ui_screen_top(u);
+
+	if (u->shell || !s)
 		return;
 	attrset(kb_theme_attr(KB_ROLE_NORMAL));
 	bkgdset(' ' | kb_theme_attr(KB_ROLE_NORMAL));
 	erase();
-	if (u->screen == SCR_MENU)
-		menu_draw(u);
-	else if (u->screen == SCR_EDIT)
-		edit_draw(u);
-	else if (u->screen == SCR_NET)
-		net_draw(u);
-	else
-		text_draw(u);
-	if (u->screen == SCR_EDIT) {
-		edit_cursor(u);
-		curs_set(1);
-	} else if (u->screen == SCR_NET && net_cursor(u)) {
+	s->draw(u);
+	if (s->cursor && s->cursor(u)) {
 		curs_set(1);
 	} else {
 		move(u->rows - 1, u->cols - 1);
@@ -147,7 +142,7 @@ void ui_draw(struct ui *u)
 
 /* ---- Requests that every screen may make ---- */
 
-void ui_cancel_countdown(struct ui *u)
+static void cancel_countdown(struct ui *u)
 {
 	struct kb_req r;
 
@@ -158,7 +153,7 @@ void ui_cancel_countdown(struct ui *u)
 	kb_req_release(&r);
 }
 
-void ui_quit(struct ui *u, int status)
+static void quit(struct ui *u, int status)
 {
 	u->status = status;
 	kb_loop_quit(u->loop, status);
@@ -181,17 +176,17 @@ static void shell_done(struct kb_loop *l, pid_t pid, int status, void *data)
 	update_size(u);
 	clearok(curscr, TRUE);
 	ui_say(u, 0, "Back from the shell.");
-	ui_draw(u);
+	redraw(u);
 }
 
-void ui_shell(struct ui *u)
+static void start_shell(struct ui *u)
 {
 	const char *sh = getenv("SHELL");
 	pid_t pid;
 
 	if (!sh || !*sh)
 		sh = "/bin/sh";
-	ui_cancel_countdown(u);
+	cancel_countdown(u);
 	def_prog_mode();
 	endwin();
 	printf("\nkboot: a shell; type 'exit' to return to the menu.\n");
@@ -253,9 +248,7 @@ static int read_key(void)
 
 static void handle_key(struct ui *u, int key)
 {
-	static const unsigned int screen_bits[] = { [SCR_MENU] = KM_MENU, [SCR_EDIT] = KM_EDIT,
-						    [SCR_HELP] = KM_TEXT, [SCR_LOG] = KM_TEXT,
-						    [SCR_INFO] = KM_TEXT, [SCR_NET] = KM_NET };
+	const struct ui_screen_ops *s = ui_screen_top(u);
 	enum ui_action a;
 
 	if (key == KEY_RESIZE) {
@@ -263,10 +256,10 @@ static void handle_key(struct ui *u, int key)
 		return;
 	}
 	/* Any key stops the countdown, on every console (the daemon tells them). */
-	ui_cancel_countdown(u);
+	cancel_countdown(u);
 	free(u->message);
 	u->message = NULL;
-	a = ui_key_action(key, screen_bits[u->screen]);
+	a = ui_key_action(key, s->keys);
 	if (a == ACT_REDRAW) {
 		update_size(u);
 		clearok(curscr, TRUE);
@@ -274,14 +267,16 @@ static void handle_key(struct ui *u, int key)
 	}
 	if (u->booting)
 		return;
-	if (u->screen == SCR_MENU)
-		menu_key(u, a, key);
-	else if (u->screen == SCR_EDIT)
-		edit_key(u, a, key);
-	else if (u->screen == SCR_NET)
-		net_key(u, a, key);
-	else
-		text_key(u, a, key);
+	switch (s->key(u, a, key)) {
+	case UI_KEY_SHELL:
+		start_shell(u);
+		break;
+	case UI_KEY_QUIT:
+		quit(u, 0);
+		break;
+	case UI_KEY_DONE:
+		break;
+	}
 }
 
 static void tty_event(struct kb_loop *l, int fd, uint32_t events, void *data)
@@ -293,10 +288,10 @@ static void tty_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 		handle_key(u, key);
 	if (events & (EPOLLHUP | EPOLLERR) && !n) {
 		/* The terminal went away (an SSH session closed). */
-		ui_quit(u, 1);
+		quit(u, 1);
 		return;
 	}
-	ui_draw(u);
+	redraw(u);
 }
 
 /* ---- The daemon ---- */
@@ -312,17 +307,17 @@ static void reconnect(struct kb_loop *l, void *data)
 	if (!u->conn) {
 		if (++tries >= RECONNECT_TRIES) {
 			ui_say(u, 2, "The daemon did not come back: leaving.");
-			ui_quit(u, 1);
+			quit(u, 1);
 			return;
 		}
 		if (!kb_loop_timer(l, RECONNECT_MS, reconnect, u))
-			ui_quit(u, 1);
+			quit(u, 1);
 		return;
 	}
 	tries = 0;
 	u->conn_watch = kb_loop_watch(l, kb_conn_fd(u->conn), EPOLLIN, conn_event, u);
 	if (!u->conn_watch)
-		ui_quit(u, 1);
+		quit(u, 1);
 }
 
 static void lost_daemon(struct ui *u, int err)
@@ -334,24 +329,25 @@ static void lost_daemon(struct ui *u, int err)
 	u->ready = false;
 	ui_downloads_clear(u); /* their ends will never come */
 	if (u->booting) {
-		ui_quit(u, 0); /* the boot is under way */
+		quit(u, 0); /* the boot is under way */
 		return;
 	}
 	if (!u->cfg->socket) {
 		ui_say(u, 2, "Lost the daemon: %s", strerror(-err));
-		ui_quit(u, 1);
+		quit(u, 1);
 		return;
 	}
 	ui_say(u, 2, "Lost the daemon (%s); reconnecting%s", strerror(-err),
 	       draw_glyph(u, "\xe2\x80\xa6", "..."));
 	if (!kb_loop_timer(u->loop, RECONNECT_MS, reconnect, u))
-		ui_quit(u, 1);
+		quit(u, 1);
 }
 
 static void conn_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 {
 	struct ui *u = data;
 	const struct kb_json *msg;
+	bool kept;
 	int ret;
 
 	for (;;) {
@@ -366,19 +362,25 @@ static void conn_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 				lost_daemon(u, ret);
 			break;
 		}
-		if (!ui_state_message(u, msg, a))
+		kept = ui_state_message(u, msg, a);
+		/* The screens hear of it while a reply still lives in a. */
+		ui_screen_changed(u);
+		ui_state_reply_done(u);
+		if (!kept)
 			arena_free(a);
 	}
 	if (u->booting) {
-		/* Show "Booting ..." once, then leave so the plan and the new
-		 * kernel's messages land on a clean terminal. */
-		u->screen = SCR_MENU;
+		/* Show "Booting ..." once, on the menu (the screens above it
+		 * close), then leave so the plan and the new kernel's messages
+		 * land on a clean terminal. */
+		while (u->nstack > 1)
+			ui_screen_pop(u);
 		ui_say(u, 0, "Booting%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
-		ui_draw(u);
-		ui_quit(u, 0);
+		redraw(u);
+		quit(u, 0);
 		return;
 	}
-	ui_draw(u);
+	redraw(u);
 }
 
 /* ---- Start and end ---- */
@@ -391,9 +393,9 @@ static void sig_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 	while (read(fd, &c, 1) == 1) {
 		if (c == SIGWINCH) {
 			update_size(u);
-			ui_draw(u);
+			redraw(u);
 		} else {
-			ui_quit(u, 1);
+			quit(u, 1);
 		}
 	}
 }
@@ -507,8 +509,8 @@ static void ui_free(struct ui *u)
 		sig_fd = -1;
 	}
 	kb_conn_close(u->conn);
-	edit_close(u);
-	net_close(u);
+	while (u->nstack)
+		ui_screen_pop(u);
 	ui_state_free(u);
 	free(u);
 }
@@ -526,9 +528,9 @@ int kb_ui_run(struct kb_loop *l, struct kb_conn *conn, const struct kb_ui_config
 	u->loop = l;
 	u->conn = conn;
 	u->cfg = cfg;
-	u->sel = -1;
 	u->printk_level = -1;
 	u->winch_pipe[0] = u->winch_pipe[1] = -1;
+	ui_screen_push(u, &ui_screen_menu, NULL);
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "kboot ui: needs a terminal on stdin and stdout\n");
 		ui_free(u);
@@ -548,7 +550,7 @@ int kb_ui_run(struct kb_loop *l, struct kb_conn *conn, const struct kb_ui_config
 		ui_free(u);
 		return 1;
 	}
-	ui_draw(u);
+	redraw(u);
 	kb_loop_run(l);
 
 	endwin();
