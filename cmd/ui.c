@@ -19,7 +19,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "../ui/ui-private.h"
+#include "../ui/ui.h"
 #include "cmd.h"
 #include "config/model.h"
 #include "daemon/daemon.h"

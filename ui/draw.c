@@ -28,7 +28,7 @@ static const char *const cp437_glyphs[][2] = {
 	{ "\xe2\x96\xbe", "\xe2\x96\xbc" }, /* ▾ ▼ */
 };
 
-const char *draw_glyph(const struct ui *u, const char *utf8, const char *ascii)
+const char *ui_draw_glyph(const struct ui *u, const char *utf8, const char *ascii)
 {
 	size_t i;
 
@@ -68,7 +68,7 @@ static size_t next_char(const struct ui *u, const char *s, int *w)
 	return n;
 }
 
-int text_width(const struct ui *u, const char *s)
+static int text_width(const struct ui *u, const char *s)
 {
 	int total = 0, w;
 
@@ -96,9 +96,9 @@ static size_t put_char(const struct ui *u, char *out, const char *s, size_t n)
 	return n;
 }
 
-int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s)
+int ui_draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s)
 {
-	const char *ell = draw_glyph(u, "\xe2\x80\xa6", "...");
+	const char *ell = ui_draw_glyph(u, "\xe2\x80\xa6", "...");
 	int ell_w = (int)strlen(ell) == 3 && ell[0] == '.' ? 3 : 1, used = 0, w;
 	size_t len = s ? strlen(s) : 0, o = 0, n;
 	bool fits = text_width(u, s) <= width;
@@ -131,7 +131,7 @@ int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *
 	return used;
 }
 
-void draw_fill(struct ui *u, int y, enum kb_role r)
+void ui_draw_fill(struct ui *u, int y, enum kb_role r)
 {
 	attrset(kb_theme_attr(r));
 	move(y, 0);
@@ -140,7 +140,7 @@ void draw_fill(struct ui *u, int y, enum kb_role r)
 
 /* A separator: U+2500 with UTF-8 (terminals without VT100 line drawing
  * exist, e.g. many SSH clients), '-' without. */
-void draw_hline(struct ui *u, int y)
+void ui_draw_hline(struct ui *u, int y)
 {
 	int x;
 
@@ -150,40 +150,40 @@ void draw_hline(struct ui *u, int y)
 		addstr(u->utf8 ? "\xe2\x94\x80" : "-");
 }
 
-void draw_title(struct ui *u, const char *what)
+void ui_draw_title(struct ui *u, const char *what)
 {
 	char buf[256];
 
-	draw_fill(u, 0, KB_ROLE_TITLE);
+	ui_draw_fill(u, 0, KB_ROLE_TITLE);
 	snprintf(buf, sizeof(buf), " kboot %s%s%s%s", KBOOT_VERSION, what ? " " : "",
-		 what ? draw_glyph(u, "\xe2\x80\x94 ", "- ") : "", what ? what : "");
+		 what ? ui_draw_glyph(u, "\xe2\x80\x94 ", "- ") : "", what ? what : "");
 	if (u->cfg->dry_run && u->cols > 40) {
-		draw_str(u, 0, 0, u->cols - 11, KB_ROLE_TITLE, buf);
-		draw_str(u, 0, u->cols - 10, 9, KB_ROLE_TITLE, "[dry run]");
+		ui_draw_str(u, 0, 0, u->cols - 11, KB_ROLE_TITLE, buf);
+		ui_draw_str(u, 0, u->cols - 10, 9, KB_ROLE_TITLE, "[dry run]");
 	} else {
-		draw_str(u, 0, 0, u->cols, KB_ROLE_TITLE, buf);
+		ui_draw_str(u, 0, 0, u->cols, KB_ROLE_TITLE, buf);
 	}
 }
 
 /* The last line: key hints, or the message for the user when there is one. */
-void draw_footer(struct ui *u, const char *hints)
+void ui_draw_footer(struct ui *u, const char *hints)
 {
-	draw_fill(u, u->rows - 1, KB_ROLE_HELP);
-	draw_str(u, u->rows - 1, 1, u->cols - 2, KB_ROLE_HELP, hints);
+	ui_draw_fill(u, u->rows - 1, KB_ROLE_HELP);
+	ui_draw_str(u, u->rows - 1, 1, u->cols - 2, KB_ROLE_HELP, hints);
 }
 
 /* The status line: the message for the user, else the daemon's latest line. */
-void draw_status(struct ui *u, int y)
+void ui_draw_status(struct ui *u, int y)
 {
 	static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING, KB_ROLE_ERROR };
 	const struct ui_status *s;
 
-	draw_fill(u, y, KB_ROLE_STATUS);
+	ui_draw_fill(u, y, KB_ROLE_STATUS);
 	if (u->message) {
-		draw_str(u, y, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+		ui_draw_str(u, y, 1, u->cols - 2, roles[u->message_level % 3], u->message);
 	} else if (u->log_n) {
 		s = &u->log[(u->log_first + u->log_n - 1) % UI_LOG_KEEP];
-		draw_str(u, y, 1, u->cols - 2, roles[s->level % 3], s->text);
+		ui_draw_str(u, y, 1, u->cols - 2, roles[s->level % 3], s->text);
 	}
 }
 
@@ -193,8 +193,8 @@ void draw_status(struct ui *u, int y)
  * ellipsis when text is left.  Returns the lines used; with y < 0 only
  * counts them.
  */
-int draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
-		 const char *s)
+int ui_draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
+		    const char *s)
 {
 	int lines = 0;
 
@@ -224,7 +224,7 @@ int draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_ro
 		if (!line)
 			break;
 		if (y >= 0)
-			draw_str(u, y + lines, x, width, r, line);
+			ui_draw_str(u, y + lines, x, width, r, line);
 		lines++;
 		free(line);
 		s += cut;
@@ -254,7 +254,7 @@ static void fmt_size(char *buf, size_t size, double v)
  * otherwise): the first one's name, bytes of the total and percent when
  * the size is known, and rate.
  */
-bool draw_download(struct ui *u, int y)
+bool ui_draw_download(struct ui *u, int y)
 {
 	const struct ui_download *d = u->ndl ? &u->dl[0] : NULL;
 	char buf[256], got[32], total[32], rate[32], more[32] = "";
@@ -273,6 +273,6 @@ bool draw_download(struct ui *u, int y)
 	} else {
 		snprintf(buf, sizeof(buf), "Downloading %s: %s, %s/s%s", d->name, got, rate, more);
 	}
-	draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+	ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
 	return true;
 }

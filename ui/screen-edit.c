@@ -94,7 +94,7 @@ static int edit_open(struct ui *u, const void *arg)
 	return 0;
 }
 
-int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds)
+int ui_boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds)
 {
 	/* n words need at least 2n - 1 bytes */
 	const char **v = malloc((strlen(initrds) / 2 + 1) * sizeof(*v));
@@ -117,7 +117,7 @@ int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds)
 /* ---- Drawing ---- */
 
 /* One field: its text scrolled so the cursor shows, '<' and '>' where text is hidden. */
-void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active)
+void ui_field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active)
 {
 	enum kb_role r = active ? KB_ROLE_FIELD_ACTIVE : KB_ROLE_FIELD;
 	struct kb_lineedit start;
@@ -137,17 +137,17 @@ void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, b
 	hline(' ', width);
 	kb_le_view(le, width, &v);
 	if (v.more_left)
-		draw_str(u, y, x, 1, r, "<");
+		ui_draw_str(u, y, x, 1, r, "<");
 	if (v.more_right)
-		draw_str(u, y, x + width - 1, 1, r, ">");
+		ui_draw_str(u, y, x + width - 1, 1, r, ">");
 	text = strndup(kb_le_text(le) + v.start, v.end - v.start);
 	if (text)
-		draw_str(u, y, x + (v.more_left ? 1 : 0), width, r, text);
+		ui_draw_str(u, y, x + (v.more_left ? 1 : 0), width, r, text);
 	free(text);
 }
 
 /* The cursor's column in a field width columns wide. */
-int field_cursor(struct kb_lineedit *le, int width)
+int ui_field_cursor(struct kb_lineedit *le, int width)
 {
 	struct kb_le_view v;
 
@@ -157,9 +157,9 @@ int field_cursor(struct kb_lineedit *le, int width)
 
 static void draw_field(struct ui *u, int i, int y)
 {
-	draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL,
-		 i == FIELD_INITRD && u->edit.multiboot ? MODULES_LABEL : labels[i]);
-	field_draw(u, &u->edit.field[i], y, LABEL_W, u->cols - LABEL_W - 1, i == u->edit.cur);
+	ui_draw_str(u, y, 1, LABEL_W - 2, KB_ROLE_NORMAL,
+		    i == FIELD_INITRD && u->edit.multiboot ? MODULES_LABEL : labels[i]);
+	ui_field_draw(u, &u->edit.field[i], y, LABEL_W, u->cols - LABEL_W - 1, i == u->edit.cur);
 }
 
 static void edit_draw(struct ui *u)
@@ -170,24 +170,24 @@ static void edit_draw(struct ui *u)
 	size_t k;
 
 	snprintf(buf, sizeof(buf), "edit '%s'", ed->title);
-	draw_title(u, buf);
+	ui_draw_title(u, buf);
 	for (i = 0; i < NFIELDS; i++)
 		draw_field(u, i, FIELD_Y + i);
 	/* Several completions: as many as fit, in columns of one per line. */
 	for (k = 0; k < ed->nmatches && y < u->rows - 2; k++, y++)
-		draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, ed->matches[k]);
+		ui_draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, ed->matches[k]);
 	if (k < ed->nmatches && y > FIELD_Y + NFIELDS + 1) {
 		snprintf(buf, sizeof(buf), "... and %zu more", ed->nmatches - k);
-		draw_str(u, y - 1, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, buf);
+		ui_draw_str(u, y - 1, LABEL_W, u->cols - LABEL_W - 1, KB_ROLE_DIALOG, buf);
 	}
 	if (u->message) {
 		static const enum kb_role roles[] = { KB_ROLE_STATUS, KB_ROLE_WARNING,
 						      KB_ROLE_ERROR };
 
-		draw_fill(u, u->rows - 2, KB_ROLE_STATUS);
-		draw_str(u, u->rows - 2, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+		ui_draw_fill(u, u->rows - 2, KB_ROLE_STATUS);
+		ui_draw_str(u, u->rows - 2, 1, u->cols - 2, roles[u->message_level % 3], u->message);
 	}
-	draw_footer(u, "Ctrl-X boot  Esc discard  Tab complete  Up/Down field  F1 help");
+	ui_draw_footer(u, "Ctrl-X boot  Esc discard  Tab complete  Up/Down field  F1 help");
 }
 
 /* Where the terminal cursor goes: in the active field. */
@@ -197,13 +197,13 @@ static bool edit_cursor(struct ui *u)
 
 	if (width >= 1)
 		move(FIELD_Y + u->edit.cur,
-		     LABEL_W + field_cursor(&u->edit.field[u->edit.cur], width));
+		     LABEL_W + ui_field_cursor(&u->edit.field[u->edit.cur], width));
 	return true;
 }
 
 /* ---- Booting the edit ---- */
 
-char *field_trimmed(const struct kb_lineedit *le)
+char *ui_field_trimmed(const struct kb_lineedit *le)
 {
 	const char *s = kb_le_text(le), *e;
 
@@ -260,8 +260,8 @@ out:
 static void edit_boot(struct ui *u)
 {
 	struct ui_edit *ed = &u->edit;
-	char *kernel = field_trimmed(&ed->field[FIELD_KERNEL]);
-	char *dtb = field_trimmed(&ed->field[FIELD_DTB]);
+	char *kernel = ui_field_trimmed(&ed->field[FIELD_KERNEL]);
+	char *dtb = ui_field_trimmed(&ed->field[FIELD_DTB]);
 	char *initrds = strdup(kb_le_text(&ed->field[FIELD_INITRD]));
 	struct kb_req r = KB_REQ_INIT;
 	struct kb_req_files f = { 0 };
@@ -278,10 +278,10 @@ static void edit_boot(struct ui *u)
 	f.kernel = kernel;
 	f.dtb = *dtb ? dtb : NULL;
 	f.cmdline = kb_le_text(&ed->field[FIELD_CMDLINE]);
-	if (!(ed->multiboot ? modules_req(&r, &f, initrds) : boot_files_req(&r, &f, initrds)) &&
+	if (!(ed->multiboot ? modules_req(&r, &f, initrds) : ui_boot_files_req(&r, &f, initrds)) &&
 	    ui_request(u, &r) > 0)
 		ui_say(u, 0, "Booting '%s'%s", title ? title : ed->title,
-		       draw_glyph(u, "\xe2\x80\xa6", "..."));
+		       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 	kb_req_release(&r);
 	free(title);
 out:
@@ -389,7 +389,7 @@ static const enum kb_le_op le_ops[] = {
 	[ACT_DELETE_WORD] = KB_LE_DELETE_WORD_FORWARD,
 };
 
-bool field_key(struct kb_lineedit *le, enum ui_action a, int key)
+bool ui_field_key(struct kb_lineedit *le, enum ui_action a, int key)
 {
 	char buf[8];
 	size_t n;
@@ -441,7 +441,7 @@ static enum ui_key_ret edit_key(struct ui *u, enum ui_action a, int key)
 		ui_screen_push(u, &ui_screen_help, NULL);
 		break;
 	default:
-		field_key(&ed->field[ed->cur], a, key);
+		ui_field_key(&ed->field[ed->cur], a, key);
 		break;
 	}
 	return UI_KEY_DONE;

@@ -244,30 +244,31 @@ static void draw_item(struct ui *u, int y, int i)
 	int x = 4;
 
 	if (it->kind == ITEM_HEADING) {
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_HEADING, heading_text(u, it, buf, sizeof(buf)));
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_HEADING,
+			    heading_text(u, it, buf, sizeof(buf)));
 		return;
 	}
 	if (it->kind == ITEM_NOTE) {
-		draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, it->text);
+		ui_draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, it->text);
 		return;
 	}
 	if (it->kind == ITEM_ENTRY && !e->available && !sel)
 		r = KB_ROLE_DISABLED;
 	if (sel)
-		draw_fill(u, y, KB_ROLE_SELECTED);
+		ui_draw_fill(u, y, KB_ROLE_SELECTED);
 	if ((it->kind == ITEM_ENTRY && menu_is_default(u, e)) ||
 	    (it->kind == ITEM_SUBMENU && holds_default(u, it)))
-		draw_str(u, y, 1, 1, sel ? r : KB_ROLE_DEFAULT, "*");
+		ui_draw_str(u, y, 1, 1, sel ? r : KB_ROLE_DEFAULT, "*");
 	if (it->kind == ITEM_ENTRY && e->nwarnings)
-		draw_str(u, y, 2, 1, sel ? r : KB_ROLE_WARNING, "!");
+		ui_draw_str(u, y, 2, 1, sel ? r : KB_ROLE_WARNING, "!");
 	if (it->kind == ITEM_SUBMENU)
-		snprintf(buf, sizeof(buf), "%s %s", it->text, draw_glyph(u, "\xe2\x96\xb8", ">"));
+		snprintf(buf, sizeof(buf), "%s %s", it->text, ui_draw_glyph(u, "\xe2\x96\xb8", ">"));
 	else if (it->kind == ITEM_ENTRY && !e->available)
 		snprintf(buf, sizeof(buf), "%s (%s)", it->text,
 			 e->nwarnings ? e->warnings[0] : "cannot boot");
 	else
 		snprintf(buf, sizeof(buf), "%s", it->text);
-	draw_str(u, y, x, u->cols - x - 1, r, buf);
+	ui_draw_str(u, y, x, u->cols - x - 1, r, buf);
 }
 
 /* The line above the status: the countdown, or what is wrong with the selection. */
@@ -277,27 +278,28 @@ static void draw_info(struct ui *u, int y)
 	const struct ui_entry *e = it && it->kind == ITEM_ENTRY ? &u->entries[it->entry] : NULL;
 	char buf[512];
 
-	if (draw_download(u, y)) {
+	if (ui_draw_download(u, y)) {
 		/* A boot's downloads: their progress says it all. */
 	} else if (u->cd == UI_CD_RUNNING) {
 		snprintf(buf, sizeof(buf), "Booting '%s' in %d s. Any key stops the countdown.",
 			 u->cd_title ? u->cd_title : "?", u->cd_remaining);
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
 	} else if (u->cd == UI_CD_FIRED || u->booting) {
 		snprintf(buf, sizeof(buf), "Booting '%s'%s", u->cd_title ? u->cd_title : "",
-			 draw_glyph(u, "\xe2\x80\xa6", "..."));
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
+			 ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
 	} else if (e && e->nwarnings) {
 		snprintf(buf, sizeof(buf), "%s %s", e->available ? "Warning:" : "Cannot boot:",
 			 e->warnings[0]);
-		draw_str(u, y, 1, u->cols - 2, e->available ? KB_ROLE_WARNING : KB_ROLE_ERROR, buf);
+		ui_draw_str(u, y, 1, u->cols - 2, e->available ? KB_ROLE_WARNING : KB_ROLE_ERROR,
+			    buf);
 	} else if (e) {
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, e->kernel ? e->kernel : "");
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, e->kernel ? e->kernel : "");
 	} else if (it && it->kind == ITEM_SUBMENU) {
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, "A submenu: Enter opens it.");
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL, "A submenu: Enter opens it.");
 	} else if (it && it->kind == ITEM_SHELL) {
-		draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL,
-			 "A shell on this terminal; exit returns to the menu.");
+		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_NORMAL,
+			    "A shell on this terminal; exit returns to the menu.");
 	}
 }
 
@@ -307,14 +309,14 @@ static void menu_draw(struct ui *u)
 	char buf[1024];
 	size_t k;
 
-	draw_title(u, NULL);
+	ui_draw_title(u, NULL);
 	if (u->depth) {
 		size_t o = 0;
 
 		for (k = 0; k < u->depth && o < sizeof(buf) - 1; k++)
 			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " > " : "",
 					      u->path[k]);
-		draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, buf);
+		ui_draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, buf);
 	}
 	/* Keep the selection on screen, with its heading when there is room. */
 	if (u->sel >= 0) {
@@ -331,24 +333,25 @@ static void menu_draw(struct ui *u)
 	for (i = u->top, y = top; i < (int)u->nitems && y < top + rows; i++, y++)
 		draw_item(u, y, i);
 	if (u->top > 0)
-		draw_str(u, top, u->cols - 2, 1, KB_ROLE_FRAME, draw_glyph(u, "\xe2\x96\xb4", "^"));
+		ui_draw_str(u, top, u->cols - 2, 1, KB_ROLE_FRAME,
+			    ui_draw_glyph(u, "\xe2\x96\xb4", "^"));
 	if (u->top + rows < (int)u->nitems)
-		draw_str(u, top + rows - 1, u->cols - 2, 1, KB_ROLE_FRAME,
-			 draw_glyph(u, "\xe2\x96\xbe", "v"));
+		ui_draw_str(u, top + rows - 1, u->cols - 2, 1, KB_ROLE_FRAME,
+			    ui_draw_glyph(u, "\xe2\x96\xbe", "v"));
 
 	y = top + rows;
 	if (u->rows >= 8)
-		draw_hline(u, y++);
+		ui_draw_hline(u, y++);
 	draw_info(u, y++);
-	draw_status(u, y++);
+	ui_draw_status(u, y++);
 	if (u->ndl)
-		draw_footer(u, "Esc stops the download  h help");
+		ui_draw_footer(u, "Esc stops the download  h help");
 	else if (u->cols < 60)
-		draw_footer(u, "Enter boot  e edit  h help");
+		ui_draw_footer(u, "Enter boot  e edit  h help");
 	else
-		draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  "
-					 "c shell  h help"
-				       : "Up/Down select  Enter boot  e edit  c shell  h help");
+		ui_draw_footer(u, u->utf8 ? "\xe2\x86\x91\xe2\x86\x93 select  Enter boot  e edit  "
+					    "c shell  h help"
+					  : "Up/Down select  Enter boot  e edit  c shell  h help");
 }
 
 /* ---- Keys ---- */
@@ -408,7 +411,7 @@ static void boot_entry(struct ui *u, const struct ui_entry *e)
 		return;
 	}
 	if (!kb_req_boot_id(&r, e->id) && ui_request(u, &r) > 0)
-		ui_say(u, 0, "Booting '%s'%s", e->title, draw_glyph(u, "\xe2\x80\xa6", "..."));
+		ui_say(u, 0, "Booting '%s'%s", e->title, ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 	kb_req_release(&r);
 }
 
@@ -498,7 +501,7 @@ static enum ui_key_ret menu_key(struct ui *u, enum ui_action a, int key)
 
 		if (!kb_req_ssh(&r, on) && ui_request(u, &r) > 0) {
 			ui_say(u, 0, "Turning the SSH server %s%s", on ? "on" : "off",
-			       draw_glyph(u, "\xe2\x80\xa6", "..."));
+			       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 			u->ssh_asked = on ? 1 : -1;
 		}
 		kb_req_release(&r);
@@ -506,14 +509,14 @@ static enum ui_key_ret menu_key(struct ui *u, enum ui_action a, int key)
 	}
 	case ACT_RESCAN:
 		if (!kb_req_rescan(&r) && ui_request(u, &r) > 0)
-			ui_say(u, 0, "Rescanning every device%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+			ui_say(u, 0, "Rescanning every device%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		kb_req_release(&r);
 		break;
 	case ACT_ABORT:
 		if (!u->ndl) {
 			leave_submenu(u);
 		} else if (!kb_req_abort(&r) && ui_request(u, &r) > 0) {
-			ui_say(u, 0, "Stopping the downloads%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+			ui_say(u, 0, "Stopping the downloads%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		}
 		kb_req_release(&r);
 		break;

@@ -212,8 +212,8 @@ static bool is_ipv4(const char *s)
  */
 static int static_request(struct ui *u, struct kb_req *r)
 {
-	char *addr = field_trimmed(&u->net.field[0]), *gw = field_trimmed(&u->net.field[1]);
-	char *dns = field_trimmed(&u->net.field[2]), *slash, *end, *tok, *save = NULL;
+	char *addr = ui_field_trimmed(&u->net.field[0]), *gw = ui_field_trimmed(&u->net.field[1]);
+	char *dns = ui_field_trimmed(&u->net.field[2]), *slash, *end, *tok, *save = NULL;
 	const char *servers[NET_DNS_MAX];
 	struct kb_req_static st = { .dns = servers };
 	long prefix = -1;
@@ -306,7 +306,7 @@ static void submit(struct ui *u)
 		if (!static_request(u, &r))
 			net_send(u, &r, 0);
 	} else if (n->step == NET_URL) {
-		url = field_trimmed(&n->field[0]);
+		url = ui_field_trimmed(&n->field[0]);
 		if (!url || !*url) {
 			set_error(u, 0,
 				  "Type the URL of a grub.cfg, syslinux, BLS or kboot.conf file.");
@@ -314,7 +314,7 @@ static void submit(struct ui *u)
 		}
 		net_send(u, &r, kb_req_source_url(&r, url));
 	} else if (n->step == NET_BOOT) {
-		kernel = field_trimmed(&n->field[0]);
+		kernel = ui_field_trimmed(&n->field[0]);
 		initrds = strdup(kb_le_text(&n->field[1]));
 		if (!kernel || !*kernel || !initrds) {
 			set_error(u, 0, "Type the kernel's URL, as in http://10.0.2.2/vmlinuz.");
@@ -325,7 +325,7 @@ static void submit(struct ui *u)
 									  : kernel;
 		f.kernel = kernel;
 		f.cmdline = kb_le_text(&n->field[2]);
-		net_send(u, &r, boot_files_req(&r, &f, initrds));
+		net_send(u, &r, ui_boot_files_req(&r, &f, initrds));
 	}
 out:
 	free(kernel);
@@ -439,7 +439,7 @@ static void replied(struct ui *u, const struct kb_json *reply)
 	const struct kb_json *ok = kb_json_get(reply, "ok");
 	const char *err = kb_json_get_str(reply, "error");
 	struct ui_net *n = &u->net;
-	const char *dots = draw_glyph(u, "\xe2\x80\xa6", "...");
+	const char *dots = ui_draw_glyph(u, "\xe2\x80\xa6", "...");
 
 	if (!ok || ok->type != KB_JBOOL || !ok->b) {
 		if (!err)
@@ -503,7 +503,7 @@ static void download_began(struct ui *u)
 	/* The boot was taken: its progress shows on the menu, Esc stops it there. */
 	if (u->net.step == NET_BOOT && u->net.seq) {
 		ui_screen_close(u, &ui_screen_net);
-		ui_say(u, 0, "Booting from the network%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+		ui_say(u, 0, "Booting from the network%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 	}
 }
 
@@ -526,8 +526,8 @@ static void draw_error(struct ui *u, int *y, int x)
 {
 	int room = body_end(u) - *y + 1;
 
-	*y += draw_wrapped(u, *y, x, u->cols - x - 1, room < 3 ? room : 3, KB_ROLE_ERROR,
-			   u->net.err);
+	*y += ui_draw_wrapped(u, *y, x, u->cols - x - 1, room < 3 ? room : 3, KB_ROLE_ERROR,
+			      u->net.err);
 }
 
 static bool jtrue(const struct kb_json *x, const char *key)
@@ -582,8 +582,8 @@ static void draw_list(struct ui *u)
 
 		item_text(u, i, buf, sizeof(buf));
 		if (sel)
-			draw_fill(u, y, KB_ROLE_SELECTED);
-		draw_str(u, y++, 4, u->cols - 5, sel ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, buf);
+			ui_draw_fill(u, y, KB_ROLE_SELECTED);
+		ui_draw_str(u, y++, 4, u->cols - 5, sel ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, buf);
 		if (n->err && n->err_at == i)
 			draw_error(u, &y, 6);
 	}
@@ -600,8 +600,8 @@ static void form_layout(const struct ui *u, int *ys)
 		ys[i] = y++;
 		if (u->net.err && u->net.err_at == i) {
 			/* As many lines as draw_error() will take. */
-			lines = draw_wrapped((struct ui *)u, -1, 0, u->cols - LABEL_W - 1, 3,
-					     KB_ROLE_ERROR, u->net.err);
+			lines = ui_draw_wrapped((struct ui *)u, -1, 0, u->cols - LABEL_W - 1, 3,
+						KB_ROLE_ERROR, u->net.err);
 			y += lines;
 		}
 	}
@@ -615,8 +615,8 @@ static void draw_form(struct ui *u)
 
 	form_layout(u, ys);
 	for (i = 0; i < n->nfields && ys[i] <= body_end(u); i++) {
-		draw_str(u, ys[i], 1, LABEL_W - 2, KB_ROLE_NORMAL, labels(u)[i]);
-		field_draw(u, &n->field[i], ys[i], LABEL_W, u->cols - LABEL_W - 1, n->sel == i);
+		ui_draw_str(u, ys[i], 1, LABEL_W - 2, KB_ROLE_NORMAL, labels(u)[i]);
+		ui_field_draw(u, &n->field[i], ys[i], LABEL_W, u->cols - LABEL_W - 1, n->sel == i);
 		y = ys[i] + 1;
 		if (n->err && n->err_at == i)
 			draw_error(u, &y, LABEL_W);
@@ -624,11 +624,11 @@ static void draw_form(struct ui *u)
 	y = ys[n->nfields];
 	if (y > body_end(u))
 		return;
-	draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1,
-		 n->sel == n->nfields ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, ok);
+	ui_draw_str(u, y, LABEL_W, u->cols - LABEL_W - 1,
+		    n->sel == n->nfields ? KB_ROLE_SELECTED : KB_ROLE_ENTRY, ok);
 	if (n->seq)
-		draw_str(u, y, LABEL_W + 8, u->cols - LABEL_W - 9, KB_ROLE_NORMAL,
-			 n->step == NET_STATIC ? "Setting the address" : "Asking the daemon");
+		ui_draw_str(u, y, LABEL_W + 8, u->cols - LABEL_W - 9, KB_ROLE_NORMAL,
+			    n->step == NET_STATIC ? "Setting the address" : "Asking the daemon");
 	y++;
 	if (n->err && n->err_at == n->nfields)
 		draw_error(u, &y, LABEL_W);
@@ -644,8 +644,8 @@ static void draw_wait(struct ui *u)
 	if (!strcmp(state, "failed")) {
 		snprintf(buf, sizeof(buf), "%s: DHCP failed%s%s", u->net.iface,
 			 *iface_str(x, "reason") ? ": " : ".", iface_str(x, "reason"));
-		y += draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_ERROR, buf);
-		draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Enter asks again.");
+		y += ui_draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_ERROR, buf);
+		ui_draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Enter asks again.");
 		return;
 	}
 	if (!strcmp(state, "down") && !jtrue(x, "carrier"))
@@ -653,9 +653,10 @@ static void draw_wait(struct ui *u)
 			 u->net.iface);
 	else
 		snprintf(buf, sizeof(buf), "%s: asking for a DHCP lease%s (%s)", u->net.iface,
-			 draw_glyph(u, "\xe2\x80\xa6", "..."), *state ? state : "waiting");
-	y += draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_NORMAL, buf);
-	draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Esc goes back to the menu; DHCP goes on.");
+			 ui_draw_glyph(u, "\xe2\x80\xa6", "..."), *state ? state : "waiting");
+	y += ui_draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_NORMAL, buf);
+	ui_draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL,
+		    "Esc goes back to the menu; DHCP goes on.");
 }
 
 static void net_draw(struct ui *u)
@@ -702,10 +703,10 @@ static void net_draw(struct ui *u)
 				 *iface_cidr(x, cidr, sizeof(cidr)) ? ", " : "", cidr);
 		break;
 	}
-	draw_title(u, "network boot");
-	draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, caption);
+	ui_draw_title(u, "network boot");
+	ui_draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, caption);
 	if (u->rows >= 16)
-		draw_str(u, 2, 1, u->cols - 2, KB_ROLE_NORMAL, intro);
+		ui_draw_str(u, 2, 1, u->cols - 2, KB_ROLE_NORMAL, intro);
 	if (n->step == NET_WAIT)
 		draw_wait(u);
 	else if (n->nfields)
@@ -714,19 +715,19 @@ static void net_draw(struct ui *u)
 		draw_list(u);
 	if (n->err && n->step != NET_STATIC && n->step != NET_URL && n->step != NET_BOOT &&
 	    n->err_at >= n_items(u))
-		draw_wrapped(u, body_end(u), 2, u->cols - 3, 1, KB_ROLE_ERROR, n->err);
+		ui_draw_wrapped(u, body_end(u), 2, u->cols - 3, 1, KB_ROLE_ERROR, n->err);
 
-	if (!draw_download(u, u->rows - 2))
-		draw_status(u, u->rows - 2);
+	if (!ui_draw_download(u, u->rows - 2))
+		ui_draw_status(u, u->rows - 2);
 	if (n->nfields)
-		draw_footer(u, u->cols < 60
-				       ? "Enter OK  Tab next  Esc menu"
-				       : "Enter next/OK  Tab/Up/Down field  Esc menu  F1 help");
+		ui_draw_footer(u, u->cols < 60
+					  ? "Enter OK  Tab next  Esc menu"
+					  : "Enter next/OK  Tab/Up/Down field  Esc menu  F1 help");
 	else if (n->step == NET_WAIT)
-		draw_footer(u, "Esc menu (DHCP goes on)  F1 help");
+		ui_draw_footer(u, "Esc menu (DHCP goes on)  F1 help");
 	else
-		draw_footer(u, u->cols < 60 ? "Enter choose  Esc menu"
-					    : "Up/Down select  Enter choose  Esc menu  F1 help");
+		ui_draw_footer(u, u->cols < 60 ? "Enter choose  Esc menu"
+					       : "Up/Down select  Enter choose  Esc menu  F1 help");
 }
 
 /* Moves the cursor into the field being edited, if one is. */
@@ -739,7 +740,7 @@ static bool net_cursor(struct ui *u)
 	form_layout(u, ys);
 	if (ys[u->net.sel] > body_end(u))
 		return false;
-	move(ys[u->net.sel], LABEL_W + field_cursor(&u->net.field[u->net.sel], width));
+	move(ys[u->net.sel], LABEL_W + ui_field_cursor(&u->net.field[u->net.sel], width));
 	return true;
 }
 
@@ -775,7 +776,7 @@ static enum ui_key_ret net_key(struct ui *u, enum ui_action a, int key)
 			n->sel = a == ACT_LINE_START ? 0 : items - 1; /* Home, End on a list */
 			break;
 		}
-		if (n->nfields && n->sel < n->nfields && field_key(&n->field[n->sel], a, key) &&
+		if (n->nfields && n->sel < n->nfields && ui_field_key(&n->field[n->sel], a, key) &&
 		    n->err && n->err_at == n->sel)
 			set_error(u, 0, NULL); /* the field changed: its error is stale */
 		break;

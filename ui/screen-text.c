@@ -326,12 +326,14 @@ static void text_draw(struct ui *u, void (*build)(struct ui *u, struct page *p))
 	if (u->text_top < 0)
 		u->text_top = 0;
 
-	draw_title(u, s->name);
+	ui_draw_title(u, s->name);
 	for (i = u->text_top, y = 1; i < (int)p.n && y <= rows; i++, y++)
-		draw_str(u, y, 1, u->cols - 2, p.v[i].role, p.v[i].text);
+		ui_draw_str(u, y, 1, u->cols - 2, p.v[i].role, p.v[i].text);
 	if (u->text_top + rows < (int)p.n)
-		draw_str(u, rows, u->cols - 2, 1, KB_ROLE_FRAME, draw_glyph(u, "\xe2\x96\xbe", "v"));
-	draw_footer(u, u->message ? u->message : "Esc back  Up/Down scroll  h help  l log  i info");
+		ui_draw_str(u, rows, u->cols - 2, 1, KB_ROLE_FRAME,
+			    ui_draw_glyph(u, "\xe2\x96\xbe", "v"));
+	ui_draw_footer(u, u->message ? u->message
+				    : "Esc back  Up/Down scroll  h help  l log  i info");
 	page_free(&p);
 }
 

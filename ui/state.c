@@ -168,7 +168,7 @@ static void ssh_said(struct ui *u)
 		       port && port->type == KB_JNUM ? (int)port->num : 22, fp ? fp : "?");
 	} else {
 		ui_say(u, 0, "SSH server starting (once the network is up)%s",
-		       draw_glyph(u, "\xe2\x80\xa6", "..."));
+		       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		return;
 	}
 	u->ssh_asked = 0;

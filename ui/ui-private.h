@@ -1,23 +1,19 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * ui.h - `kboot ui`: the ncurses client of the daemon.
+ * ui-private.h - what the files of ui/ share: the model, the screens'
+ * operations and their stack, and the helpers the screens draw with.
+ * Nothing outside ui/ includes it; cmd/ has ui.h.
  *
- * The UI draws the state the daemon pushes (devices, menu, status lines,
- * countdown, network, downloads: docs/protocol.md) and sends requests
- * (boot, cancel, rescan, complete, net, source, abort).  It never mounts,
- * opens a disk or calls kexec; `make lint` checks that.  Several UIs may
- * run at once (one per console, one per SSH session); they stay in step
- * because each only draws what the daemon says.
- *
- * Files: ui.c (terminal, event loop, shell, booting), state.c (messages
- * into the model below), keymap.c (every key and action, and the help
- * text), draw.c (drawing helpers), screen-*.c (one per screen: draw()
- * reads the state, key() turns an action into a change; screen-net.c is
- * the network boot wizard), lineedit.c (the line editor), theme.c (colour
- * roles).
+ * Files: ui.c (the terminal, the event loop, the shell, a boot's end),
+ * state.c (the daemon's messages into the model below, and requests),
+ * screen.c (the stack of screens), screen-*.c (one per screen, each
+ * defining its struct ui_screen_ops: draw() reads the state, key() turns
+ * an action into a change, changed() follows the model), keymap.c (every
+ * key and action, and the help text), draw.c (drawing helpers),
+ * lineedit.c (the line editor), theme.c (colour roles).
  */
-#ifndef KBOOT_UI_H
-#define KBOOT_UI_H
+#ifndef KBOOT_UI_PRIVATE_H
+#define KBOOT_UI_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -27,29 +23,10 @@
 #include "lib/arena.h"
 #include "lineedit.h"
 #include "theme.h"
+#include "ui.h"
 
-struct kb_loop;
-struct kb_conn;
 struct kb_json;
 struct kb_req;
-
-struct kb_ui_config {
-	const char *theme;    /* theme name or file; NULL: kboot.theme= or the default */
-	const char *cmdline;  /* kernel command line to read kboot.theme= from, or NULL */
-	bool dry_run;         /* say so in the title; a boot prints the plan */
-	bool can_quit;        /* `q` leaves (kboot menu, an SSH session); not on a console */
-	const char *socket;   /* to reconnect to when the daemon goes away; NULL: don't */
-};
-
-/*
- * Run the UI on this terminal (stdin/stdout) over conn until a boot starts
- * or the user quits.  The UI owns conn from now on.  Returns the exit
- * status: 0 after a boot (the plan is printed once curses is left) or a
- * quit, 1 when the terminal or the daemon failed.
- */
-int kb_ui_run(struct kb_loop *l, struct kb_conn *conn, const struct kb_ui_config *cfg);
-
-/* ---- Below: shared between the ui/ files only ---- */
 
 #define UI_LOG_KEEP 500 /* status lines kept, as the daemon keeps */
 
@@ -213,7 +190,7 @@ struct ui {
 	/* The terminal. */
 	int rows, cols;
 	bool utf8;                          /* may draw "…", arrows and UTF-8 titles */
-	bool cp437;                         /* TERM=linux: its font's glyphs only (draw_glyph) */
+	bool cp437;                         /* TERM=linux: its font's glyphs only (ui_draw_glyph) */
 	bool shell;                         /* a shell owns the terminal */
 	struct kb_theme theme;
 	int printk_level;                   /* console log level to restore, or -1 */
@@ -299,27 +276,27 @@ void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format
 /* Shared with the wizard's fields: draw le as a field at (y, x); apply a
  * line-editing action or a typed character (false when a is neither);
  * the text without blanks around it (malloc'd, NULL when out of memory). */
-void field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active);
-int field_cursor(struct kb_lineedit *le, int width);
-bool field_key(struct kb_lineedit *le, enum ui_action a, int key);
-char *field_trimmed(const struct kb_lineedit *le);
+void ui_field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active);
+int ui_field_cursor(struct kb_lineedit *le, int width);
+bool ui_field_key(struct kb_lineedit *le, enum ui_action a, int key);
+char *ui_field_trimmed(const struct kb_lineedit *le);
 /* The boot request for f, its initrds the words of initrds (cut up in
  * place): kb_req_boot_files()'s result.  The caller releases r, which it
  * set to KB_REQ_INIT, even on failure. */
 struct kb_req_files;
-int boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds);
+int ui_boot_files_req(struct kb_req *r, struct kb_req_files *f, char *initrds);
 
-/* draw.c */
-void draw_fill(struct ui *u, int y, enum kb_role r);
-int draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s);
-void draw_title(struct ui *u, const char *what);
-void draw_hline(struct ui *u, int y);
-void draw_footer(struct ui *u, const char *hints);
-void draw_status(struct ui *u, int y);
-int draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
-		 const char *s);
-bool draw_download(struct ui *u, int y);
-const char *draw_glyph(const struct ui *u, const char *utf8, const char *ascii);
-int text_width(const struct ui *u, const char *s);
+/* ---- Drawing helpers (draw.c) ---- */
+
+void ui_draw_fill(struct ui *u, int y, enum kb_role r);
+int ui_draw_str(struct ui *u, int y, int x, int width, enum kb_role r, const char *s);
+void ui_draw_title(struct ui *u, const char *what);
+void ui_draw_hline(struct ui *u, int y);
+void ui_draw_footer(struct ui *u, const char *hints);
+void ui_draw_status(struct ui *u, int y);
+int ui_draw_wrapped(struct ui *u, int y, int x, int width, int maxlines, enum kb_role r,
+		    const char *s);
+bool ui_draw_download(struct ui *u, int y);
+const char *ui_draw_glyph(const struct ui *u, const char *utf8, const char *ascii);
 
 #endif

@@ -338,7 +338,7 @@ static void lost_daemon(struct ui *u, int err)
 		return;
 	}
 	ui_say(u, 2, "Lost the daemon (%s); reconnecting%s", strerror(-err),
-	       draw_glyph(u, "\xe2\x80\xa6", "..."));
+	       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 	if (!kb_loop_timer(u->loop, RECONNECT_MS, reconnect, u))
 		quit(u, 1);
 }
@@ -375,7 +375,7 @@ static void conn_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 		 * land on a clean terminal. */
 		while (u->nstack > 1)
 			ui_screen_pop(u);
-		ui_say(u, 0, "Booting%s", draw_glyph(u, "\xe2\x80\xa6", "..."));
+		ui_say(u, 0, "Booting%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		redraw(u);
 		quit(u, 0);
 		return;
