@@ -9,8 +9,9 @@
  * screen.c (the stack of screens), screen-*.c (one per screen, each
  * defining its struct ui_screen_ops: draw() reads the state, key() turns
  * an action into a change, changed() follows the model), keymap.c (every
- * key and action, and the help text), draw.c (drawing helpers),
- * lineedit.c (the line editor), theme.c (colour roles).
+ * key and action, and the help text), draw.c (drawing helpers), field.c
+ * (a form's text field), lineedit.c (the line editor beneath it), theme.c
+ * (colour roles).
  */
 #ifndef KBOOT_UI_PRIVATE_H
 #define KBOOT_UI_PRIVATE_H
@@ -271,15 +272,18 @@ int ui_request(struct ui *u, const struct kb_req *r);
 void ui_downloads_clear(struct ui *u);
 void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* ---- Shared by the screens (screen-edit.c) ---- */
+/* ---- Form fields (field.c): the edit screen's and the wizard's ---- */
 
-/* Shared with the wizard's fields: draw le as a field at (y, x); apply a
+/* Draw le as a field at (y, x); the cursor's column in it; apply a
  * line-editing action or a typed character (false when a is neither);
  * the text without blanks around it (malloc'd, NULL when out of memory). */
 void ui_field_draw(struct ui *u, struct kb_lineedit *le, int y, int x, int width, bool active);
 int ui_field_cursor(struct kb_lineedit *le, int width);
 bool ui_field_key(struct kb_lineedit *le, enum ui_action a, int key);
 char *ui_field_trimmed(const struct kb_lineedit *le);
+
+/* ---- Shared by the screens that boot (screen-edit.c) ---- */
+
 /* The boot request for f, its initrds the words of initrds (cut up in
  * place): kb_req_boot_files()'s result.  The caller releases r, which it
  * set to KB_REQ_INIT, even on failure. */
