@@ -48,50 +48,6 @@ static const char *const static_labels[] = { "Address", "Gateway", "DNS" };
 static const char *const url_labels[] = { "Config URL" };
 static const char *const boot_labels[] = { "Kernel URL", "Initrd URLs", "Command line" };
 
-/* ---- The daemon's interfaces ---- */
-
-static size_t n_ifaces(const struct ui *u)
-{
-	return u->network && u->network->type == KB_JARR ? u->network->n : 0;
-}
-
-static const struct kb_json *iface_at(const struct ui *u, size_t i)
-{
-	return i < n_ifaces(u) ? u->network->item[i] : NULL;
-}
-
-static const struct kb_json *iface_named(const struct ui *u, const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && i < n_ifaces(u); i++) {
-		const char *n = kb_json_get_str(iface_at(u, i), "name");
-
-		if (n && !strcmp(n, name))
-			return iface_at(u, i);
-	}
-	return NULL;
-}
-
-static const char *iface_str(const struct kb_json *x, const char *key)
-{
-	const char *s = x ? kb_json_get_str(x, key) : NULL;
-
-	return s ? s : "";
-}
-
-/* "10.0.2.15/24", or "" without an address (buf holds it). */
-static const char *iface_cidr(const struct kb_json *x, char *buf, size_t size)
-{
-	const struct kb_json *prefix = x ? kb_json_get(x, "prefix") : NULL;
-
-	if (!*iface_str(x, "address"))
-		return "";
-	snprintf(buf, size, "%s/%d", iface_str(x, "address"),
-		 prefix && prefix->type == KB_JNUM ? (int)prefix->num : 32);
-	return buf;
-}
-
 /* ---- Steps and forms ---- */
 
 /* Show err next to item or field `at` (NULL: no error); a field with an
@@ -149,7 +105,7 @@ static int n_items(const struct ui *u)
 {
 	switch (u->net.step) {
 	case NET_IFACE:
-		return (int)n_ifaces(u) + 1;
+		return (int)ui_iface_count(u) + 1;
 	case NET_MODE:
 	case NET_CHOICE:
 		return 3;
@@ -169,7 +125,7 @@ static void net_close(struct ui *u)
 static int net_open(struct ui *u, const void *arg)
 {
 	net_close(u);
-	u->net.no_ifaces = !n_ifaces(u);
+	u->net.no_ifaces = !ui_iface_count(u);
 	go(u, u->net.no_ifaces ? NET_CHOICE : NET_IFACE);
 	return 0;
 }
@@ -286,10 +242,10 @@ static const char *pxe_iface(const struct ui *u)
 
 	if (u->net.iface)
 		return u->net.iface;
-	for (i = 0; i < n_ifaces(u); i++)
-		if (!strcmp(iface_str(iface_at(u, i), "state"), "up"))
-			return iface_str(iface_at(u, i), "name");
-	return n_ifaces(u) ? iface_str(iface_at(u, 0), "name") : NULL;
+	for (i = 0; i < ui_iface_count(u); i++)
+		if (!strcmp(ui_iface_str(ui_iface_at(u, i), "state"), "up"))
+			return ui_iface_str(ui_iface_at(u, i), "name");
+	return ui_iface_count(u) ? ui_iface_str(ui_iface_at(u, 0), "name") : NULL;
 }
 
 static void submit(struct ui *u)
@@ -342,18 +298,18 @@ static void choose(struct ui *u)
 
 	switch (n->step) {
 	case NET_IFACE:
-		x = iface_at(u, (size_t)n->sel);
+		x = ui_iface_at(u, (size_t)n->sel);
 		free(n->iface);
-		n->iface = x ? strdup(iface_str(x, "name")) : NULL;
+		n->iface = x ? strdup(ui_iface_str(x, "name")) : NULL;
 		go(u, x ? NET_MODE : NET_CHOICE);
 		break;
 	case NET_MODE:
-		x = iface_named(u, n->iface);
+		x = ui_iface_named(u, n->iface);
 		if (n->sel == 0) {
 			send_dhcp(u);
 		} else if (n->sel == 1) {
-			const char *text[3] = { iface_cidr(x, cidr, sizeof(cidr)),
-						iface_str(x, "gateway"), NULL };
+			const char *text[3] = { ui_iface_cidr(x, cidr, sizeof(cidr)),
+						ui_iface_str(x, "gateway"), NULL };
 			struct strbuf dns = STRBUF_INIT;
 			const struct kb_json *d = x ? kb_json_get(x, "dns") : NULL;
 			size_t i;
@@ -372,7 +328,8 @@ static void choose(struct ui *u)
 		}
 		break;
 	case NET_WAIT:
-		if (n->replied && !strcmp(iface_str(iface_named(u, n->iface), "state"), "failed"))
+		x = ui_iface_named(u, n->iface);
+		if (n->replied && !strcmp(ui_iface_str(x, "state"), "failed"))
 			send_dhcp(u);
 		break;
 	case NET_CHOICE:
@@ -489,11 +446,11 @@ static void network_changed(struct ui *u)
 		n->sel = n_items(u) - 1;
 	if (n->step != NET_WAIT || !n->replied)
 		return;
-	x = iface_named(u, n->iface);
+	x = ui_iface_named(u, n->iface);
 	if (!x) {
 		go(u, NET_IFACE);
 		set_error(u, 0, "The interface went away.");
-	} else if (!strcmp(iface_str(x, "state"), "up")) {
+	} else if (!strcmp(ui_iface_str(x, "state"), "up")) {
 		go(u, NET_CHOICE);
 	}
 }
@@ -545,16 +502,16 @@ static void item_text(struct ui *u, int i, char *buf, size_t size)
 
 	switch (u->net.step) {
 	case NET_IFACE:
-		x = iface_at(u, (size_t)i);
+		x = ui_iface_at(u, (size_t)i);
 		if (!x) {
 			snprintf(buf, size, "Use the network as it is");
 			break;
 		}
-		state = iface_str(x, "state");
-		snprintf(buf, size, "%-8s %-9s %-17s %s%s%s", iface_str(x, "name"),
-			 jtrue(x, "carrier") ? "link up" : "link down", iface_str(x, "mac"),
-			 *iface_cidr(x, cidr, sizeof(cidr)) ? cidr : state,
-			 *iface_str(x, "reason") ? ": " : "", iface_str(x, "reason"));
+		state = ui_iface_str(x, "state");
+		snprintf(buf, size, "%-8s %-9s %-17s %s%s%s", ui_iface_str(x, "name"),
+			 jtrue(x, "carrier") ? "link up" : "link down", ui_iface_str(x, "mac"),
+			 *ui_iface_cidr(x, cidr, sizeof(cidr)) ? cidr : state,
+			 *ui_iface_str(x, "reason") ? ": " : "", ui_iface_str(x, "reason"));
 		break;
 	case NET_MODE:
 		snprintf(buf, size, "%s", mode_items[i]);
@@ -636,14 +593,14 @@ static void draw_form(struct ui *u)
 
 static void draw_wait(struct ui *u)
 {
-	const struct kb_json *x = iface_named(u, u->net.iface);
-	const char *state = iface_str(x, "state");
+	const struct kb_json *x = ui_iface_named(u, u->net.iface);
+	const char *state = ui_iface_str(x, "state");
 	int y = body_top(u);
 	char buf[512];
 
 	if (!strcmp(state, "failed")) {
 		snprintf(buf, sizeof(buf), "%s: DHCP failed%s%s", u->net.iface,
-			 *iface_str(x, "reason") ? ": " : ".", iface_str(x, "reason"));
+			 *ui_iface_str(x, "reason") ? ": " : ".", ui_iface_str(x, "reason"));
 		y += ui_draw_wrapped(u, y, 2, u->cols - 3, 3, KB_ROLE_ERROR, buf);
 		ui_draw_str(u, y, 2, u->cols - 3, KB_ROLE_NORMAL, "Enter asks again.");
 		return;
@@ -662,7 +619,7 @@ static void draw_wait(struct ui *u)
 static void net_draw(struct ui *u)
 {
 	struct ui_net *n = &u->net;
-	const struct kb_json *x = iface_named(u, n->iface);
+	const struct kb_json *x = ui_iface_named(u, n->iface);
 	char caption[128], intro[256], cidr[64];
 
 	intro[0] = '\0';
@@ -700,7 +657,7 @@ static void net_draw(struct ui *u)
 				"No network interface to set up here: the network is used as it is.");
 		else if (n->iface && x)
 			snprintf(intro, sizeof(intro), "Through %s%s%s.", n->iface,
-				 *iface_cidr(x, cidr, sizeof(cidr)) ? ", " : "", cidr);
+				 *ui_iface_cidr(x, cidr, sizeof(cidr)) ? ", " : "", cidr);
 		break;
 	}
 	ui_draw_title(u, "network boot");

@@ -405,6 +405,48 @@ const struct ui_device *ui_device(const struct ui *u, const char *name)
 	return NULL;
 }
 
+
+size_t ui_iface_count(const struct ui *u)
+{
+	return u->network && u->network->type == KB_JARR ? u->network->n : 0;
+}
+
+const struct kb_json *ui_iface_at(const struct ui *u, size_t i)
+{
+	return i < ui_iface_count(u) ? u->network->item[i] : NULL;
+}
+
+const struct kb_json *ui_iface_named(const struct ui *u, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < ui_iface_count(u); i++) {
+		const char *n = kb_json_get_str(ui_iface_at(u, i), "name");
+
+		if (n && !strcmp(n, name))
+			return ui_iface_at(u, i);
+	}
+	return NULL;
+}
+
+const char *ui_iface_str(const struct kb_json *x, const char *key)
+{
+	const char *s = x ? kb_json_get_str(x, key) : NULL;
+
+	return s ? s : "";
+}
+
+const char *ui_iface_cidr(const struct kb_json *x, char *buf, size_t size)
+{
+	const struct kb_json *prefix = x ? kb_json_get(x, "prefix") : NULL;
+
+	if (!*ui_iface_str(x, "address"))
+		return "";
+	snprintf(buf, size, "%s/%d", ui_iface_str(x, "address"),
+		 prefix && prefix->type == KB_JNUM ? (int)prefix->num : 32);
+	return buf;
+}
+
 int ui_request(struct ui *u, const struct kb_req *r)
 {
 	int ret;

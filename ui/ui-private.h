@@ -268,6 +268,15 @@ const struct kb_json *ui_reply_take(struct ui *u, int seq);
 void ui_state_reply_done(struct ui *u);
 void ui_state_free(struct ui *u);
 const struct ui_device *ui_device(const struct ui *u, const char *name);
+/* The daemon's interfaces (the last "network" message): how many, the
+ * i-th, the one named name (NULL when there is none). */
+size_t ui_iface_count(const struct ui *u);
+const struct kb_json *ui_iface_at(const struct ui *u, size_t i);
+const struct kb_json *ui_iface_named(const struct ui *u, const char *name);
+/* An interface's member key, "" when it has none (x may be NULL); its
+ * "10.0.2.15/24", or "" without an address (buf holds it). */
+const char *ui_iface_str(const struct kb_json *x, const char *key);
+const char *ui_iface_cidr(const struct kb_json *x, char *buf, size_t size);
 int ui_request(struct ui *u, const struct kb_req *r);
 void ui_downloads_clear(struct ui *u);
 void ui_say(struct ui *u, int level, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
