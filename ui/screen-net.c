@@ -751,11 +751,11 @@ static void net_changed(struct ui *u, unsigned int what)
 		reply = ui_reply_take(u, u->net.seq);
 	if (reply) {
 		u->net.seq = 0;
-		replied(u, reply);
+		replied(u, reply); /* may close the wizard */
 	}
-	if ((what & UI_CHANGED_NETWORK) && ui_screen_open(u, &ui_screen_net))
+	if ((what & UI_CHANGED_NETWORK) && ui_screen_on_stack(u, &ui_screen_net))
 		network_changed(u);
-	if ((what & UI_CHANGED_DOWNLOAD) && ui_screen_open(u, &ui_screen_net))
+	if ((what & UI_CHANGED_DOWNLOAD) && ui_screen_on_stack(u, &ui_screen_net))
 		download_began(u);
 }
 

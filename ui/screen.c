@@ -62,7 +62,7 @@ const struct ui_screen_ops *ui_screen_top(const struct ui *u)
 	return u->nstack ? u->stack[u->nstack - 1] : NULL;
 }
 
-bool ui_screen_open(const struct ui *u, const struct ui_screen_ops *s)
+bool ui_screen_on_stack(const struct ui *u, const struct ui_screen_ops *s)
 {
 	size_t i;
 
@@ -84,6 +84,6 @@ void ui_screen_changed(struct ui *u)
 	/* A screen may close itself on the news: walk a copy. */
 	memcpy(s, u->stack, n * sizeof(s[0]));
 	for (i = 0; i < n; i++)
-		if (s[i]->changed && ui_screen_open(u, s[i]))
+		if (s[i]->changed && ui_screen_on_stack(u, s[i]))
 			s[i]->changed(u, what);
 }

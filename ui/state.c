@@ -405,6 +405,7 @@ const struct ui_device *ui_device(const struct ui *u, const char *name)
 	return NULL;
 }
 
+/* ---- The daemon's network interfaces, for the screens ---- */
 
 size_t ui_iface_count(const struct ui *u)
 {

@@ -79,7 +79,7 @@ struct ui_status {
 #define UI_CHANGED_DOWNLOAD 0x08u  /* a download of the boot began */
 #define UI_CHANGED_REPLY 0x10u     /* a reply to a request: ui_reply_take() */
 
-#define UI_STACK_MAX 8 /* screens in front of each other; the deepest is 3 */
+#define UI_STACK_MAX 8 /* the menu, a screen opened from it, a page over that; room to spare */
 
 struct ui_screen_ops;
 
@@ -251,7 +251,7 @@ int ui_screen_replace(struct ui *u, const struct ui_screen_ops *s, const void *a
 /* The screen in front, or NULL before the first push. */
 const struct ui_screen_ops *ui_screen_top(const struct ui *u);
 /* Is s on the stack (in front or under another)? */
-bool ui_screen_open(const struct ui *u, const struct ui_screen_ops *s);
+bool ui_screen_on_stack(const struct ui *u, const struct ui_screen_ops *s);
 /* Hand u->changed to every screen on the stack, and clear it. */
 void ui_screen_changed(struct ui *u);
 

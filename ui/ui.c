@@ -140,7 +140,7 @@ static void redraw(struct ui *u)
 	doupdate();
 }
 
-/* ---- Requests that every screen may make ---- */
+/* ---- The countdown, the end of the UI ---- */
 
 static void cancel_countdown(struct ui *u)
 {
@@ -530,7 +530,7 @@ int kb_ui_run(struct kb_loop *l, struct kb_conn *conn, const struct kb_ui_config
 	u->cfg = cfg;
 	u->printk_level = -1;
 	u->winch_pipe[0] = u->winch_pipe[1] = -1;
-	ui_screen_push(u, &ui_screen_menu, NULL);
+	ui_screen_push(u, &ui_screen_menu, NULL); /* the bottom of the stack; cannot fail */
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "kboot ui: needs a terminal on stdin and stdout\n");
 		ui_free(u);
