@@ -133,7 +133,8 @@ static bool parse_size(const char *v, uint64_t *out)
 	return true;
 }
 
-int cmd_fetch(int argc, char **argv)
+/* Read the options into o and s.  -1 to go on, else the exit status (0 after --help). */
+static int fetch_args(int argc, char **argv, struct kb_fetch_opts *o, struct show *s)
 {
 	static const struct option opts[] = {
 		{ "connect-timeout", required_argument, NULL, 'c' },
@@ -144,13 +145,8 @@ int cmd_fetch(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct kb_fetch_opts o = { .cancel = &stop };
-	struct sigaction sa = { .sa_handler = on_signal };
-	struct show s = { 0 };
-	char err[1024], *end;
-	struct kb_url u;
-	struct stat st;
-	int c, fd, ret;
+	char *end;
+	int c, ret;
 	long n;
 
 	while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
@@ -163,10 +159,10 @@ int cmd_fetch(int argc, char **argv)
 					optarg);
 				return 2;
 			}
-			*(c == 'c' ? &o.connect_timeout_ms : &o.stall_timeout_ms) = ret;
+			*(c == 'c' ? &o->connect_timeout_ms : &o->stall_timeout_ms) = ret;
 			break;
 		case 'm':
-			if (!parse_size(optarg, &o.max_size)) {
+			if (!parse_size(optarg, &o->max_size)) {
 				fprintf(stderr, "kboot fetch: '%s' is not a size in bytes\n",
 					optarg);
 				return 2;
@@ -180,10 +176,10 @@ int cmd_fetch(int argc, char **argv)
 					optarg);
 				return 2;
 			}
-			o.tftp_blksize = (unsigned int)n;
+			o->tftp_blksize = (unsigned int)n;
 			break;
 		case 'q':
-			s.quiet = true;
+			s->quiet = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -199,19 +195,38 @@ int cmd_fetch(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
-	if (kb_url_parse(argv[optind], &u, err, sizeof(err))) {
+	return -1;
+}
+
+int cmd_fetch(int argc, char **argv)
+{
+	struct kb_fetch_opts o = { .cancel = &stop };
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct show s = { 0 };
+	const char *url, *file;
+	char err[1024];
+	struct kb_url u;
+	struct stat st;
+	int fd, ret;
+
+	ret = fetch_args(argc, argv, &o, &s);
+	if (ret >= 0)
+		return ret;
+	url = argv[optind];
+	file = argv[optind + 1];
+	if (kb_url_parse(url, &u, err, sizeof(err))) {
 		fprintf(stderr, "kboot fetch: %s\n", err);
 		return 2;
 	}
 	if (u.scheme == KB_URL_NFS) {
 		fprintf(stderr,
 			"kboot fetch: %s: NFS exports are mounted by the daemon, not downloaded\n",
-			argv[optind]);
+			url);
 		return 2;
 	}
-	fd = open(argv[optind + 1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		fprintf(stderr, "kboot fetch: %s: %s\n", argv[optind + 1], strerror(errno));
+		fprintf(stderr, "kboot fetch: %s: %s\n", file, strerror(errno));
 		return 2;
 	}
 	sigemptyset(&sa.sa_mask);
@@ -220,17 +235,17 @@ int cmd_fetch(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 
 	s.start = now_ms();
-	ret = kb_fetch(argv[optind], fd, &o, progress, &s, err, sizeof(err));
+	ret = kb_fetch(url, fd, &o, progress, &s, err, sizeof(err));
 	if (!ret && close(fd)) {
-		snprintf(err, sizeof(err), "%s: %s", argv[optind + 1], strerror(errno));
+		snprintf(err, sizeof(err), "%s: %s", file, strerror(errno));
 		ret = -EIO;
 		fd = -1;
 	}
 	if (ret) {
 		if (fd >= 0)
 			close(fd);
-		if (!stat(argv[optind + 1], &st) && S_ISREG(st.st_mode))
-			unlink(argv[optind + 1]);
+		if (!stat(file, &st) && S_ISREG(st.st_mode))
+			unlink(file);
 		fprintf(stderr, "kboot fetch: %s\n", err);
 		return 1;
 	}
