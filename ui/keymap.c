@@ -17,6 +17,8 @@
 #define KEY_ESC 27
 #define KEY_DEL 127
 
+/* One binding to a line where it fits. */
+/* clang-format off */
 const struct ui_binding ui_keymap[] = {
 	/* menu */
 	{ ACT_UP, KM_MENU | KM_TEXT, { KEY_UP, 'k', KEY_CTRL('p') }, "Up, k, Ctrl-P", "move up" },
@@ -93,6 +95,7 @@ const struct ui_binding ui_keymap[] = {
 	{ ACT_NET_CANCEL, KM_NET, { KEY_ESC }, "Esc",
 	  "back to the menu (a DHCP request already sent goes on)" },
 };
+/* clang-format on */
 
 const size_t ui_keymap_len = sizeof(ui_keymap) / sizeof(ui_keymap[0]);
 

@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+/* The actions grouped by screen, several to a line. */
+/* clang-format off */
 enum ui_action {
 	ACT_NONE,
 	/* the menu */
@@ -29,6 +31,7 @@ enum ui_action {
 	/* the network boot wizard (its fields use the line editor's actions) */
 	ACT_NET_OK, ACT_NET_NEXT, ACT_NET_PREV, ACT_NET_CANCEL,
 };
+/* clang-format on */
 
 /* Which screens a binding belongs to (a bit set). */
 #define KM_MENU 1u
