@@ -100,8 +100,10 @@ int cmd_daemon(int argc, char **argv)
 			break;
 		case 't':
 			if (cmd_parse_timeout(optarg, &cfg.timeout)) {
-				fprintf(stderr, "kboot daemon: --timeout %s: expected seconds "
-					"(0 at once, -1 wait)\n", optarg);
+				fprintf(stderr,
+					"kboot daemon: --timeout %s: expected seconds "
+					"(0 at once, -1 wait)\n",
+					optarg);
 				free(sources);
 				return 2;
 			}
@@ -137,7 +139,8 @@ int cmd_daemon(int argc, char **argv)
 	if (cfg.socket_path && !*cfg.socket_path)
 		cfg.socket_path = NULL;
 	if (!cfg.nsources && geteuid() != 0) {
-		fprintf(stderr, "kboot daemon: watching and mounting the block devices needs root;\n"
+		fprintf(stderr,
+			"kboot daemon: watching and mounting the block devices needs root;\n"
 			"  to try kboot on this host, give directories with --source DIR\n");
 		free(sources);
 		return 2;

@@ -15,16 +15,15 @@
 
 static void usage(FILE *f)
 {
-	fprintf(f,
-		"usage: kboot scan [--json] SOURCE...\n"
-		"\n"
-		"Print the menu kboot would show for SOURCEs, without booting anything.\n"
-		"SOURCE is a directory holding the root of one filesystem, with optional\n"
-		"identity, DIR[:name=NAME][:uuid=UUID][:label=LABEL][:partuuid=PARTUUID],\n"
-		"or a block device or disk image (probed, mounted read-only in a private\n"
-		"mount namespace; needs root).\n"
-		"\n"
-		"  --json   print the menu as JSON (see docs/scan-json.md)\n");
+	fprintf(f, "usage: kboot scan [--json] SOURCE...\n"
+		   "\n"
+		   "Print the menu kboot would show for SOURCEs, without booting anything.\n"
+		   "SOURCE is a directory holding the root of one filesystem, with optional\n"
+		   "identity, DIR[:name=NAME][:uuid=UUID][:label=LABEL][:partuuid=PARTUUID],\n"
+		   "or a block device or disk image (probed, mounted read-only in a private\n"
+		   "mount namespace; needs root).\n"
+		   "\n"
+		   "  --json   print the menu as JSON (see docs/scan-json.md)\n");
 }
 
 int cmd_scan(int argc, char **argv)

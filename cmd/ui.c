@@ -154,8 +154,10 @@ int cmd_menu(int argc, char **argv)
 			break;
 		case 'T':
 			if (cmd_parse_timeout(optarg, &dcfg.timeout)) {
-				fprintf(stderr, "kboot menu: --timeout %s: expected seconds "
-					"(0 at once, -1 wait)\n", optarg);
+				fprintf(stderr,
+					"kboot menu: --timeout %s: expected seconds "
+					"(0 at once, -1 wait)\n",
+					optarg);
 				return 2;
 			}
 			break;

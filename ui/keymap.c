@@ -112,14 +112,14 @@ static const struct {
 	const char *seq;
 	int key;
 } common_keys[] = {
-	{ "\033[A", KEY_UP },	  { "\033OA", KEY_UP },      { "\033[B", KEY_DOWN },
-	{ "\033OB", KEY_DOWN },  { "\033[C", KEY_RIGHT },   { "\033OC", KEY_RIGHT },
-	{ "\033[D", KEY_LEFT },  { "\033OD", KEY_LEFT },    { "\033[H", KEY_HOME },
-	{ "\033OH", KEY_HOME },  { "\033[1~", KEY_HOME },   { "\033[7~", KEY_HOME },
+	{ "\033[A", KEY_UP },	  { "\033OA", KEY_UP },	     { "\033[B", KEY_DOWN },
+	{ "\033OB", KEY_DOWN },	  { "\033[C", KEY_RIGHT },   { "\033OC", KEY_RIGHT },
+	{ "\033[D", KEY_LEFT },	  { "\033OD", KEY_LEFT },    { "\033[H", KEY_HOME },
+	{ "\033OH", KEY_HOME },	  { "\033[1~", KEY_HOME },   { "\033[7~", KEY_HOME },
 	{ "\033[F", KEY_END },	  { "\033OF", KEY_END },     { "\033[4~", KEY_END },
-	{ "\033[8~", KEY_END },  { "\033[3~", KEY_DC },     { "\033[5~", KEY_PPAGE },
-	{ "\033[6~", KEY_NPAGE }, { "\033OP", KEY_F(1) },   { "\033[11~", KEY_F(1) },
-	{ "\033[[A", KEY_F(1) }, { "\033[21~", KEY_F(10) },
+	{ "\033[8~", KEY_END },	  { "\033[3~", KEY_DC },     { "\033[5~", KEY_PPAGE },
+	{ "\033[6~", KEY_NPAGE }, { "\033OP", KEY_F(1) },    { "\033[11~", KEY_F(1) },
+	{ "\033[[A", KEY_F(1) },  { "\033[21~", KEY_F(10) },
 };
 
 void ui_keymap_init(void)

@@ -37,23 +37,23 @@ enum ui_action {
 #define KM_MENU 1u
 #define KM_EDIT 2u
 #define KM_TEXT 4u /* help, log, info */
-#define KM_NET 8u  /* the network boot wizard */
+#define KM_NET	8u /* the network boot wizard */
 
 /* Alt-x arrives as Esc then x; ui.c reports it as KEY_META(x). */
 #define KEY_META(c) (0x10000 | (c))
-#define KEY_CTRL(c) ((c) & 0x1f)
+#define KEY_CTRL(c) ((c)&0x1f)
 /* Keys terminfo names only at run time (ui_keymap_init() finds them). */
-#define KEY_CTRL_LEFT 0x20001
+#define KEY_CTRL_LEFT  0x20001
 #define KEY_CTRL_RIGHT 0x20002
 /* A typed character outside ASCII: its code point with this bit. */
 #define KEY_UNICODE 0x1000000
 
 struct ui_binding {
 	enum ui_action action;
-	unsigned int screens; /* KM_* */
-	int keys[4];          /* curses key codes or characters; 0 ends the list */
+	unsigned int screens;  /* KM_* */
+	int keys[4];	       /* curses key codes or characters; 0 ends the list */
 	const char *keys_help; /* the keys as the help screen names them */
-	const char *help;     /* what it does, one line */
+	const char *help;      /* what it does, one line */
 };
 
 extern const struct ui_binding ui_keymap[];

@@ -28,7 +28,7 @@
 
 static const char *const labels[NFIELDS] = { "Kernel", "Initrd", "DTB", "Cmdline" };
 #define MODULES_LABEL "Modules" /* FIELD_INITRD of a multiboot entry */
-#define MODULE_SEP "---"        /* between modules in that field, as for mboot.c32 */
+#define MODULE_SEP    "---"	/* between modules in that field, as for mboot.c32 */
 
 #define LABEL_W 9 /* columns before a field */
 #define FIELD_Y 2 /* the first field's line */
@@ -146,7 +146,8 @@ static void edit_draw(struct ui *u)
 						      KB_ROLE_ERROR };
 
 		ui_draw_fill(u, u->rows - 2, KB_ROLE_STATUS);
-		ui_draw_str(u, u->rows - 2, 1, u->cols - 2, roles[u->message_level % 3], u->message);
+		ui_draw_str(u, u->rows - 2, 1, u->cols - 2, roles[u->message_level % 3],
+			    u->message);
 	}
 	ui_draw_footer(u, "Ctrl-X boot  Esc discard  Tab complete  Up/Down field  F1 help");
 }

@@ -142,10 +142,12 @@ static void menu_build(struct ui *u)
 			add_item(u, ITEM_SUBMENU, e->submenu[u->depth], (int)i);
 	}
 	if (!u->depth && !u->nentries)
-		add_item(u, ITEM_NOTE,
-			 u->ready ? "No bootable system found yet. Devices may still appear; r rescans."
-				  : "Waiting for the daemon...",
-			 -1);
+		add_item(
+			u, ITEM_NOTE,
+			u->ready
+				? "No bootable system found yet. Devices may still appear; r rescans."
+				: "Waiting for the daemon...",
+			-1);
 	if (!u->depth) {
 		add_item(u, ITEM_HEADING, NULL, -1);
 		add_item(u, ITEM_SHELL, "Shell", -1);
@@ -262,7 +264,8 @@ static void draw_item(struct ui *u, int y, int i)
 	if (it->kind == ITEM_ENTRY && e->nwarnings)
 		ui_draw_str(u, y, 2, 1, sel ? r : KB_ROLE_WARNING, "!");
 	if (it->kind == ITEM_SUBMENU)
-		snprintf(buf, sizeof(buf), "%s %s", it->text, ui_draw_glyph(u, "\xe2\x96\xb8", ">"));
+		snprintf(buf, sizeof(buf), "%s %s", it->text,
+			 ui_draw_glyph(u, "\xe2\x96\xb8", ">"));
 	else if (it->kind == ITEM_ENTRY && !e->available)
 		snprintf(buf, sizeof(buf), "%s (%s)", it->text,
 			 e->nwarnings ? e->warnings[0] : "cannot boot");
@@ -289,8 +292,8 @@ static void draw_info(struct ui *u, int y)
 			 ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		ui_draw_str(u, y, 1, u->cols - 2, KB_ROLE_COUNTDOWN, buf);
 	} else if (e && e->nwarnings) {
-		snprintf(buf, sizeof(buf), "%s %s", e->available ? "Warning:" : "Cannot boot:",
-			 e->warnings[0]);
+		snprintf(buf, sizeof(buf), "%s %s",
+			 e->available ? "Warning:" : "Cannot boot:", e->warnings[0]);
 		ui_draw_str(u, y, 1, u->cols - 2, e->available ? KB_ROLE_WARNING : KB_ROLE_ERROR,
 			    buf);
 	} else if (e) {
@@ -321,8 +324,9 @@ static void menu_draw(struct ui *u)
 	/* Keep the selection on screen, with its heading when there is room. */
 	if (u->sel >= 0) {
 		if (u->sel < u->top)
-			u->top = u->sel > 0 && u->items[u->sel - 1].kind == ITEM_HEADING ? u->sel - 1
-											  : u->sel;
+			u->top = u->sel > 0 && u->items[u->sel - 1].kind == ITEM_HEADING
+					 ? u->sel - 1
+					 : u->sel;
 		if (u->sel >= u->top + rows)
 			u->top = u->sel - rows + 1;
 	}
@@ -509,14 +513,16 @@ static enum ui_key_ret menu_key(struct ui *u, enum ui_action a, int key)
 	}
 	case ACT_RESCAN:
 		if (!kb_req_rescan(&r) && ui_request(u, &r) > 0)
-			ui_say(u, 0, "Rescanning every device%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
+			ui_say(u, 0, "Rescanning every device%s",
+			       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		kb_req_release(&r);
 		break;
 	case ACT_ABORT:
 		if (!u->ndl) {
 			leave_submenu(u);
 		} else if (!kb_req_abort(&r) && ui_request(u, &r) > 0) {
-			ui_say(u, 0, "Stopping the downloads%s", ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
+			ui_say(u, 0, "Stopping the downloads%s",
+			       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
 		}
 		kb_req_release(&r);
 		break;
@@ -527,7 +533,8 @@ static enum ui_key_ret menu_key(struct ui *u, enum ui_action a, int key)
 		if (u->cfg->can_quit)
 			return UI_KEY_QUIT;
 		else
-			ui_say(u, 1, "This console cannot quit kboot: boot an entry or open a shell (c).");
+			ui_say(u, 1,
+			       "This console cannot quit kboot: boot an entry or open a shell (c).");
 		break;
 	default:
 		if (!hotkey(u, key) && key > 0 && key < 0x7f && isgraph(key))

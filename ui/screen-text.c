@@ -121,8 +121,9 @@ static void build_log(struct ui *u, struct page *p)
 	for (i = 0; i < u->log_n; i++) {
 		const struct ui_status *s = &u->log[(u->log_first + i) % UI_LOG_KEEP];
 
-		add(p, roles[s->level % 3], "[%5llu.%03llu] %s", (unsigned long long)(s->time / 1000),
-		    (unsigned long long)(s->time % 1000), s->text);
+		add(p, roles[s->level % 3], "[%5llu.%03llu] %s",
+		    (unsigned long long)(s->time / 1000), (unsigned long long)(s->time % 1000),
+		    s->text);
 	}
 	if (!u->log_n)
 		add(p, KB_ROLE_NORMAL, "No status lines yet.");
@@ -153,10 +154,10 @@ static void info_devices(struct ui *u, struct page *p)
 	add(p, KB_ROLE_HEADING, "Disks and filesystems");
 	for (i = 0; i < u->ndevs; i++) {
 		const struct ui_device *d = &u->devs[i];
+		const char *where = d->dev ? d->dev : d->url ? d->url : d->source;
 
-		add(p, KB_ROLE_NORMAL, "  %-10s %-8s %-16s %s", d->name, d->fstype ? d->fstype : "-",
-		    d->label ? d->label : "-",
-		    d->dev ? d->dev : d->url ? d->url : d->source ? d->source : "");
+		add(p, KB_ROLE_NORMAL, "  %-10s %-8s %-16s %s", d->name,
+		    d->fstype ? d->fstype : "-", d->label ? d->label : "-", where ? where : "");
 		if (d->uuid || d->partuuid)
 			add(p, KB_ROLE_NORMAL, "  %-10s UUID %s%s%s", "", d->uuid ? d->uuid : "-",
 			    d->partuuid ? "  PARTUUID " : "", d->partuuid ? d->partuuid : "");
@@ -212,9 +213,11 @@ static void info_network(struct page *p)
 			else
 				continue;
 			if (i->ifa_netmask) {
+				const struct sockaddr_in *m4 = (const void *)i->ifa_netmask;
+				const struct sockaddr_in6 *m6 = (const void *)i->ifa_netmask;
 				const unsigned char *m = i->ifa_addr->sa_family == AF_INET
-					? (const void *)&((struct sockaddr_in *)i->ifa_netmask)->sin_addr
-					: (const void *)&((struct sockaddr_in6 *)i->ifa_netmask)->sin6_addr;
+								 ? (const void *)&m4->sin_addr
+								 : (const void *)&m6->sin6_addr;
 				size_t k, len = i->ifa_addr->sa_family == AF_INET ? 4 : 16;
 
 				for (k = 0; k < len; k++)
@@ -238,20 +241,24 @@ static void info_daemon_network(struct ui *u, struct page *p)
 	for (i = 0; u->network && u->network->type == KB_JARR && i < u->network->n; i++) {
 		const struct kb_json *x = u->network->item[i], *dns = kb_json_get(x, "dns");
 		const char *state = kb_json_get_str(x, "state"), *mode = kb_json_get_str(x, "mode");
-		const char *addr = kb_json_get_str(x, "address"), *gw = kb_json_get_str(x, "gateway");
+		const char *addr = kb_json_get_str(x, "address"),
+			   *gw = kb_json_get_str(x, "gateway");
 		const struct kb_json *prefix = kb_json_get(x, "prefix");
 		char line[512];
 		size_t o;
 
-		o = (size_t)snprintf(line, sizeof(line), "  %-10s %s, %s", kb_json_get_str(x, "name"),
-				     mode ? mode : "?", state ? state : "?");
+		o = (size_t)snprintf(line, sizeof(line), "  %-10s %s, %s",
+				     kb_json_get_str(x, "name"), mode ? mode : "?",
+				     state ? state : "?");
 		if (addr)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, ": %s/%d%s%s", addr,
-					      prefix && prefix->type == KB_JNUM ? (int)prefix->num : 0,
+					      prefix && prefix->type == KB_JNUM ? (int)prefix->num
+										: 0,
 					      gw ? " via " : "", gw ? gw : "");
 		for (k = 0; dns && dns->type == KB_JARR && k < dns->n && o < sizeof(line); k++)
-			o += (size_t)snprintf(line + o, sizeof(line) - o, "%s%s", k ? " " : ", DNS ",
-					      dns->item[k]->type == KB_JSTR ? dns->item[k]->str : "?");
+			o += (size_t)snprintf(
+				line + o, sizeof(line) - o, "%s%s", k ? " " : ", DNS ",
+				dns->item[k]->type == KB_JSTR ? dns->item[k]->str : "?");
 		if (kb_json_get_str(x, "reason"))
 			snprintf(line + o, sizeof(line) - o, ": %s", kb_json_get_str(x, "reason"));
 		add(p, state && !strcmp(state, "failed") ? KB_ROLE_WARNING : KB_ROLE_NORMAL, "%s",
@@ -275,9 +282,9 @@ static void build_info(struct ui *u, struct page *p)
 		add(p, KB_ROLE_NORMAL, "             %s", un.version);
 	}
 	info_memory(p);
-	add(p, KB_ROLE_NORMAL, "  Terminal   %s, %dx%d, %s, %s", getenv("TERM") ? getenv("TERM") : "?",
-	    u->cols, u->rows, has_colors() ? "colours" : "monochrome",
-	    u->utf8 ? "UTF-8" : "ASCII");
+	add(p, KB_ROLE_NORMAL, "  Terminal   %s, %dx%d, %s, %s",
+	    getenv("TERM") ? getenv("TERM") : "?", u->cols, u->rows,
+	    has_colors() ? "colours" : "monochrome", u->utf8 ? "UTF-8" : "ASCII");
 	add(p, KB_ROLE_NORMAL, "%s", "");
 	info_devices(u, p);
 	add(p, KB_ROLE_NORMAL, "%s", "");
@@ -332,8 +339,8 @@ static void text_draw(struct ui *u, void (*build)(struct ui *u, struct page *p))
 	if (u->text_top + rows < (int)p.n)
 		ui_draw_str(u, rows, u->cols - 2, 1, KB_ROLE_FRAME,
 			    ui_draw_glyph(u, "\xe2\x96\xbe", "v"));
-	ui_draw_footer(u, u->message ? u->message
-				    : "Esc back  Up/Down scroll  h help  l log  i info");
+	ui_draw_footer(u,
+		       u->message ? u->message : "Esc back  Up/Down scroll  h help  l log  i info");
 	page_free(&p);
 }
 

@@ -182,7 +182,7 @@ static void take_countdown(struct ui *u, const struct kb_json *m)
 
 	if (!state)
 		return;
-	u->cd = !strcmp(state, "running") ? UI_CD_RUNNING
+	u->cd = !strcmp(state, "running")   ? UI_CD_RUNNING
 		: !strcmp(state, "stopped") ? UI_CD_STOPPED
 		: !strcmp(state, "fired")   ? UI_CD_FIRED
 					    : UI_CD_OFF;

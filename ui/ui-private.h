@@ -33,37 +33,37 @@ struct kb_req;
 
 struct ui_entry {
 	const char *title, *id, *source, *config; /* as in docs/scan-json.md */
-	const char *kernel, *dtb, *cmdline;       /* dtb NULL when none */
-	const char *fs;                           /* the filesystem it was found on */
-	const char **submenu;                     /* enclosing submenu titles */
+	const char *kernel, *dtb, *cmdline;	  /* dtb NULL when none */
+	const char *fs;				  /* the filesystem it was found on */
+	const char **submenu;			  /* enclosing submenu titles */
 	size_t nsubmenu;
 	const char **initrd;
 	size_t ninitrd;
-	bool multiboot;                           /* type "multiboot": initrd are modules */
-	const char **modargs;                     /* their command lines ("module_args") */
+	bool multiboot;	      /* type "multiboot": initrd are modules */
+	const char **modargs; /* their command lines ("module_args") */
 	size_t nmodargs;
-	const char **warnings;                    /* an unavailable entry's reason first */
+	const char **warnings; /* an unavailable entry's reason first */
 	size_t nwarnings;
-	char hotkey;                              /* '\0' when none */
+	char hotkey; /* '\0' when none */
 	bool is_default, available;
 };
 
 struct ui_device {
 	const char *name, *dev, *source, *fstype, *label, *uuid, *partuuid;
 	const char *state, *reason, *mountpoint;
-	const char *url;  /* a network source's server ("http://host"), else NULL */
+	const char *url; /* a network source's server ("http://host"), else NULL */
 };
 
 /* A download of the boot in progress, while it runs ("download" messages;
  * one that ends leaves the model). */
 #define UI_DL_MAX 8
 struct ui_download {
-	int id;           /* the daemon's number for it */
-	char name[16];    /* "kernel", "initrd" or "dtb" */
-	char *url;        /* malloc'd */
-	uint64_t bytes;   /* received so far */
-	int64_t total;    /* its size, -1 when the server did not say */
-	uint64_t rate;    /* bytes per second */
+	int id;		/* the daemon's number for it */
+	char name[16];	/* "kernel", "initrd" or "dtb" */
+	char *url;	/* malloc'd */
+	uint64_t bytes; /* received so far */
+	int64_t total;	/* its size, -1 when the server did not say */
+	uint64_t rate;	/* bytes per second */
 };
 
 struct ui_status {
@@ -73,11 +73,11 @@ struct ui_status {
 };
 
 /* What changed in the model (u->changed), for the screens' changed(). */
-#define UI_CHANGED_MENU 0x01u      /* the entries or the default ("menu", "settings") */
+#define UI_CHANGED_MENU	     0x01u /* the entries or the default ("menu", "settings") */
 #define UI_CHANGED_COUNTDOWN 0x02u /* a "countdown" message */
-#define UI_CHANGED_NETWORK 0x04u   /* the interfaces ("network") */
-#define UI_CHANGED_DOWNLOAD 0x08u  /* a download of the boot began */
-#define UI_CHANGED_REPLY 0x10u     /* a reply to a request: ui_reply_take() */
+#define UI_CHANGED_NETWORK   0x04u /* the interfaces ("network") */
+#define UI_CHANGED_DOWNLOAD  0x08u /* a download of the boot began */
+#define UI_CHANGED_REPLY     0x10u /* a reply to a request: ui_reply_take() */
 
 #define UI_STACK_MAX 8 /* the menu, a screen opened from it, a page over that; room to spare */
 
@@ -88,21 +88,21 @@ enum ui_cd { UI_CD_OFF, UI_CD_RUNNING, UI_CD_STOPPED, UI_CD_FIRED };
 /* One line of the menu screen at the current submenu level. */
 struct ui_item {
 	enum { ITEM_HEADING, ITEM_NOTE, ITEM_ENTRY, ITEM_SUBMENU, ITEM_SHELL } kind;
-	const char *text;  /* title, submenu name or heading */
-	int entry;         /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
+	const char *text; /* title, submenu name or heading */
+	int entry;	  /* ITEM_ENTRY: index in entries; ITEM_SUBMENU: its first entry */
 };
 
 /* The edit screen: GRUB's `e`. */
 enum { FIELD_KERNEL, FIELD_INITRD, FIELD_DTB, FIELD_CMDLINE, NFIELDS };
 struct ui_edit {
 	struct kb_lineedit field[NFIELDS];
-	int cur;                /* the field being edited */
-	char *title;            /* of the entry being edited (malloc'd) */
-	char *fs;               /* its kernel's filesystem: bare /paths complete there */
-	char **matches;         /* the last ambiguous completion (malloc'd) */
+	int cur;	/* the field being edited */
+	char *title;	/* of the entry being edited (malloc'd) */
+	char *fs;	/* its kernel's filesystem: bare /paths complete there */
+	char **matches; /* the last ambiguous completion (malloc'd) */
 	size_t nmatches;
-	int complete_seq;       /* the pending "complete" request, 0 when none */
-	bool multiboot;         /* a multiboot entry: FIELD_INITRD holds the modules */
+	int complete_seq; /* the pending "complete" request, 0 when none */
+	bool multiboot;	  /* a multiboot entry: FIELD_INITRD holds the modules */
 };
 
 /* The network boot wizard (`n`): screen-net.c. */
@@ -118,63 +118,63 @@ enum ui_net_step {
 #define NET_FIELDS 3 /* the most fields a form has */
 struct ui_net {
 	enum ui_net_step step;
-	char *iface;                          /* the interface chosen (malloc'd), or NULL */
-	bool no_ifaces;                       /* the daemon manages none: (a) and (b) skipped */
-	int sel;                              /* the item, or the field (nfields: OK) */
-	int top;                              /* the first list item shown */
+	char *iface;			      /* the interface chosen (malloc'd), or NULL */
+	bool no_ifaces;			      /* the daemon manages none: (a) and (b) skipped */
+	int sel;			      /* the item, or the field (nfields: OK) */
+	int top;			      /* the first list item shown */
 	struct kb_lineedit field[NET_FIELDS]; /* a form's fields */
-	int nfields;                          /* 0 on the list steps */
-	char *err;                            /* the error shown (malloc'd), or NULL */
-	int err_at;                           /* next to this item or field (nfields: OK) */
-	int seq;                              /* the request awaiting its reply, or 0 */
-	bool replied;                         /* NET_WAIT: the daemon took the DHCP request */
+	int nfields;			      /* 0 on the list steps */
+	char *err;			      /* the error shown (malloc'd), or NULL */
+	int err_at;			      /* next to this item or field (nfields: OK) */
+	int seq;			      /* the request awaiting its reply, or 0 */
+	bool replied;			      /* NET_WAIT: the daemon took the DHCP request */
 };
 
 struct ui {
 	struct kb_loop *loop;
-	struct kb_conn *conn;               /* NULL while reconnecting */
+	struct kb_conn *conn; /* NULL while reconnecting */
 	const struct kb_ui_config *cfg;
 	struct kb_watch *conn_watch, *tty_watch, *winch_watch;
 	int winch_pipe[2];
-	int status;                         /* exit status once the loop ends */
+	int status; /* exit status once the loop ends */
 
 	/* The model: replaced whole by each "menu" / "devices" message. */
 	struct arena *menu_arena, *dev_arena, *net_arena;
-	const struct kb_json *network;      /* the last "network" message, or NULL */
+	const struct kb_json *network; /* the last "network" message, or NULL */
 	struct arena *ssh_arena;
-	const struct kb_json *ssh;          /* the last "ssh" message, or NULL */
-	int ssh_asked;                      /* S pressed: 1 on, -1 off; say how it ends */
+	const struct kb_json *ssh; /* the last "ssh" message, or NULL */
+	int ssh_asked;		   /* S pressed: 1 on, -1 off; say how it ends */
 	struct ui_entry *entries;
 	size_t nentries;
 	const char **menu_warnings;
 	size_t nmenu_warnings;
 	struct ui_device *devs;
 	size_t ndevs;
-	struct ui_status log[UI_LOG_KEEP];  /* a ring */
+	struct ui_status log[UI_LOG_KEEP]; /* a ring */
 	size_t log_first, log_n;
 	enum ui_cd cd;
-	char *cd_id, *cd_title;             /* malloc'd */
+	char *cd_id, *cd_title; /* malloc'd */
 	int cd_remaining;
-	char *default_entry;                /* kboot.default= / --default: id or title */
-	bool ready;                         /* the initial state arrived */
-	bool cancel_sent;                   /* one cancel per countdown is enough */
-	char *booting;                      /* the plan, once "booting" came (malloc'd) */
-	struct ui_download dl[UI_DL_MAX];   /* the downloads running, by arrival */
+	char *default_entry;		  /* kboot.default= / --default: id or title */
+	bool ready;			  /* the initial state arrived */
+	bool cancel_sent;		  /* one cancel per countdown is enough */
+	char *booting;			  /* the plan, once "booting" came (malloc'd) */
+	struct ui_download dl[UI_DL_MAX]; /* the downloads running, by arrival */
 	size_t ndl;
-	int seq;                            /* last request number */
-	unsigned int changed;               /* UI_CHANGED_* since the screens last heard */
-	const struct kb_json *reply;        /* a "reply" until a screen takes it, or NULL */
-	int reply_seq;                      /* its seq, 0 when it has none */
+	int seq;		     /* last request number */
+	unsigned int changed;	     /* UI_CHANGED_* since the screens last heard */
+	const struct kb_json *reply; /* a "reply" until a screen takes it, or NULL */
+	int reply_seq;		     /* its seq, 0 when it has none */
 
 	/* The menu screen. */
-	char **path;                        /* the submenu titles entered (malloc'd) */
+	char **path; /* the submenu titles entered (malloc'd) */
 	size_t depth;
-	struct ui_item *items;              /* at the current level (malloc'd) */
+	struct ui_item *items; /* at the current level (malloc'd) */
 	size_t nitems;
-	int sel;                            /* index in items; never a heading */
-	int top;                            /* first item shown */
-	char *sel_id;                       /* the selected entry's id, kept across menus */
-	bool sel_user;                      /* the user moved: keep their choice */
+	int sel;       /* index in items; never a heading */
+	int top;       /* first item shown */
+	char *sel_id;  /* the selected entry's id, kept across menus */
+	bool sel_user; /* the user moved: keep their choice */
 
 	/* The screens in front: [0] is the menu, the last one is on top. */
 	const struct ui_screen_ops *stack[UI_STACK_MAX];
@@ -183,18 +183,18 @@ struct ui {
 	/* The other screens. */
 	struct ui_edit edit;
 	struct ui_net net;
-	int text_top;                       /* help, log, info: first line shown */
-	bool log_follow;                    /* the log shows its end */
-	char *message;                      /* a sentence for the user (malloc'd), or NULL */
+	int text_top;	 /* help, log, info: first line shown */
+	bool log_follow; /* the log shows its end */
+	char *message;	 /* a sentence for the user (malloc'd), or NULL */
 	int message_level;
 
 	/* The terminal. */
 	int rows, cols;
-	bool utf8;                          /* may draw "…", arrows and UTF-8 titles */
-	bool cp437;                         /* TERM=linux: its font's glyphs only (ui_draw_glyph) */
-	bool shell;                         /* a shell owns the terminal */
+	bool utf8;  /* may draw "…", arrows and UTF-8 titles */
+	bool cp437; /* TERM=linux: its font's glyphs only (ui_draw_glyph) */
+	bool shell; /* a shell owns the terminal */
 	struct kb_theme theme;
-	int printk_level;                   /* console log level to restore, or -1 */
+	int printk_level; /* console log level to restore, or -1 */
 };
 
 /* ---- Screens (screen.c keeps the stack; each screen-*.c defines its own) ---- */

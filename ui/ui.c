@@ -43,9 +43,9 @@
 #include "proto/request.h"
 #include "ui-private.h"
 
-#define RECONNECT_MS 1000
+#define RECONNECT_MS	1000
 #define RECONNECT_TRIES 60 /* then give up: /init restarts what died */
-#define QUIET_LEVEL 1      /* console log level while the UI runs: emergencies only */
+#define QUIET_LEVEL	1  /* console log level while the UI runs: emergencies only */
 
 static int sig_fd = -1; /* the self-pipe's write end, for the handler */
 

@@ -21,11 +21,11 @@ struct kb_loop;
 struct kb_conn;
 
 struct kb_ui_config {
-	const char *theme;    /* theme name or file; NULL: kboot.theme= or the default */
-	const char *cmdline;  /* kernel command line to read kboot.theme= from, or NULL */
-	bool dry_run;         /* say so in the title; a boot prints the plan */
-	bool can_quit;        /* `q` leaves (kboot menu, an SSH session); not on a console */
-	const char *socket;   /* to reconnect to when the daemon goes away; NULL: don't */
+	const char *theme;   /* theme name or file; NULL: kboot.theme= or the default */
+	const char *cmdline; /* kernel command line to read kboot.theme= from, or NULL */
+	bool dry_run;	     /* say so in the title; a boot prints the plan */
+	bool can_quit;	     /* `q` leaves (kboot menu, an SSH session); not on a console */
+	const char *socket;  /* to reconnect to when the daemon goes away; NULL: don't */
 };
 
 /*

@@ -46,7 +46,7 @@ static const struct {
 	{ "squashfs", "" },
 	{ "erofs", "" },
 	{ "f2fs", "norecovery" },
-	{ "jfs", "" },        /* jfs replays its log only when mounted rw */
+	{ "jfs", "" }, /* jfs replays its log only when mounted rw */
 	{ "reiserfs", "nolog" },
 	{ "ntfs3", "" },
 	{ "hfsplus", "" },
@@ -126,8 +126,10 @@ static int private_mounts(struct kb_scan *s, FILE *err)
 		int ret = -errno;
 
 		if (err)
-			fprintf(err, "kboot: cannot make a private mount namespace (%s); "
-				"scanning disks and images needs root\n", strerror(errno));
+			fprintf(err,
+				"kboot: cannot make a private mount namespace (%s); "
+				"scanning disks and images needs root\n",
+				strerror(errno));
 		return ret;
 	}
 	if (!mkdtemp(tmpl)) {
@@ -191,9 +193,9 @@ out:
 }
 
 struct part {
-	int no;                     /* partition number, 0 for the whole thing */
-	unsigned long long off;     /* byte offset in the image */
-	unsigned long long size;    /* bytes */
+	int no;			 /* partition number, 0 for the whole thing */
+	unsigned long long off;	 /* byte offset in the image */
+	unsigned long long size; /* bytes */
 	const char *partuuid, *partlabel;
 };
 
@@ -217,8 +219,7 @@ static void add_fs(struct kb_scan *s, const char *path, bool image, int fd, int 
 	blkid_probe_enable_superblocks(pr, 1);
 	blkid_probe_set_superblocks_flags(pr, BLKID_SUBLKS_TYPE | BLKID_SUBLKS_UUID |
 						      BLKID_SUBLKS_LABEL);
-	if (blkid_do_safeprobe(pr) != 0 ||
-	    blkid_probe_lookup_value(pr, "TYPE", &type, NULL)) {
+	if (blkid_do_safeprobe(pr) != 0 || blkid_probe_lookup_value(pr, "TYPE", &type, NULL)) {
 		kb_scan_warn(s, "%s: no filesystem found", name);
 		goto out;
 	}
@@ -236,7 +237,8 @@ static void add_fs(struct kb_scan *s, const char *path, bool image, int fd, int 
 	if (image) {
 		dev = loop_attach(s, path, pt->off, pt->size, &lfd);
 		if (!dev) {
-			kb_scan_warn(s, "%s: cannot attach a loop device: %s", name, strerror(errno));
+			kb_scan_warn(s, "%s: cannot attach a loop device: %s", name,
+				     strerror(errno));
 			goto out;
 		}
 	} else {

@@ -26,7 +26,6 @@ struct kb_scan;
  */
 int kb_blockdev_add(struct kb_scan *s, const char *path, const char *name, FILE *err);
 
-
 /*
  * Mount dev (a block device) on dir read-only with the options that stop a
  * journal replay for fstype.  0 or -errno.

@@ -24,7 +24,6 @@
 #include "config/parser.h"
 #include "config/scan.h"
 
-
 char *kb_path_join(struct arena *a, const char *dir, const char *path)
 {
 	struct strbuf in = STRBUF_INIT, out = STRBUF_INIT;
@@ -153,8 +152,8 @@ bool kb_is_dir(const struct kb_fs *fs, const char *path)
 	return fs_stat(fs, path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t max,
-	    char **buf, size_t *len)
+int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t max, char **buf,
+	    size_t *len)
 {
 	struct stat st;
 	size_t cap, n = 0;
@@ -238,8 +237,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-int kb_list_dir(struct kb_pctx *p, const struct kb_fs *fs, const char *path,
-		struct ptrv *names)
+int kb_list_dir(struct kb_pctx *p, const struct kb_fs *fs, const char *path, struct ptrv *names)
 {
 	struct dirent *de;
 	DIR *d;

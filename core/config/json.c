@@ -163,7 +163,8 @@ static void text_entry(FILE *f, struct arena *a, const struct kb_entry *e)
 	fprintf(f, "%s%s\n", e->title ? e->title : "(untitled)",
 		e->available ? "" : "  [cannot boot]");
 	if (e->config.fs)
-		fprintf(f, "      id %s, from %s (%s)\n", e->id, kb_file_str(a, &e->config), e->source);
+		fprintf(f, "      id %s, from %s (%s)\n", e->id, kb_file_str(a, &e->config),
+			e->source);
 	else
 		fprintf(f, "      id %s, found by the fallback scan\n", e->id);
 	if (e->reason)

@@ -181,7 +181,8 @@ static int run_remote(struct kb_scan *s, struct fs_result *r, const struct kb_fs
 	if (!parser) /* a name no parser has: what a guess falls back to */
 		parser = kb_parser_by_name(kb_parser_guess("", ""));
 	p->parser = parser;
-	ret = parser->parse_fetched ? parser->parse_fetched(p, buf, len) : parser->parse(p, buf, len);
+	ret = parser->parse_fetched ? parser->parse_fetched(p, buf, len)
+				    : parser->parse(p, buf, len);
 	return config_done(s, r, p, ret);
 }
 
@@ -448,8 +449,8 @@ static void check_file(struct kb_scan *s, struct pset *cache, struct kb_entry *e
 		e->reason = arena_printf(s->arena, "no %s given", what);
 	} else if (!file_ok(s, cache, f)) {
 		e->available = false;
-		e->reason = arena_printf(s->arena, "%s %s:%s not found", what, f->fs->name,
-					 f->path);
+		e->reason =
+			arena_printf(s->arena, "%s %s:%s not found", what, f->fs->name, f->path);
 	}
 }
 
@@ -473,7 +474,7 @@ static void check_files(struct kb_scan *s, struct pset *cache, struct kb_entry *
 /* Ids handed out for one base, so repeats number themselves in O(1). */
 struct idbase {
 	const char *base; /* "<fs>-<6 hex digits>" */
-	int count;        /* entries given this base so far */
+	int count;	  /* entries given this base so far */
 };
 
 static bool idbase_eq(const void *a, const void *b)

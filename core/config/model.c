@@ -39,8 +39,7 @@ int kb_entry_add_initrd(struct kb_pctx *p, struct kb_entry *e, struct kb_file f)
 	return kb_entry_add_module(p, e, f, NULL);
 }
 
-int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f,
-			const char *args)
+int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f, const char *args)
 {
 	struct kb_file *copy = arena_memdup(p->arena, &f, sizeof(f));
 	char *a = args && *args ? arena_strdup(p->arena, args) : (char *)"";

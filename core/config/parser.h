@@ -24,18 +24,18 @@
 struct kb_scan;
 
 /* Limits shared by all parsers. */
-#define KB_MAX_CONFIG_SIZE (16u * 1024 * 1024) /* larger config files are refused */
-#define KB_MAX_INCLUDE_DEPTH 16                /* include/source/configfile nesting */
+#define KB_MAX_CONFIG_SIZE   (16u * 1024 * 1024) /* larger config files are refused */
+#define KB_MAX_INCLUDE_DEPTH 16			 /* include/source/configfile nesting */
 
 /* The context of one config being parsed. */
 struct kb_pctx {
-	struct kb_scan *scan;     /* every filesystem, the result */
-	struct arena *arena;      /* where results live (the scan's arena) */
+	struct kb_scan *scan; /* every filesystem, the result */
+	struct arena *arena;  /* where results live (the scan's arena) */
 	const struct kb_parser *parser;
-	const struct kb_fs *fs;   /* filesystem holding the config */
-	const char *path;         /* the config's path on fs (absolute) */
-	struct ptrv entries;      /* struct kb_entry *: what this config produced */
-	int timeout;              /* seconds, KB_TIMEOUT_WAIT, or KB_TIMEOUT_UNSET */
+	const struct kb_fs *fs; /* filesystem holding the config */
+	const char *path;	/* the config's path on fs (absolute) */
+	struct ptrv entries;	/* struct kb_entry *: what this config produced */
+	int timeout;		/* seconds, KB_TIMEOUT_WAIT, or KB_TIMEOUT_UNSET */
 };
 
 struct kb_parser {
@@ -86,8 +86,7 @@ int kb_entry_add_initrd(struct kb_pctx *p, struct kb_entry *e, struct kb_file f)
  * Append a multiboot module and its command line (the words after its file
  * name; NULL or "" for none; copied).  0 or -ENOMEM.
  */
-int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f,
-			const char *args);
+int kb_entry_add_module(struct kb_pctx *p, struct kb_entry *e, struct kb_file f, const char *args);
 /* Mark e as not bootable by kexec, with a sentence saying why. */
 void kb_entry_unavailable(struct kb_pctx *p, struct kb_entry *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -117,8 +116,8 @@ char *kb_path_dir(struct arena *a, const char *path);
  * buffer is arena-owned and NUL-terminated.  Symlinks resolve inside fs.
  * Returns 0, -ENOENT, -EFBIG (larger than max), -EISDIR or another -errno.
  */
-int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t max,
-	    char **buf, size_t *len);
+int kb_read(struct kb_pctx *p, const struct kb_fs *fs, const char *path, size_t max, char **buf,
+	    size_t *len);
 /* An fd for reading path (close-on-exec), confined to fs like kb_read(); or -errno. */
 int kb_open(const struct kb_fs *fs, const char *path);
 bool kb_exists(const struct kb_fs *fs, const char *path);  /* anything */
@@ -128,8 +127,7 @@ bool kb_is_dir(const struct kb_fs *fs, const char *path);  /* a directory */
  * The names in a directory (no "." or ".."), sorted by strcmp, as const
  * char * in names (arena-owned).  0, or -errno.
  */
-int kb_list_dir(struct kb_pctx *p, const struct kb_fs *fs, const char *path,
-		struct ptrv *names);
+int kb_list_dir(struct kb_pctx *p, const struct kb_fs *fs, const char *path, struct ptrv *names);
 
 /* ---- Filesystems ---- */
 

@@ -137,15 +137,15 @@ const struct kb_fs *kb_fs_at(const struct kb_pctx *p, size_t i)
 	return i < p->scan->fs.n ? p->scan->fs.v[i] : NULL;
 }
 
-#define FIND_FS(p, cond)                                       \
-	do {                                                   \
-		size_t i_;                                     \
-		for (i_ = 0; i_ < (p)->scan->fs.n; i_++) {     \
-			const struct kb_fs *fs = (p)->scan->fs.v[i_]; \
-			if (cond)                              \
-				return fs;                     \
-		}                                              \
-		return NULL;                                   \
+#define FIND_FS(p, cond)                                                                           \
+	do {                                                                                       \
+		size_t i_;                                                                         \
+		for (i_ = 0; i_ < (p)->scan->fs.n; i_++) {                                         \
+			const struct kb_fs *fs = (p)->scan->fs.v[i_];                              \
+			if (cond)                                                                  \
+				return fs;                                                         \
+		}                                                                                  \
+		return NULL;                                                                       \
 	} while (0)
 
 const struct kb_fs *kb_fs_by_uuid(const struct kb_pctx *p, const char *uuid)

@@ -19,13 +19,13 @@
 #include "config/model.h"
 
 struct kb_scan {
-	struct arena *arena;  /* owns everything below */
-	struct ptrv fs;       /* struct kb_fs *, in the order added */
-	struct kb_menu menu;  /* the result of kb_scan_run() */
-	struct ptrv views;    /* cached fstab views (core/config/fstab.c) */
-	int ndisks;           /* disks added so far (GRUB hdN numbering) */
-	const char *tmpdir;   /* private mount directory, NULL if none was needed */
-	struct ptrv mounts;   /* const char *: host paths mounted by this scan */
+	struct arena *arena; /* owns everything below */
+	struct ptrv fs;	     /* struct kb_fs *, in the order added */
+	struct kb_menu menu; /* the result of kb_scan_run() */
+	struct ptrv views;   /* cached fstab views (core/config/fstab.c) */
+	int ndisks;	     /* disks added so far (GRUB hdN numbering) */
+	const char *tmpdir;  /* private mount directory, NULL if none was needed */
+	struct ptrv mounts;  /* const char *: host paths mounted by this scan */
 	/*
 	 * Optional: kb_read() calls it for a file of a network filesystem
 	 * (fs->url) that is not there yet, then looks again; a probe child
@@ -54,8 +54,8 @@ int kb_scan_add_source(struct kb_scan *s, const char *spec, FILE *err);
  * copies in a.  Does not look at PATH.  0, or -EINVAL with a message on err
  * (if non-NULL), or -ENOMEM.
  */
-int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity,
-		    const char **dir, FILE *err);
+int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity, const char **dir,
+		    FILE *err);
 /* Add a directory as a filesystem with the given identity (fs fields are copied). */
 int kb_scan_add_dir(struct kb_scan *s, const char *dir, const struct kb_fs *identity);
 

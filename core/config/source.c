@@ -29,8 +29,8 @@ static int parse_int(const char *v, int *out)
 	return 0;
 }
 
-int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity,
-		    const char **dir, FILE *err)
+int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity, const char **dir,
+		    FILE *err)
 {
 	struct kb_fs id = { .disk = -1, .rootfd = -1 };
 	char *copy = arena_strdup(a, spec);
@@ -77,8 +77,10 @@ int kb_source_parse(struct arena *a, const char *spec, struct kb_fs *identity,
 			if (v)
 				v[-1] = '='; /* show the option as it was given */
 			if (err)
-				fprintf(err, "kboot: %s: unknown or bad option '%s' "
-					"(expected name=, uuid=, label=, partuuid=)\n", path, opt);
+				fprintf(err,
+					"kboot: %s: unknown or bad option '%s' "
+					"(expected name=, uuid=, label=, partuuid=)\n",
+					path, opt);
 			return -EINVAL;
 		}
 	}

@@ -93,12 +93,13 @@ static void read_cmdline(struct kb_daemon *d, const char *text)
 		} else if (!strcmp(word, "kboot.ssh=on") || !strcmp(word, "kboot.ssh=off")) {
 			d->set.ssh = !strcmp(word + 10, "on");
 		} else if (!strncmp(word, "kboot.ssh=", 10)) {
-			dmn_status(d, KB_STATUS_WARNING, "%s: kboot.ssh= is on or off; ignored", word);
+			dmn_status(d, KB_STATUS_WARNING, "%s: kboot.ssh= is on or off; ignored",
+				   word);
 		} else if (!strcmp(word, "kboot.kexec=tools")) {
 			d->set.kexec_tools = true;
 		} else if (!strncmp(word, "kboot.kexec=", 12)) {
-			dmn_status(d, KB_STATUS_WARNING, "%s: only kboot.kexec=tools is known; ignored",
-				   word);
+			dmn_status(d, KB_STATUS_WARNING,
+				   "%s: only kboot.kexec=tools is known; ignored", word);
 		} else if (!strncmp(word, "kboot.default=", 14) && word[14]) {
 			if (d->set.default_src != SRC_OPTION) {
 				free(d->set.default_entry);
@@ -362,7 +363,7 @@ static bool settled(struct kb_daemon *d)
 		return true;
 	if (!d->cd.settle)
 		d->cd.settle = kb_loop_timer(d->loop, (unsigned int)(KB_SETTLE_MS - waited),
-					  settle_timer, d);
+					     settle_timer, d);
 	return false;
 }
 
@@ -400,7 +401,8 @@ void dmn_countdown_update(struct kb_daemon *d)
 
 	e = autoboot_target(d);
 	if (!e) {
-		if (d->set.default_entry && !d->cd.told_missing && d->menu.scan && d->menu.scan->menu.entries.n) {
+		if (d->set.default_entry && !d->cd.told_missing && d->menu.scan &&
+		    d->menu.scan->menu.entries.n) {
 			dmn_status(d, KB_STATUS_INFO,
 				   "default '%s': no such entry yet; waiting for it",
 				   d->set.default_entry);

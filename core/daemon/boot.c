@@ -147,13 +147,15 @@ static void quit_now(struct kb_loop *l, void *data)
  * Load the plan's files for the jump: opened inside their filesystems (a
  * symlink cannot lead out), handed to kexec.c.  0, or -errno with *err.
  */
-static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p,
-		const char **err)
+static int load(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, const char **err)
 {
 	int fds[64], kernel, dtb = -1, ret;
 	const char *modargs[64];
-	struct kb_kexec k = { .cmdline = p->cmdline, .multiboot = p->multiboot, .initrds = fds,
-			      .modargs = modargs, .tools = d->set.kexec_tools };
+	struct kb_kexec k = { .cmdline = p->cmdline,
+			      .multiboot = p->multiboot,
+			      .initrds = fds,
+			      .modargs = modargs,
+			      .tools = d->set.kexec_tools };
 	char msg[512];
 	size_t i;
 
@@ -264,8 +266,8 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 			}
 			putc(']', m.f);
 		}
-		dmn_json_key_str(m.f, "dtb", p->dtb.fs ? plan_name(a, p, p->initrds.n + 1, &p->dtb)
-						      : NULL);
+		dmn_json_key_str(m.f, "dtb",
+				 p->dtb.fs ? plan_name(a, p, p->initrds.n + 1, &p->dtb) : NULL);
 		dmn_json_key_str(m.f, "cmdline", p->cmdline);
 		dmn_broadcast(d, &m);
 	}
@@ -278,7 +280,7 @@ int dmn_boot(struct kb_daemon *d, struct arena *a, const struct boot_plan *p, co
 	 * get written and every UI leaves curses before the sockets close.
 	 */
 	d->boot.quit = kb_loop_timer(d->loop, d->cfg->dry_run ? 50 : KB_JUMP_DELAY_MS,
-				d->cfg->dry_run ? quit_now : jump_now, d);
+				     d->cfg->dry_run ? quit_now : jump_now, d);
 	if (!d->boot.quit) {
 		if (d->cfg->dry_run)
 			kb_loop_quit(d->loop, 0);

@@ -46,12 +46,12 @@
  * the socket exists, so there always is one.
  */
 static int (*const welcome[])(struct kb_daemon *d, struct kb_client *c) = {
-	dmn_menu_send,	   /* "devices", "menu" */
+	dmn_menu_send,	     /* "devices", "menu" */
 	dmn_status_send_all, /* every "status" kept */
 	dmn_countdown_send,  /* "countdown" */
 	dmn_settings_send,   /* "settings" */
-	dmn_net_send,	   /* "network" */
-	dmn_ssh_send,	   /* "ssh" */
+	dmn_net_send,	     /* "network" */
+	dmn_ssh_send,	     /* "ssh" */
 	dmn_fetch_send_all,  /* each recent "download" */
 };
 

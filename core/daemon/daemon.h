@@ -26,22 +26,22 @@ struct kb_loop;
 struct kb_daemon;
 
 struct kb_daemon_config {
-	const char *socket_path;     /* KB_SOCKET_PATH unless set */
-	const char *mount_root;      /* "/run/kboot/mnt" unless set */
-	const char *uevent_socket;   /* test hook (devices.h), or NULL */
-	const char *const *sources;  /* --source specs; none: real devices */
+	const char *socket_path;    /* KB_SOCKET_PATH unless set */
+	const char *mount_root;	    /* "/run/kboot/mnt" unless set */
+	const char *uevent_socket;  /* test hook (devices.h), or NULL */
+	const char *const *sources; /* --source specs; none: real devices */
 	size_t nsources;
-	const char *cmdline;         /* kernel command line to read kboot.* from;
-				      * NULL: /proc/cmdline with real devices,
-				      * nothing with sources */
-	int timeout;                 /* --timeout; KB_TIMEOUT_UNSET when not given */
-	const char *default_entry;   /* --default id or title, or NULL */
-	FILE *plan;                  /* where a boot prints its plan, or NULL */
-	bool dry_run;                /* a boot prints the plan instead of kexec'ing */
-	bool stay_after_boot;        /* dry run: keep running (kboot menu's UI ends
-				      * the loop); else leave the loop after it */
-	bool no_listen;              /* no socket: clients only by kb_daemon_adopt() */
-	bool quiet;                  /* status lines only to clients, not to stderr */
+	const char *cmdline;	   /* kernel command line to read kboot.* from;
+				    * NULL: /proc/cmdline with real devices,
+				    * nothing with sources */
+	int timeout;		   /* --timeout; KB_TIMEOUT_UNSET when not given */
+	const char *default_entry; /* --default id or title, or NULL */
+	FILE *plan;		   /* where a boot prints its plan, or NULL */
+	bool dry_run;		   /* a boot prints the plan instead of kexec'ing */
+	bool stay_after_boot;	   /* dry run: keep running (kboot menu's UI ends
+				    * the loop); else leave the loop after it */
+	bool no_listen;		   /* no socket: clients only by kb_daemon_adopt() */
+	bool quiet;		   /* status lines only to clients, not to stderr */
 };
 
 /*

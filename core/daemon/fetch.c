@@ -38,8 +38,8 @@
 struct item {
 	struct kb_file *file; /* in the pending plan; made local once done */
 	const char *url;
-	const char *name;     /* the file in the downloads directory */
-	int id;               /* the download, 0 once finished */
+	const char *name; /* the file in the downloads directory */
+	int id;		  /* the download, 0 once finished */
 };
 
 struct pending {
@@ -47,7 +47,7 @@ struct pending {
 	struct boot_plan plan; /* network files replaced as they arrive */
 	struct kb_fs local;    /* the downloads directory as a filesystem */
 	struct item items[66]; /* kernel, initrds (at most 64), dtb */
-	size_t n, left;        /* items, items not done yet */
+	size_t n, left;	       /* items, items not done yet */
 	struct ptrv fds;       /* local filesystems' rootfds we dup'd (as intptr_t) */
 };
 
@@ -386,7 +386,8 @@ int dmn_fetch_plan(struct kb_daemon *d, struct arena *a, const struct boot_plan 
 			*err = "out of memory";
 			ret = -ENOMEM;
 		} else {
-			ret = add_item(d, p, a, f, i + 1, arena_printf(p->a, "initrd%zu", i + 1), err);
+			ret = add_item(d, p, a, f, i + 1, arena_printf(p->a, "initrd%zu", i + 1),
+				       err);
 		}
 	}
 	if (!ret)

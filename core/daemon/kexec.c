@@ -36,7 +36,7 @@
 #include "daemon/kexec.h"
 
 #ifndef KEXEC_FILE_UNLOAD
-#define KEXEC_FILE_UNLOAD 0x00000001
+#define KEXEC_FILE_UNLOAD	0x00000001
 #define KEXEC_FILE_NO_INITRAMFS 0x00000004
 #endif
 
@@ -216,14 +216,16 @@ out:
  * costs that boot only.  The magic numbers are the formats' own.
  */
 static const struct {
-	const char *name;         /* for the user */
+	const char *name; /* for the user */
 	unsigned char magic[9];
 	size_t len;
 	const char *const argv[4]; /* busybox and its applet, reading stdin */
 } packers[] = {
 	{ "gzip", { 0x1f, 0x8b }, 2, { "busybox", "zcat", NULL } },
 	{ "xz", { 0xfd, '7', 'z', 'X', 'Z', 0x00 }, 6, { "busybox", "xzcat", NULL } },
-	{ "lzop", { 0x89, 'L', 'Z', 'O', 0x00, '\r', '\n', 0x1a, '\n' }, 9,
+	{ "lzop",
+	  { 0x89, 'L', 'Z', 'O', 0x00, '\r', '\n', 0x1a, '\n' },
+	  9,
 	  { "busybox", "lzop", "-dc", NULL } },
 };
 
@@ -318,8 +320,8 @@ static int unpack(int fd, int pk, const char *what, char *err, size_t errlen)
 		snprintf(err, errlen, "not enough memory to unpack %s", what);
 		break;
 	case -ENOENT:
-		snprintf(err, errlen, "%s is %s-packed, and %s is missing", what,
-			 packers[pk].name, KB_UNPACK_TOOL);
+		snprintf(err, errlen, "%s is %s-packed, and %s is missing", what, packers[pk].name,
+			 KB_UNPACK_TOOL);
 		break;
 	case -EBADMSG:
 		snprintf(err, errlen, "%s is not valid %s data", what, packers[pk].name);
@@ -383,8 +385,9 @@ int kb_kexec_load(const struct kb_kexec *k, char *err, size_t errlen)
 		return load_multiboot(k, err, errlen);
 	rd = initrd_fd(k, &made);
 	if (rd < 0 && rd != -ENOENT) {
-		snprintf(err, errlen, rd == -ENOSPC ? "not enough memory to join the initrds"
-						    : "cannot join the initrds: %s",
+		snprintf(err, errlen,
+			 rd == -ENOSPC ? "not enough memory to join the initrds"
+				       : "cannot join the initrds: %s",
 			 strerror(-rd));
 		return rd;
 	}
@@ -408,8 +411,9 @@ int kb_kexec_load(const struct kb_kexec *k, char *err, size_t errlen)
 		ret = load_with_tool(k, rd >= 0 ? rd : -1, err, errlen);
 		break;
 	case EPERM:
-		snprintf(err, errlen, "not permitted: not root, or the kernel is locked down "
-				      "(Secure Boot)");
+		snprintf(err, errlen,
+			 "not permitted: not root, or the kernel is locked down "
+			 "(Secure Boot)");
 		break;
 	case EKEYREJECTED:
 	case EBADMSG:

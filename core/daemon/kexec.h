@@ -10,19 +10,19 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KB_KEXEC_TOOL "/sbin/kexec" /* kexec-tools, for what the syscall cannot load */
-#define KB_UNPACK_TOOL "/bin/busybox" /* its zcat, xzcat, lzop: multiboot files */
+#define KB_KEXEC_TOOL	     "/sbin/kexec"  /* kexec-tools, for what the syscall cannot load */
+#define KB_UNPACK_TOOL	     "/bin/busybox" /* its zcat, xzcat, lzop: multiboot files */
 #define KB_KEXEC_MAX_MODULES 64 /* multiboot modules (initrds: as many as memory allows) */
 
 struct kb_kexec {
-	int kernel;          /* fd of the kernel image, open for reading */
-	const int *initrds;  /* fds of the initrds, in order (concatenated), or NULL */
+	int kernel;	    /* fd of the kernel image, open for reading */
+	const int *initrds; /* fds of the initrds, in order (concatenated), or NULL */
 	size_t ninitrds;
-	int dtb;             /* fd of a device tree, or -1 */
-	const char *cmdline; /* the command line, never NULL */
-	bool multiboot;      /* the initrds are multiboot modules (kexec-tools) */
+	int dtb;		    /* fd of a device tree, or -1 */
+	const char *cmdline;	    /* the command line, never NULL */
+	bool multiboot;		    /* the initrds are multiboot modules (kexec-tools) */
 	const char *const *modargs; /* multiboot: each module's command line, or NULL for none */
-	bool tools;          /* load with kexec-tools only (kboot.kexec=tools) */
+	bool tools;		    /* load with kexec-tools only (kboot.kexec=tools) */
 };
 
 /*

@@ -346,10 +346,10 @@ int dmn_req_net(struct kb_daemon *d, const struct dmn_request *r, const char **e
 		char spec[512];
 		size_t o;
 
-		o = (size_t)snprintf(spec, sizeof(spec), "%s/%d",
-				     kb_json_get_str(req, "address") ? kb_json_get_str(req, "address")
-								     : "",
-				     prefix && prefix->type == KB_JNUM ? (int)prefix->num : -1);
+		o = (size_t)snprintf(
+			spec, sizeof(spec), "%s/%d",
+			kb_json_get_str(req, "address") ? kb_json_get_str(req, "address") : "",
+			prefix && prefix->type == KB_JNUM ? (int)prefix->num : -1);
 		if (kb_json_get_str(req, "gateway"))
 			o += (size_t)snprintf(spec + o, sizeof(spec) - o, ",gw=%s",
 					      kb_json_get_str(req, "gateway"));

@@ -21,10 +21,10 @@
 #include "net/net.h"
 #include "proto/server.h"
 
-#define KB_JUMP_DELAY_MS 300 /* "booting" sent → the jump: the UIs leave curses */
-#define KB_SETTLE_MS 5000 /* autoboot waits at most this for the first probes */
-#define KB_STATUS_KEEP 500 /* status lines kept for new clients */
-#define DMN_DOWNLOADS_KEPT 16 /* download states resent to a new client */
+#define KB_JUMP_DELAY_MS   300	/* "booting" sent → the jump: the UIs leave curses */
+#define KB_SETTLE_MS	   5000 /* autoboot waits at most this for the first probes */
+#define KB_STATUS_KEEP	   500	/* status lines kept for new clients */
+#define DMN_DOWNLOADS_KEPT 16	/* download states resent to a new client */
 
 struct kb_devices;
 struct kb_downloads;
@@ -57,7 +57,7 @@ struct boot_plan {
 	struct ptrv modargs;   /* const char *: multiboot modules' command lines (as kb_entry's) */
 	struct kb_file dtb;    /* fs NULL when none */
 	const char *cmdline;   /* never NULL */
-	bool multiboot;        /* the initrds are multiboot modules */
+	bool multiboot;	       /* the initrds are multiboot modules */
 	/*
 	 * Files that were downloaded: the URL each came from, in the order
 	 * kernel, initrds, dtb (NULL for a file that was not); or NULL.
@@ -106,14 +106,14 @@ struct dmn_settings {
 
 /* The autoboot countdown (autoboot.c). */
 struct dmn_countdown {
-	enum cd_state state;	  /* where it is */
-	bool decided;		  /* the autoboot decision was made (once) */
-	char *id, *title;	  /* the entry it is bound to (malloc'd) */
-	int remaining;		  /* seconds, while running */
-	struct kb_timer *tick;	  /* the next second, while running */
-	struct kb_timer *settle;  /* deciding once the first probes are done */
-	char *told_default;	  /* a newer default already reported as not taken */
-	bool told_missing;	  /* "kboot.default=X: no such entry yet" said */
+	enum cd_state state;	 /* where it is */
+	bool decided;		 /* the autoboot decision was made (once) */
+	char *id, *title;	 /* the entry it is bound to (malloc'd) */
+	int remaining;		 /* seconds, while running */
+	struct kb_timer *tick;	 /* the next second, while running */
+	struct kb_timer *settle; /* deciding once the first probes are done */
+	char *told_default;	 /* a newer default already reported as not taken */
+	bool told_missing;	 /* "kboot.default=X: no such entry yet" said */
 	/* Hook: it ran out on the entry id (titled title): boot it. */
 	void (*fire)(struct kb_daemon *d, const char *id, const char *title);
 };
@@ -140,16 +140,16 @@ struct dmn_net {
 struct dmn_ssh {
 	/* WAITING: for the network, or for dropbear to listen */
 	enum ssh_state { SSH_OFF, SSH_WAITING, SSH_RUNNING, SSH_FAILED } state;
-	bool wanted;		 /* kboot.ssh=on, or the "ssh" request */
-	bool stopping;		 /* we sent dropbear SIGTERM */
-	bool told_keys;		 /* "no authorized keys" said once */
-	pid_t pid;		 /* dropbear, 0 when none */
-	struct kb_timer *timer;	 /* looking for its pid file: is it listening yet? */
-	int checks;		 /* looks so far */
-	char fingerprint[128];	 /* "SHA256:…" of the host key, "" before */
-	char reason[256];	 /* while FAILED */
-	char *msg;		 /* the last "ssh" message (malloc'd) */
-	size_t len;		 /* its length */
+	bool wanted;		/* kboot.ssh=on, or the "ssh" request */
+	bool stopping;		/* we sent dropbear SIGTERM */
+	bool told_keys;		/* "no authorized keys" said once */
+	pid_t pid;		/* dropbear, 0 when none */
+	struct kb_timer *timer; /* looking for its pid file: is it listening yet? */
+	int checks;		/* looks so far */
+	char fingerprint[128];	/* "SHA256:…" of the host key, "" before */
+	char reason[256];	/* while FAILED */
+	char *msg;		/* the last "ssh" message (malloc'd) */
+	size_t len;		/* its length */
 };
 
 /* A boot's downloads (fetch.c). */
@@ -181,14 +181,14 @@ struct kb_daemon {
 	uint64_t start;			    /* kb_loop_now() at start */
 	bool booting;			    /* a boot is under way: nothing more happens */
 
-	struct dmn_status status;  /* messages.c */
-	struct dmn_menu menu;	   /* menu.c */
-	struct dmn_settings set;   /* autoboot.c */
-	struct dmn_countdown cd;   /* autoboot.c */
-	struct dmn_net net;	   /* net.c */
-	struct dmn_ssh ssh;	   /* ssh.c */
-	struct dmn_downloads dl;   /* fetch.c */
-	struct dmn_boot boot;	   /* boot.c */
+	struct dmn_status status; /* messages.c */
+	struct dmn_menu menu;	  /* menu.c */
+	struct dmn_settings set;  /* autoboot.c */
+	struct dmn_countdown cd;  /* autoboot.c */
+	struct dmn_net net;	  /* net.c */
+	struct dmn_ssh ssh;	  /* ssh.c */
+	struct dmn_downloads dl;  /* fetch.c */
+	struct dmn_boot boot;	  /* boot.c */
 };
 
 /* A client's request, while it is answered (requests.c hands it to a handler). */

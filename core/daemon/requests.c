@@ -65,8 +65,10 @@ static int url_ref(struct arena *a, const char *ref, struct kb_file *out, const 
 	int ret = kb_url_parse(ref, &u, msg, sizeof(msg));
 
 	if (!ret && (u.scheme == KB_URL_NFS)) {
-		snprintf(msg, sizeof(msg), "'%s': an nfs:// URL names a filesystem; add it as a "
-			 "source and boot its files", ref);
+		snprintf(msg, sizeof(msg),
+			 "'%s': an nfs:// URL names a filesystem; add it as a "
+			 "source and boot its files",
+			 ref);
 		ret = -EINVAL;
 	}
 	if (ret) {
@@ -360,9 +362,9 @@ enum {
  * something of.
  */
 static const struct request_type {
-	dmn_request_fn *handle;	 /* 0, or -errno with *err */
-	unsigned int flags;	 /* REQ_* */
-	const char *failed;	 /* the error when the handler gives none, or NULL */
+	dmn_request_fn *handle; /* 0, or -errno with *err */
+	unsigned int flags;	/* REQ_* */
+	const char *failed;	/* the error when the handler gives none, or NULL */
 } request_types[KB_REQ_NTYPES] = {
 	[KB_REQ_BOOT] = { req_boot, REQ_NOT_BOOTING, "cannot boot" },
 	[KB_REQ_CANCEL] = { dmn_req_cancel, REQ_NOT_BOOTING, NULL },

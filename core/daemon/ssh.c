@@ -32,10 +32,10 @@
 #include "lib/jsonparse.h"
 #include "lib/loop.h"
 
-#define SSH_DIR "/run/kboot/ssh"
-#define SSH_KEYS "/root/.ssh/authorized_keys"
-#define SSH_IMAGE_KEY "/etc/kboot/ssh/host_key"
-#define SSH_PORT 22
+#define SSH_DIR		 "/run/kboot/ssh"
+#define SSH_KEYS	 "/root/.ssh/authorized_keys"
+#define SSH_IMAGE_KEY	 "/etc/kboot/ssh/host_key"
+#define SSH_PORT	 22
 #define SSH_READY_CHECKS 200 /* 50 ms apart: dropbear has 10 s to listen */
 
 static const char *const ssh_states[] = { "off", "waiting", "running", "failed" };
@@ -184,8 +184,20 @@ static void ssh_start(struct kb_daemon *d)
 	unlink(SSH_DIR "/dropbear.pid");
 	pid = fork();
 	if (pid == 0) {
-		char *argv[] = { "/usr/sbin/dropbear", "-F", "-E", "-s", "-g", "-j", "-k",
-				 "-p", port, "-r", key, "-P", SSH_DIR "/dropbear.pid", NULL };
+		char *argv[] = { "/usr/sbin/dropbear",
+				 "-F",
+				 "-E",
+				 "-s",
+				 "-g",
+				 "-j",
+				 "-k",
+				 "-p",
+				 port,
+				 "-r",
+				 key,
+				 "-P",
+				 SSH_DIR "/dropbear.pid",
+				 NULL };
 
 		setsid();
 		log = open(SSH_DIR "/dropbear.log", O_WRONLY | O_CREAT | O_APPEND, 0600);

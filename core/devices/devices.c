@@ -57,7 +57,7 @@
 #include "lib/loop.h"
 
 #define DEFAULT_MOUNT_ROOT "/run/kboot/mnt"
-#define KB_MODPROBE "/sbin/modprobe"
+#define KB_MODPROBE	   "/sbin/modprobe"
 
 /* ---- Sources ---- */
 

@@ -28,9 +28,9 @@ struct kb_loop;
 
 enum kb_dev_state {
 	KB_DEV_PROBING, /* a child is probing/mounting it */
-	KB_DEV_READY,   /* its files can be read at mnt */
+	KB_DEV_READY,	/* its files can be read at mnt */
 	KB_DEV_SKIPPED, /* deliberately not opened (swap, LVM, RAID, LUKS...) */
-	KB_DEV_FAILED,  /* could not be read; reason says why */
+	KB_DEV_FAILED,	/* could not be read; reason says why */
 };
 
 /* One block device, partition or source directory. */
@@ -45,8 +45,8 @@ struct kb_device {
 	const char *partuuid;  /* partition UUID; may be NULL */
 	const char *partlabel; /* partition name; may be NULL */
 	const char *pttype;    /* partition table of its disk; may be NULL */
-	int disk;              /* index of its disk (GRUB hdN), -1 unknown */
-	int part;              /* partition number, 0 none */
+	int disk;	       /* index of its disk (GRUB hdN), -1 unknown */
+	int part;	       /* partition number, 0 none */
 	const char *mnt;       /* where its files are (mount point or source dir) */
 	/*
 	 * A network source (remote.h): url is what people see (the config or
@@ -56,13 +56,13 @@ struct kb_device {
 	 */
 	const char *url;
 	const char *base;
-	const char *config;    /* the config the probe found, once READY */
+	const char *config; /* the config the probe found, once READY */
 	const char *parser;
 	const char *basedir;
 	const char *ipappend[2];
 	enum kb_dev_state state;
-	const char *reason;    /* SKIPPED/FAILED: a sentence for people */
-	unsigned long seq;     /* order of appearance, for a stable menu order */
+	const char *reason; /* SKIPPED/FAILED: a sentence for people */
+	unsigned long seq;  /* order of appearance, for a stable menu order */
 };
 
 struct kb_devices;
@@ -77,21 +77,20 @@ enum kb_status_level {
 /* Called whenever the list changes (a device added, ready, failed, removed). */
 typedef void (*kb_devices_changed_fn)(struct kb_devices *d, void *data);
 /* Called with a status line for people ("sdb1: not opened: swap space"). */
-typedef void (*kb_devices_status_fn)(struct kb_devices *d, int level, const char *text,
-				     void *data);
+typedef void (*kb_devices_status_fn)(struct kb_devices *d, int level, const char *text, void *data);
 
 struct kb_devices_config {
-	const char *mount_root;     /* where real devices are mounted: /run/kboot/mnt */
-	const char *uevent_socket;  /* test hook: a datagram socket path, or NULL */
-	bool real;                  /* enumerate /sys and listen to the kernel */
-	const char *const *only;    /* real: NULL-terminated kernel names ("loop3",
-				     * "sdb"); only these disks/partitions (and a
-				     * listed disk's partitions) are seen.  NULL:
-				     * all.  For tests, which must never touch the
-				     * host's own disks. */
+	const char *mount_root;	   /* where real devices are mounted: /run/kboot/mnt */
+	const char *uevent_socket; /* test hook: a datagram socket path, or NULL */
+	bool real;		   /* enumerate /sys and listen to the kernel */
+	const char *const *only;   /* real: NULL-terminated kernel names ("loop3",
+				    * "sdb"); only these disks/partitions (and a
+				    * listed disk's partitions) are seen.  NULL:
+				    * all.  For tests, which must never touch the
+				    * host's own disks. */
 	kb_devices_changed_fn changed;
 	kb_devices_status_fn status;
-	void *data;                 /* passed to changed/status */
+	void *data; /* passed to changed/status */
 };
 
 /*

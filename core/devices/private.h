@@ -19,7 +19,7 @@
 
 #include "devices/devices.h"
 
-#define MAX_PROBES 16          /* children at once; more devices wait their turn */
+#define MAX_PROBES 16 /* children at once; more devices wait their turn */
 
 struct dev;
 struct kb_devices;
@@ -38,13 +38,13 @@ struct dev_probe_ops {
 
 /* One device: the public part first, so a kb_device * is a struct dev *. */
 struct dev {
-	struct kb_device pub;  /* what callers see; pub.arena owns this struct */
-	const char *disk_name; /* real: kernel name of its disk (itself for a disk) */
-	const char *dir;       /* real: its mount point, mount_root/NAME */
-	struct probe *probe;   /* the child probing it, NULL when none */
-	bool queued;           /* PROBING, waiting for a free probe slot */
-	bool mounted;          /* dir holds our mount */
-	struct kb_remote *remote; /* a network source (remote.h), or NULL */
+	struct kb_device pub;		 /* what callers see; pub.arena owns this struct */
+	const char *disk_name;		 /* real: kernel name of its disk (itself for a disk) */
+	const char *dir;		 /* real: its mount point, mount_root/NAME */
+	struct probe *probe;		 /* the child probing it, NULL when none */
+	bool queued;			 /* PROBING, waiting for a free probe slot */
+	bool mounted;			 /* dir holds our mount */
+	struct kb_remote *remote;	 /* a network source (remote.h), or NULL */
 	const struct dev_probe_ops *ops; /* how it is probed; NULL: libblkid (probe.c) */
 };
 
@@ -55,36 +55,36 @@ struct dev {
  * may still have made.
  */
 struct probe {
-	pid_t pid;               /* the child */
-	int fd;                  /* read end of its result pipe */
-	struct dev *dev;         /* the device it probes; NULL when abandoned */
-	struct kb_devices *d;    /* its list; NULL once that was freed */
-	struct kb_timer *timer;  /* the timeout; NULL once fired or cancelled */
-	char *dir;               /* heap copy of the mount point */
-	struct probe *next;      /* in `dev_probes` */
+	pid_t pid;		/* the child */
+	int fd;			/* read end of its result pipe */
+	struct dev *dev;	/* the device it probes; NULL when abandoned */
+	struct kb_devices *d;	/* its list; NULL once that was freed */
+	struct kb_timer *timer; /* the timeout; NULL once fired or cancelled */
+	char *dir;		/* heap copy of the mount point */
+	struct probe *next;	/* in `dev_probes` */
 };
 
 /* Every probe child not reaped yet, of every list; found by pid (list.c). */
 extern struct probe *dev_probes;
 
 struct kb_devices {
-	struct kb_loop *l;                /* the loop everything runs in */
-	struct kb_devices_config cfg;     /* as given; strings below are copies */
-	char *mount_root;                 /* real: where devices are mounted */
-	char *uevent_path;                /* the test socket's path, or NULL */
-	int nlfd;                         /* netlink uevent socket, -1 none */
-	int ufd;                          /* test uevent socket, -1 none */
-	struct kb_watch *nlw;             /* on nlfd */
-	struct kb_watch *uw;              /* on ufd */
-	struct kb_timer *start;           /* the first enumeration, until it ran */
-	struct dev **v;                   /* devices in order of appearance */
-	size_t n, cap;                    /* used and allocated slots of v */
-	unsigned long seq;                /* the next device's seq */
-	char **disks;                     /* disk names in order first seen (hdN) */
-	size_t ndisks;                    /* entries of disks */
-	unsigned int nprobes;             /* live (not abandoned) probe children */
-	char *remote_root;                /* sources mode: a private directory for
-					   * network sources, made when needed */
+	struct kb_loop *l;	      /* the loop everything runs in */
+	struct kb_devices_config cfg; /* as given; strings below are copies */
+	char *mount_root;	      /* real: where devices are mounted */
+	char *uevent_path;	      /* the test socket's path, or NULL */
+	int nlfd;		      /* netlink uevent socket, -1 none */
+	int ufd;		      /* test uevent socket, -1 none */
+	struct kb_watch *nlw;	      /* on nlfd */
+	struct kb_watch *uw;	      /* on ufd */
+	struct kb_timer *start;	      /* the first enumeration, until it ran */
+	struct dev **v;		      /* devices in order of appearance */
+	size_t n, cap;		      /* used and allocated slots of v */
+	unsigned long seq;	      /* the next device's seq */
+	char **disks;		      /* disk names in order first seen (hdN) */
+	size_t ndisks;		      /* entries of disks */
+	unsigned int nprobes;	      /* live (not abandoned) probe children */
+	char *remote_root;	      /* sources mode: a private directory for
+				       * network sources, made when needed */
 };
 
 /* ---- The list (list.c) ---- */

@@ -127,8 +127,7 @@ static int identify(int fd, char *rec, size_t *len, char type[64], char pttype[3
 }
 
 /* Mount the filesystem of type on devpath read-only at dir; the record says how it went. */
-static void mount_it(const char *devpath, const char *dir, const char *type, char *rec,
-		     size_t *len)
+static void mount_it(const char *devpath, const char *dir, const char *type, char *rec, size_t *len)
 {
 	const char *skip = kb_fstype_skip_reason(type);
 	char why[512];
@@ -192,11 +191,13 @@ static void __attribute__((noreturn)) probe_child(const char *devpath, const cha
 	if (rc == -2) {
 		rec_state(rec, &len, "skipped", "several filesystem signatures found; not opened");
 	} else if (!*type) {
+		snprintf(why, sizeof(why), "%s", rc < 0 ? "cannot read it" : "no filesystem found");
 		if (*pttype)
-			snprintf(why, sizeof(why), "no filesystem found: a %s partition table, "
-				 "but the kernel lists no partitions", pttype);
-		rec_state(rec, &len, "skipped", *pttype ? why : rc < 0 ? "cannot read it"
-								  : "no filesystem found");
+			snprintf(why, sizeof(why),
+				 "no filesystem found: a %s partition table, "
+				 "but the kernel lists no partitions",
+				 pttype);
+		rec_state(rec, &len, "skipped", why);
 	} else {
 		mount_it(devpath, dir, type, rec, &len);
 	}
@@ -278,7 +279,8 @@ static void probe_done(struct kb_loop *l, pid_t pid, int wstatus, void *unused)
 		for (i = 0; d && i < d->n; i++) {
 			struct dev *o = d->v[i];
 
-			if (o->dir && !strcmp(o->dir, p->dir) && (o->probe || o->mounted || o->queued))
+			if (o->dir && !strcmp(o->dir, p->dir) &&
+			    (o->probe || o->mounted || o->queued))
 				in_use = true;
 		}
 		if (!in_use)
@@ -367,8 +369,7 @@ fail:
 		free(p->dir);
 	free(p);
 	dev->pub.state = KB_DEV_FAILED;
-	dev->pub.reason = arena_printf(dev->pub.arena, "cannot start a probe: %s",
-				       strerror(-ret));
+	dev->pub.reason = arena_printf(dev->pub.arena, "cannot start a probe: %s", strerror(-ret));
 	dev_status(d, KB_STATUS_ERROR, "%s: %s", dev->pub.name, dev->pub.reason);
 	return ret;
 }

@@ -27,13 +27,13 @@
 /* ---- sysfs ---- */
 
 struct sysinfo {
-	bool partition;          /* has a "partition" file */
-	int partno;              /* its contents */
+	bool partition;		 /* has a "partition" file */
+	int partno;		 /* its contents */
 	unsigned long long size; /* 512-byte sectors */
-	bool has_parts;          /* a disk with partitions listed */
-	int major, minor;        /* from "dev" */
+	bool has_parts;		 /* a disk with partitions listed */
+	int major, minor;	 /* from "dev" */
 	char disk[NAME_MAX + 1]; /* the disk's kernel name (itself for a disk) */
-	char devname[256];       /* DEVNAME from "uevent": the node under /dev */
+	char devname[256];	 /* DEVNAME from "uevent": the node under /dev */
 };
 
 /* Read a small sysfs attribute of block device name; 0 or -errno. */
@@ -255,8 +255,8 @@ bool real_add(struct kb_devices *d, const char *name)
 	ret = ensure_node(node, &si);
 	if (ret) {
 		dev->pub.state = KB_DEV_FAILED;
-		dev->pub.reason = arena_printf(dev->pub.arena, "no device node %s: %s", node,
-					       strerror(-ret));
+		dev->pub.reason =
+			arena_printf(dev->pub.arena, "no device node %s: %s", node, strerror(-ret));
 		dev_status(d, KB_STATUS_WARNING, "%s: %s", name, dev->pub.reason);
 		return true;
 	}

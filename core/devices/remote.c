@@ -68,8 +68,8 @@ static void fetch_includes(const struct kb_remote *r, const char *name, const ch
 }
 
 /* The probe child of a network source: fetch or mount into dir, report on wfd. */
-static void __attribute__((noreturn)) remote_child(const struct kb_remote *r, const char *name,
-						   const char *dir, int wfd)
+static void __attribute__((noreturn))
+remote_child(const struct kb_remote *r, const char *name, const char *dir, int wfd)
 {
 	char rec[RECORD_MAX], err[1024] = "", why[1200];
 	static struct kb_url u;
@@ -154,8 +154,10 @@ static void result(struct kb_devices *d, struct dev *dev, const char *rec, int w
 	}
 	pub->state = KB_DEV_FAILED;
 	if (!pub->reason)
-		pub->reason = WIFSIGNALED(wstatus) ? arena_printf(a, "the fetch was killed by "
-								 "signal %d", WTERMSIG(wstatus))
+		pub->reason = WIFSIGNALED(wstatus) ? arena_printf(a,
+								  "the fetch was killed by "
+								  "signal %d",
+								  WTERMSIG(wstatus))
 						   : "the fetch failed";
 	dev_status(d, KB_STATUS_WARNING, "%s: %s", pub->name, pub->reason);
 }

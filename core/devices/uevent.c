@@ -105,8 +105,7 @@ int kb_uevent_netlink_open(void)
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
 	int fd, size = 8 * 1024 * 1024, ret;
 
-	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    NETLINK_KOBJECT_UEVENT);
+	fd = socket(AF_NETLINK, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, NETLINK_KOBJECT_UEVENT);
 	if (fd < 0)
 		return -errno;
 	/* FORCE passes rmem_max (needs CAP_NET_ADMIN); else take what we get. */

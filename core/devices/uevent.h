@@ -22,16 +22,16 @@
 /* One parsed message.  The strings point into buf; absent keys are NULL. */
 struct kb_uevent {
 	char buf[KB_UEVENT_MAX + 1]; /* a NUL-terminated copy of the message */
-	const char *action;          /* "add", "change", "remove", ... (from the header) */
-	const char *devpath;         /* "/devices/.../block/sda/sda1" (from the header) */
-	const char *subsystem;       /* SUBSYSTEM=: "block" */
-	const char *devname;         /* DEVNAME=: "sda1", relative to /dev */
-	const char *devtype;         /* DEVTYPE=: "disk", "partition" */
-	const char *modalias;        /* MODALIAS=: the driver module a new device wants */
-	const char *source;          /* KBOOT_SOURCE=: a --source spec (test hook) */
-	int major;                   /* MAJOR=, -1 when absent or bad */
-	int minor;                   /* MINOR=, -1 when absent or bad */
-	bool media_change;           /* DISK_MEDIA_CHANGE=1 */
+	const char *action;	     /* "add", "change", "remove", ... (from the header) */
+	const char *devpath;	     /* "/devices/.../block/sda/sda1" (from the header) */
+	const char *subsystem;	     /* SUBSYSTEM=: "block" */
+	const char *devname;	     /* DEVNAME=: "sda1", relative to /dev */
+	const char *devtype;	     /* DEVTYPE=: "disk", "partition" */
+	const char *modalias;	     /* MODALIAS=: the driver module a new device wants */
+	const char *source;	     /* KBOOT_SOURCE=: a --source spec (test hook) */
+	int major;		     /* MAJOR=, -1 when absent or bad */
+	int minor;		     /* MINOR=, -1 when absent or bad */
+	bool media_change;	     /* DISK_MEDIA_CHANGE=1 */
 };
 
 /*

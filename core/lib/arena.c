@@ -11,12 +11,12 @@
 #include <string.h>
 
 #define BLOCK_SIZE (64 * 1024)
-#define ALIGN 16
+#define ALIGN	   16
 
 struct block {
 	struct block *next; /* the block allocated before this one */
-	size_t used;        /* bytes of data[] handed out */
-	size_t size;        /* bytes in data[] */
+	size_t used;	    /* bytes of data[] handed out */
+	size_t size;	    /* bytes in data[] */
 	_Alignas(ALIGN) unsigned char data[];
 };
 

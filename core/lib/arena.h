@@ -30,8 +30,7 @@ void *arena_alloc_uninit(struct arena *a, size_t size);
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 void *arena_memdup(struct arena *a, const void *p, size_t n);
-char *arena_printf(struct arena *a, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+char *arena_printf(struct arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(struct arena *a, const char *fmt, va_list ap);
 
 /*
@@ -46,13 +45,16 @@ struct strbuf {
 	bool oom;   /* an addition failed */
 };
 
-#define STRBUF_INIT { NULL, 0, 0, false }
+#define STRBUF_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0, false                                                                  \
+	}
 
 void sb_add(struct strbuf *sb, const char *s, size_t n);
 void sb_adds(struct strbuf *sb, const char *s);
 void sb_addc(struct strbuf *sb, char c);
 void sb_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_reset(struct strbuf *sb); /* empty it, keep the buffer */
+void sb_reset(struct strbuf *sb);   /* empty it, keep the buffer */
 void sb_release(struct strbuf *sb); /* free the heap buffer */
 /* The string as an arena copy ("" when empty), NULL on OOM; releases sb. */
 char *sb_finish(struct strbuf *sb, struct arena *a);

@@ -18,12 +18,12 @@ enum kb_jtype { KB_JNULL, KB_JBOOL, KB_JNUM, KB_JSTR, KB_JARR, KB_JOBJ };
 
 struct kb_json {
 	enum kb_jtype type;
-	bool b;                /* KB_JBOOL */
-	double num;            /* KB_JNUM */
+	bool b;		       /* KB_JBOOL */
+	double num;	       /* KB_JNUM */
 	const char *str;       /* KB_JSTR: decoded, NUL-terminated (no NULs inside) */
 	struct kb_json **item; /* KB_JARR: values; KB_JOBJ: values, keys in key[] */
 	const char **key;      /* KB_JOBJ: member names */
-	size_t n;              /* KB_JARR/KB_JOBJ: number of items */
+	size_t n;	       /* KB_JARR/KB_JOBJ: number of items */
 };
 
 /*

@@ -34,8 +34,7 @@ void kb_loop_free(struct kb_loop *l);
  * loop until kb_loop_unwatch(); the fd stays the caller's to close (after
  * unwatching).  NULL on error.
  */
-struct kb_watch *kb_loop_watch(struct kb_loop *l, int fd, uint32_t events, kb_fd_fn fn,
-			       void *data);
+struct kb_watch *kb_loop_watch(struct kb_loop *l, int fd, uint32_t events, kb_fd_fn fn, void *data);
 int kb_loop_rewatch(struct kb_loop *l, struct kb_watch *w, uint32_t events);
 void kb_loop_unwatch(struct kb_loop *l, struct kb_watch *w);
 

@@ -24,14 +24,14 @@
 #include "net/fetch/fetch.h"
 
 struct dl {
-	struct kb_download pub;   /* what callers see */
+	struct kb_download pub; /* what callers see */
 	struct kb_downloads *list;
-	pid_t pid;                /* the child, 0 once reaped */
-	int fd;                   /* our end of its pipe, -1 once closed */
+	pid_t pid; /* the child, 0 once reaped */
+	int fd;	   /* our end of its pipe, -1 once closed */
 	struct kb_watch *w;
-	char line[1024];          /* a partial line from the pipe */
+	char line[1024]; /* a partial line from the pipe */
 	size_t len;
-	uint64_t start;           /* kb_loop_now() at start */
+	uint64_t start; /* kb_loop_now() at start */
 	bool cancelled;
 	char *url, *path, *error; /* malloc'd */
 	struct dl *next;
@@ -263,8 +263,8 @@ void kb_downloads_free(struct kb_downloads *dl)
 	free(dl);
 }
 
-int kb_download_start(struct kb_downloads *dl, const char *url, const char *name,
-		      int connect_ms, int stall_ms, char *err, size_t errlen)
+int kb_download_start(struct kb_downloads *dl, const char *url, const char *name, int connect_ms,
+		      int stall_ms, char *err, size_t errlen)
 {
 	struct kb_url u;
 	struct dl *d;

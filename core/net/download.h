@@ -24,13 +24,13 @@
 enum kb_download_state { KB_DL_RUNNING, KB_DL_DONE, KB_DL_FAILED, KB_DL_CANCELLED };
 
 struct kb_download {
-	int id;                      /* > 0, unique for the life of the list */
-	const char *url;             /* as asked (password and all: not for display) */
-	const char *path;            /* the file, complete once DONE */
+	int id;		  /* > 0, unique for the life of the list */
+	const char *url;  /* as asked (password and all: not for display) */
+	const char *path; /* the file, complete once DONE */
 	enum kb_download_state state;
-	uint64_t bytes, total;       /* so far; total 0 when unknown */
-	uint64_t rate;               /* bytes per second, over the whole download */
-	const char *error;           /* FAILED: fetch.h's sentence */
+	uint64_t bytes, total; /* so far; total 0 when unknown */
+	uint64_t rate;	       /* bytes per second, over the whole download */
+	const char *error;     /* FAILED: fetch.h's sentence */
 };
 
 struct kb_loop;
@@ -53,8 +53,8 @@ void kb_downloads_free(struct kb_downloads *dl);
  * connect and stall are timeouts in ms (0: fetch.h's defaults).  Its id
  * (> 0), or -errno with a sentence in err.
  */
-int kb_download_start(struct kb_downloads *dl, const char *url, const char *name,
-		      int connect_ms, int stall_ms, char *err, size_t errlen);
+int kb_download_start(struct kb_downloads *dl, const char *url, const char *name, int connect_ms,
+		      int stall_ms, char *err, size_t errlen);
 
 /* Stop download id; -ENOENT when there is none running. */
 int kb_download_cancel(struct kb_downloads *dl, int id);

@@ -38,17 +38,17 @@ enum { LVL_INFO, LVL_WARNING, LVL_ERROR }; /* as enum kb_status_level */
 
 struct iface {
 	struct kb_iface pub; /* what callers see */
-	int index;           /* the kernel's ifindex */
-	pid_t dhcp;          /* the running udhcpc, or 0 */
-	bool wanted;         /* DHCP waits for the carrier */
+	int index;	     /* the kernel's ifindex */
+	pid_t dhcp;	     /* the running udhcpc, or 0 */
+	bool wanted;	     /* DHCP waits for the carrier */
 };
 
 struct kb_net {
 	struct kb_loop *l;
 	const struct kb_net_config *cfg;
-	int nl;                  /* rtnetlink socket */
+	int nl; /* rtnetlink socket */
 	struct kb_watch *w;
-	struct iface **v;        /* the interfaces (loopback excepted) */
+	struct iface **v; /* the interfaces (loopback excepted) */
 	size_t n;
 	char spec_iface[IF_NAMESIZE]; /* kboot.net= names one interface, or "" */
 	enum kb_net_mode spec_mode;
@@ -232,7 +232,8 @@ static void write_hosts(struct kb_net *n)
 		return;
 	}
 	fputs("# written by kboot\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
-	      "ip6-loopback\n", f);
+	      "ip6-loopback\n",
+	      f);
 	while (in && (len = fread(buf, 1, sizeof(buf), in)) > 0)
 		fwrite(buf, 1, len, f);
 	if (in)
@@ -290,7 +291,8 @@ static int read_lease(struct kb_net *n, struct iface *i)
 			snprintf(x->domain, sizeof(x->domain), "%s", v);
 		else if (!strcmp(line, "tftp"))
 			snprintf(x->tftp, sizeof(x->tftp), "%s", v);
-		else if (!strcmp(line, "bootfile") || (!strcmp(line, "boot_file") && !x->bootfile[0]))
+		else if (!strcmp(line, "bootfile") ||
+			 (!strcmp(line, "boot_file") && !x->bootfile[0]))
 			snprintf(x->bootfile, sizeof(x->bootfile), "%s", v);
 		else if (!strcmp(line, "pxeconffile"))
 			snprintf(x->pxe_config, sizeof(x->pxe_config), "%s", v);
@@ -326,8 +328,8 @@ static void dhcp_done(struct kb_loop *l, pid_t pid, int status, void *data)
 		write_resolv(n);
 	} else {
 		i->pub.state = KB_NET_FAILED;
-		snprintf(i->pub.reason, sizeof(i->pub.reason),
-			 "no DHCP answer after %d tries", n->cfg->dhcp_tries ? n->cfg->dhcp_tries : 4);
+		snprintf(i->pub.reason, sizeof(i->pub.reason), "no DHCP answer after %d tries",
+			 n->cfg->dhcp_tries ? n->cfg->dhcp_tries : 4);
 		say(n, LVL_WARNING, "%s: %s", i->pub.name, i->pub.reason);
 	}
 	changed(n);
@@ -374,8 +376,8 @@ static int start_dhcp(struct kb_net *n, struct iface *i, char *err, size_t errle
 	return 0;
 }
 
-static int set_static(struct kb_net *n, struct iface *i, const struct kb_net_static *st,
-		      char *err, size_t errlen)
+static int set_static(struct kb_net *n, struct iface *i, const struct kb_net_static *st, char *err,
+		      size_t errlen)
 {
 	struct kb_iface *x = &i->pub;
 	char cidr[KB_NET_ADDR + 8];
@@ -587,8 +589,10 @@ static int dump_links(struct kb_net *n)
 		struct nlmsghdr h;
 		struct ifinfomsg i;
 	} req = {
-		.h = { .nlmsg_len = sizeof(req), .nlmsg_type = RTM_GETLINK,
-		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP, .nlmsg_seq = 1 },
+		.h = { .nlmsg_len = sizeof(req),
+		       .nlmsg_type = RTM_GETLINK,
+		       .nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		       .nlmsg_seq = 1 },
 		.i = { .ifi_family = AF_UNSPEC },
 	};
 

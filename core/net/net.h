@@ -25,60 +25,60 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define KB_NET_ADDR 46  /* an IPv4 or IPv6 address as text, with its NUL */
-#define KB_NET_DNS 3    /* DNS servers kept per interface */
+#define KB_NET_ADDR 46	/* an IPv4 or IPv6 address as text, with its NUL */
+#define KB_NET_DNS  3	/* DNS servers kept per interface */
 #define KB_NET_TEXT 256 /* lease strings (boot file, PXE config...) */
 
 enum kb_net_mode { KB_NET_NONE, KB_NET_DHCP, KB_NET_STATIC };
 
 enum kb_net_state {
-	KB_NET_DOWN,        /* not configured (mode none, or no carrier yet) */
+	KB_NET_DOWN,	    /* not configured (mode none, or no carrier yet) */
 	KB_NET_CONFIGURING, /* udhcpc is running, or addresses are being set */
-	KB_NET_UP,          /* configured: addr and friends are valid */
-	KB_NET_FAILED,      /* gave up; reason says why */
+	KB_NET_UP,	    /* configured: addr and friends are valid */
+	KB_NET_FAILED,	    /* gave up; reason says why */
 };
 
 /* A static configuration (also what the wizard sends). */
 struct kb_net_static {
-	char addr[KB_NET_ADDR];          /* "10.0.2.15" */
-	int prefix;                      /* 24 */
-	char gateway[KB_NET_ADDR];       /* "" when none */
+	char addr[KB_NET_ADDR];		   /* "10.0.2.15" */
+	int prefix;			   /* 24 */
+	char gateway[KB_NET_ADDR];	   /* "" when none */
 	char dns[KB_NET_DNS][KB_NET_ADDR]; /* "" ends the list */
 };
 
 struct kb_iface {
-	char name[IF_NAMESIZE];            /* "eth0" */
-	char mac[18];                      /* "52:54:00:12:34:56" */
-	bool carrier;                      /* the link is up (a cable, a peer) */
-	enum kb_net_mode mode;             /* what it is configured for */
+	char name[IF_NAMESIZE]; /* "eth0" */
+	char mac[18];		/* "52:54:00:12:34:56" */
+	bool carrier;		/* the link is up (a cable, a peer) */
+	enum kb_net_mode mode;	/* what it is configured for */
 	enum kb_net_state state;
-	char addr[KB_NET_ADDR];            /* while UP */
+	char addr[KB_NET_ADDR]; /* while UP */
 	int prefix;
-	char gateway[KB_NET_ADDR];         /* "" when none */
+	char gateway[KB_NET_ADDR];	   /* "" when none */
 	char dns[KB_NET_DNS][KB_NET_ADDR]; /* "" ends the list */
-	char domain[KB_NET_TEXT];          /* DHCP option 15 */
-	char server[KB_NET_ADDR];          /* DHCP siaddr: the boot server */
-	char tftp[KB_NET_TEXT];            /* option 66: TFTP server name */
-	char bootfile[KB_NET_TEXT];        /* option 67, else the BOOTP file field */
-	char pxe_config[KB_NET_TEXT];      /* option 209: pxelinux config file */
-	char pxe_prefix[KB_NET_TEXT];      /* option 210: pxelinux path prefix */
-	char reason[KB_NET_TEXT];          /* while FAILED: one sentence */
+	char domain[KB_NET_TEXT];	   /* DHCP option 15 */
+	char server[KB_NET_ADDR];	   /* DHCP siaddr: the boot server */
+	char tftp[KB_NET_TEXT];		   /* option 66: TFTP server name */
+	char bootfile[KB_NET_TEXT];	   /* option 67, else the BOOTP file field */
+	char pxe_config[KB_NET_TEXT];	   /* option 209: pxelinux config file */
+	char pxe_prefix[KB_NET_TEXT];	   /* option 210: pxelinux path prefix */
+	char reason[KB_NET_TEXT];	   /* while FAILED: one sentence */
 };
 
 struct kb_net;
 struct kb_loop;
 
 struct kb_net_config {
-	const char *spec;        /* kboot.net= (docs/network.md); NULL: "dhcp" */
-	const char *udhcpc;      /* NULL: "/sbin/udhcpc" */
-	const char *script;      /* NULL: "/etc/kboot/udhcpc" */
-	const char *ip;          /* NULL: "/sbin/ip" */
-	const char *run_dir;     /* NULL: "/run/kboot/net" (lease files) */
+	const char *spec;	 /* kboot.net= (docs/network.md); NULL: "dhcp" */
+	const char *udhcpc;	 /* NULL: "/sbin/udhcpc" */
+	const char *script;	 /* NULL: "/etc/kboot/udhcpc" */
+	const char *ip;		 /* NULL: "/sbin/ip" */
+	const char *run_dir;	 /* NULL: "/run/kboot/net" (lease files) */
 	const char *resolv_conf; /* NULL: "/etc/resolv.conf" */
-	const char *hosts;       /* written at start ("/etc/hosts"); NULL: not written */
+	const char *hosts;	 /* written at start ("/etc/hosts"); NULL: not written */
 	const char *hosts_extra; /* the image builder's lines; NULL: "/etc/kboot/hosts" */
-	int dhcp_tries;          /* discovers before giving up; 0: 4 */
-	int dhcp_wait;           /* seconds between them; 0: 2 */
+	int dhcp_tries;		 /* discovers before giving up; 0: 4 */
+	int dhcp_wait;		 /* seconds between them; 0: 2 */
 	/* Something changed: interfaces, carrier, a lease.  Optional. */
 	void (*changed)(struct kb_net *n, void *data);
 	/* A line for the status log (enum kb_status_level).  Optional. */

@@ -13,8 +13,8 @@
 
 #include "net/net.h"
 
-#define KB_PXE_NAME 64   /* bytes of one candidate name, NUL included */
-#define KB_PXE_MAX 12    /* candidates at most: UUID, MAC, 8 IP prefixes, default */
+#define KB_PXE_NAME 64 /* bytes of one candidate name, NUL included */
+#define KB_PXE_MAX  12 /* candidates at most: UUID, MAC, 8 IP prefixes, default */
 
 /*
  * pxelinux's order (syslinux's PXELINUX documentation): pxelinux.cfg/UUID

@@ -103,8 +103,8 @@ static char *dir_clean(struct arena *a, const char *d, size_t n)
 	return j;
 }
 
-int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid,
-		  struct kb_remote *r, char *err, size_t errlen)
+int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid, struct kb_remote *r,
+		  char *err, size_t errlen)
 {
 	const char *server = x->tftp[0] ? x->tftp : x->server, *slash;
 	char names[KB_PXE_MAX][KB_PXE_NAME], buf[KB_NET_TEXT * 2];
@@ -155,8 +155,8 @@ int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid,
 	if (strstr(prefix, "://"))
 		r->base = arena_strdup(a, prefix); /* a URL as prefix */
 	else
-		r->base = arena_printf(a, "tftp://%s%s%s%s", strchr(server, ':') ? "[" : "",
-				       server, strchr(server, ':') ? "]" : "", prefix);
+		r->base = arena_printf(a, "tftp://%s%s%s%s", strchr(server, ':') ? "[" : "", server,
+				       strchr(server, ':') ? "]" : "", prefix);
 	r->basedir = "/";
 	if (x->pxe_config[0]) {
 		cfgname = x->pxe_config;
@@ -236,8 +236,7 @@ static int make_parents(const char *root, const char *path, char *buf, size_t le
 	return 0;
 }
 
-int kb_remote_fetch(const char *base, const char *root, const char *path, char *err,
-		    size_t errlen)
+int kb_remote_fetch(const char *base, const char *root, const char *path, char *err, size_t errlen)
 {
 	char url[4096], file[4096], part[4200];
 	struct kb_fetch_opts o = { .max_size = KB_MAX_CONFIG_SIZE };
@@ -298,8 +297,8 @@ int kb_remote_mount_nfs(const char *url, const char *dir, char *err, size_t errl
 	 * no lock manager.  Read-only, and no attribute caching worth the name
 	 * is needed for a boot.
 	 */
-	snprintf(opts, sizeof(opts), "vers=4.2,proto=tcp,port=%u,addr=%s,ro,soft,timeo=50,retrans=2",
-		 u.port, addr);
+	snprintf(opts, sizeof(opts),
+		 "vers=4.2,proto=tcp,port=%u,addr=%s,ro,soft,timeo=50,retrans=2", u.port, addr);
 	if (mount(src, dir, "nfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, opts)) {
 		ret = -errno;
 		snprintf(err, errlen, "%s: cannot mount: %s", url, strerror(errno));

@@ -33,14 +33,14 @@ enum kb_remote_kind {
 
 struct kb_remote {
 	enum kb_remote_kind kind;
-	const char *url;	   /* as given, for people: the config URL, the nfs:// URL */
-	const char *base;	   /* CONFIG: scheme://host[:port][/prefix], no '/' at the end */
+	const char *url;  /* as given, for people: the config URL, the nfs:// URL */
+	const char *base; /* CONFIG: scheme://host[:port][/prefix], no '/' at the end */
 	const char *configs[KB_PXE_MAX]; /* CONFIG: absolute paths under base, tried in order */
 	size_t nconfigs;
-	const char *parser;	   /* CONFIG: a parser's name, or NULL to choose by name/content */
-	const char *basedir;	   /* CONFIG, syslinux: relative paths' directory, or NULL */
-	const char *ipappend[2];   /* CONFIG, pxelinux: IPAPPEND 1 and 2 strings, or NULL */
-	const char *iface;	   /* the interface it came from (PXE), or NULL */
+	const char *parser;	 /* CONFIG: a parser's name, or NULL to choose by name/content */
+	const char *basedir;	 /* CONFIG, syslinux: relative paths' directory, or NULL */
+	const char *ipappend[2]; /* CONFIG, pxelinux: IPAPPEND 1 and 2 strings, or NULL */
+	const char *iface;	 /* the interface it came from (PXE), or NULL */
 };
 
 /*
@@ -56,8 +56,8 @@ int kb_remote_from_url(struct arena *a, const char *url, struct kb_remote *r, ch
  * kb_pxe_candidates() (uuid may be NULL).  -ENOENT with a sentence when
  * the lease names no server.
  */
-int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid,
-		  struct kb_remote *r, char *err, size_t errlen);
+int kb_remote_pxe(struct arena *a, const struct kb_iface *x, const char *uuid, struct kb_remote *r,
+		  char *err, size_t errlen);
 /* Whether a lease asks for PXE by itself: it has option 209 or a boot file. */
 int kb_remote_lease_wants_pxe(const struct kb_iface *x);
 
@@ -67,14 +67,12 @@ int kb_remote_lease_wants_pxe(const struct kb_iface *x);
  */
 int kb_remote_url(const char *base, const char *path, char *out, size_t outlen);
 
-
 /*
  * Fetch base + path into root + path (directories made as needed; a
  * partial file is removed).  Blocks; for children.  0, or -errno with
  * fetch.h's sentence in err.
  */
-int kb_remote_fetch(const char *base, const char *root, const char *path, char *err,
-		    size_t errlen);
+int kb_remote_fetch(const char *base, const char *root, const char *path, char *err, size_t errlen);
 /*
  * Mount the export of an nfs://host[:port]/path URL read-only at dir with
  * the kernel's own option parsing (no mount.nfs helper).  Blocks; for

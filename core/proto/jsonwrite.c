@@ -224,7 +224,8 @@ static void text_entry(FILE *f, const struct kb_json *e)
 	text_strings(f, sub, 0, "", " > ");
 	fprintf(f, "%s%s\n", title ? title : "(untitled)", available ? "" : "  [cannot boot]");
 	if (config)
-		fprintf(f, "      id %s, from %s (%s)\n", id ? id : "?", config, source ? source : "?");
+		fprintf(f, "      id %s, from %s (%s)\n", id ? id : "?", config,
+			source ? source : "?");
 	else
 		fprintf(f, "      id %s, found by the fallback scan\n", id ? id : "?");
 	/* json.c puts the reason an entry cannot boot first among its warnings. */

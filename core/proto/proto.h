@@ -14,8 +14,8 @@
 #ifndef KBOOT_PROTO_H
 #define KBOOT_PROTO_H
 
-#define KB_PROTO_VERSION 1
+#define KB_PROTO_VERSION  1
 #define KB_PROTO_MAX_LINE (1024 * 1024) /* a longer request closes the client */
-#define KB_SOCKET_PATH "/run/kboot/kboot.sock"
+#define KB_SOCKET_PATH	  "/run/kboot/kboot.sock"
 
 #endif

@@ -63,7 +63,8 @@ static size_t scan_once(const char *dir, const char *args)
 		if (f)
 			fclose(f);
 	} else {
-		kb_scan_add_source(s, ".:name=bench:uuid=0b3c1d1e-0000-4000-8000-000000000001", NULL);
+		kb_scan_add_source(s, ".:name=bench:uuid=0b3c1d1e-0000-4000-8000-000000000001",
+				   NULL);
 	}
 	kb_scan_run(s);
 	n = s->menu.entries.n;
@@ -202,8 +203,10 @@ static void gen_extlinux(const char *dir)
 	f = create(dir, "boot/extlinux/extlinux.conf");
 	fputs("DEFAULT l0\nTIMEOUT 50\nAPPEND quiet\n", f);
 	for (i = 0; i < 10000; i++)
-		fprintf(f, "LABEL l%d\n  MENU LABEL Linux %d\n  LINUX /boot/vmlinuz\n"
-			   "  APPEND root=/dev/sda2 ro n=%d\n", i, i, i);
+		fprintf(f,
+			"LABEL l%d\n  MENU LABEL Linux %d\n  LINUX /boot/vmlinuz\n"
+			"  APPEND root=/dev/sda2 ro n=%d\n",
+			i, i, i);
 	fclose(f);
 }
 

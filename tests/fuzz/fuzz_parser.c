@@ -90,8 +90,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct kb_fs id = { .name = "fuzz", .uuid = "1234-5678", .disk = 0, .part = 1,
-			    .pttype = "gpt", .rootfd = -1 };
+	struct kb_fs id = { .name = "fuzz",
+			    .uuid = "1234-5678",
+			    .disk = 0,
+			    .part = 1,
+			    .pttype = "gpt",
+			    .rootfd = -1 };
 	char path[512];
 	struct kb_scan *s;
 	FILE *out;

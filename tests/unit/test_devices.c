@@ -43,7 +43,7 @@
 
 static char *lines[MAX_LINES]; /* status lines seen */
 static size_t nlines;
-static int nchanged;           /* changed() calls */
+static int nchanged; /* changed() calls */
 
 static void on_changed(struct kb_devices *d, void *data)
 {
@@ -152,8 +152,7 @@ static void send_uevent(const char *path, const char *msg, size_t len)
 
 	assert_true(fd >= 0);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	assert_int_equal(sendto(fd, msg, len, 0, (struct sockaddr *)&sa, sizeof(sa)),
-			 (ssize_t)len);
+	assert_int_equal(sendto(fd, msg, len, 0, (struct sockaddr *)&sa, sizeof(sa)), (ssize_t)len);
 	close(fd);
 }
 
@@ -171,10 +170,11 @@ static int remove_tmp(void **state)
 
 static void test_uevent_kernel_add(void **state)
 {
-	static const char m[] = "add@/devices/pci0000:00/0000:00:05.0/virtio2/block/vda/vda1\0"
-				"ACTION=add\0DEVPATH=/devices/pci0000:00/0000:00:05.0/virtio2/block/vda/vda1\0"
-				"SUBSYSTEM=block\0MAJOR=254\0MINOR=1\0DEVNAME=vda1\0"
-				"DEVTYPE=partition\0DISKSEQ=1\0PARTN=1\0SEQNUM=2190\0";
+	static const char m[] =
+		"add@/devices/pci0000:00/0000:00:05.0/virtio2/block/vda/vda1\0"
+		"ACTION=add\0DEVPATH=/devices/pci0000:00/0000:00:05.0/virtio2/block/vda/vda1\0"
+		"SUBSYSTEM=block\0MAJOR=254\0MINOR=1\0DEVNAME=vda1\0"
+		"DEVTYPE=partition\0DISKSEQ=1\0PARTN=1\0SEQNUM=2190\0";
 	struct kb_uevent ev;
 
 	assert_int_equal(kb_uevent_parse(&ev, m, sizeof(m)), 0);
@@ -195,14 +195,16 @@ static void test_uevent_remove_and_change(void **state)
 
 	assert_int_equal(kb_uevent_parse(&ev, MSG("remove@/devices/virtual/block/loop3\0"
 						  "ACTION=remove\0SUBSYSTEM=block\0"
-						  "DEVNAME=loop3\0DEVTYPE=disk\0")), 0);
+						  "DEVNAME=loop3\0DEVTYPE=disk\0")),
+			 0);
 	assert_string_equal(ev.action, "remove");
 	assert_string_equal(ev.devname, "loop3");
 	assert_int_equal(ev.major, -1);
 
 	assert_int_equal(kb_uevent_parse(&ev, MSG("change@/devices/pci0/ata1/block/sr0\0"
 						  "ACTION=change\0SUBSYSTEM=block\0DEVNAME=sr0\0"
-						  "DEVTYPE=disk\0DISK_MEDIA_CHANGE=1\0")), 0);
+						  "DEVTYPE=disk\0DISK_MEDIA_CHANGE=1\0")),
+			 0);
 	assert_string_equal(ev.action, "change");
 	assert_true(ev.media_change);
 }
@@ -302,7 +304,9 @@ static void test_mount_options_table(void **state)
 		const char *got = kb_mount_options(want[i].type);
 
 		print_message("%-10s %s\n", want[i].type,
-			      !got ? "(refused)" : *got ? got : "(ro only)");
+			      !got   ? "(refused)"
+			      : *got ? got
+				     : "(ro only)");
 		if (want[i].opts)
 			assert_string_equal(got, want[i].opts);
 		else
@@ -421,8 +425,10 @@ static void test_source_uevent_handled_directly(void **state)
 	int n;
 
 	mkdir_in_tmp("hot", dir, sizeof(dir));
-	n = snprintf(msg, sizeof(msg), "add@/kboot/usb%cACTION=add%cKBOOT_SOURCE=%s:uuid=77%c"
-		     "DEVNAME=usb", 0, 0, dir, 0);
+	n = snprintf(msg, sizeof(msg),
+		     "add@/kboot/usb%cACTION=add%cKBOOT_SOURCE=%s:uuid=77%c"
+		     "DEVNAME=usb",
+		     0, 0, dir, 0);
 	kb_uevent_handle(d, msg, (size_t)n + 1);
 	assert_int_equal(kb_devices_count(d), 1);
 	assert_string_equal(kb_devices_at(d, 0)->name, "usb"); /* DEVNAME names it */
@@ -459,8 +465,10 @@ static void test_source_hotplug_over_socket(void **state)
 	mkdir_in_tmp("second", b, sizeof(b));
 	assert_int_equal(kb_devices_add_source(d, a), 0);
 
-	n = snprintf(msg, sizeof(msg), "add@/kboot/second%cACTION=add%cKBOOT_SOURCE=%s%c"
-		     "DEVNAME=second", 0, 0, b, 0);
+	n = snprintf(msg, sizeof(msg),
+		     "add@/kboot/second%cACTION=add%cKBOOT_SOURCE=%s%c"
+		     "DEVNAME=second",
+		     0, 0, b, 0);
 	send_uevent(sock, msg, (size_t)n + 1);
 	send_uevent(sock, MSG("nonsense"));
 	want = 2;
@@ -655,8 +663,10 @@ static void test_real_probe_mounts_whole_disk(void **state)
 	assert_string_equal(buf, "hello from fs\n");
 
 	/* A kernel-format remove on the test socket: gone, mount detached. */
-	n = snprintf(msg, sizeof(msg), "remove@/devices/virtual/block/%s%cACTION=remove%c"
-		     "SUBSYSTEM=block%cDEVNAME=%s%cDEVTYPE=disk", name, 0, 0, 0, name, 0);
+	n = snprintf(msg, sizeof(msg),
+		     "remove@/devices/virtual/block/%s%cACTION=remove%c"
+		     "SUBSYSTEM=block%cDEVNAME=%s%cDEVTYPE=disk",
+		     name, 0, 0, 0, name, 0);
 	send_uevent(sock, msg, (size_t)n + 1);
 	want = 0;
 	assert_true(run_until(l, d, count_is, &want, 5000));
@@ -707,8 +717,10 @@ static void test_real_remove_while_probing_and_rescan(void **state)
 	/* Listed while its probe child has only just started: remove it. */
 	assert_true(run_until(l, d, count_is, &want, 5000));
 	assert_int_equal(kb_devices_at(d, 0)->state, KB_DEV_PROBING);
-	n = snprintf(msg, sizeof(msg), "remove@/devices/virtual/block/%s%cSUBSYSTEM=block%c"
-		     "DEVTYPE=disk%cDEVNAME=%s", name, 0, 0, 0, name);
+	n = snprintf(msg, sizeof(msg),
+		     "remove@/devices/virtual/block/%s%cSUBSYSTEM=block%c"
+		     "DEVTYPE=disk%cDEVNAME=%s",
+		     name, 0, 0, 0, name);
 	kb_uevent_handle(d, msg, (size_t)n + 1);
 	assert_int_equal(kb_devices_count(d), 0);
 	/* The killed child is reaped; whatever it did is undone. */

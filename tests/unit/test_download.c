@@ -187,11 +187,9 @@ static void test_bad_names_and_urls_are_refused(void **state)
 	assert_int_equal(kb_download_start(dl, "http://h/x", "a/b", 0, 0, err, sizeof(err)),
 			 -EINVAL);
 	assert_string_equal(err, "'a/b' is no file name");
-	assert_int_equal(kb_download_start(dl, "htp://h/x", "x", 0, 0, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(kb_download_start(dl, "htp://h/x", "x", 0, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "unknown scheme 'htp'"));
-	assert_int_equal(kb_download_start(dl, "nfs://h/x", "x", 0, 0, err, sizeof(err)),
-			 -EINVAL);
+	assert_int_equal(kb_download_start(dl, "nfs://h/x", "x", 0, 0, err, sizeof(err)), -EINVAL);
 	assert_non_null(strstr(err, "NFS is mounted, not downloaded"));
 	kb_downloads_free(dl);
 	kb_loop_free(l);

@@ -144,12 +144,12 @@ static void test_backslash_outside_quotes(void **state)
 static void test_escape_x_upstream_and_redhat(void **state)
 {
 	static const char script[] = "d=1\nv='2 0'\n"
-				     "set a=A\\x20B\n"    /* A\x20B */
-				     "set b=\\x4$d\n"     /* the digits may come from a variable */
-				     "set c=\\x4\n"       /* one digit only */
-				     "set e=\\x$v\n"      /* split: the word ends after \x2 */
-				     "set f=\"\\x20\"\n"  /* quoted: the backslash stays in both */
-				     "set h=\\\\x20\n";   /* \\: a backslash, then x20 */
+				     "set a=A\\x20B\n"	 /* A\x20B */
+				     "set b=\\x4$d\n"	 /* the digits may come from a variable */
+				     "set c=\\x4\n"	 /* one digit only */
+				     "set e=\\x$v\n"	 /* split: the word ends after \x2 */
+				     "set f=\"\\x20\"\n" /* quoted: the backslash stays in both */
+				     "set h=\\\\x20\n";	 /* \\: a backslash, then x20 */
 	struct gstate *g;
 	int redhat;
 
@@ -263,8 +263,10 @@ static void test_loops_and_recursion_are_bounded(void **state)
 	assert_non_null(g);
 	/* 10,000 x 10,000 iterations would run 10^8 commands: the budget stops them. */
 	g->max_commands = 100000;
-	g_run_string(g, "while true; do while true; do true; done; done\n"
-			"function r { r; }\nr\nafter=yes", NULL, 1);
+	g_run_string(g,
+		     "while true; do while true; do true; done; done\n"
+		     "function r { r; }\nr\nafter=yes",
+		     NULL, 1);
 	assert_true(g->stopped);
 	g_state_free(g);
 
@@ -495,8 +497,11 @@ static FILE *open_cfg(const char *dir)
 /* Scan tu_tmp/<dir> as sda2; the caller frees it. */
 static struct kb_scan *scan_dir(const char *dir)
 {
-	struct kb_fs id = { .name = "sda2", .uuid = "0b2c1f0e-6a4d-4f57-9d0e-6f1c2c3b4a5d",
-			    .disk = 0, .part = 2, .pttype = "gpt" };
+	struct kb_fs id = { .name = "sda2",
+			    .uuid = "0b2c1f0e-6a4d-4f57-9d0e-6f1c2c3b4a5d",
+			    .disk = 0,
+			    .part = 2,
+			    .pttype = "gpt" };
 
 	return tu_scan_dir(dir, &id);
 }
@@ -537,8 +542,9 @@ static void test_ten_thousand_entries(void **state)
 	assert_int_equal(tu_count_source(s, "grub2"), 10000);
 	e = s->menu.entries.v[9999];
 	assert_string_equal(e->title, "Debian GNU/Linux, with Linux 6.1.0-9999-amd64");
-	assert_string_equal(e->cmdline,
-			    "BOOT_IMAGE=/boot/vmlinuz-6.1.0-9999-amd64 root=UUID=0b2c1f0e ro quiet");
+	assert_string_equal(
+		e->cmdline,
+		"BOOT_IMAGE=/boot/vmlinuz-6.1.0-9999-amd64 root=UUID=0b2c1f0e ro quiet");
 	assert_int_equal(e->submenu.n, 1);
 	assert_true(e->available);
 	assert_true(e->is_default); /* 'adv>gnulinux-9999' */
@@ -556,10 +562,10 @@ extern const struct kb_parser kb_parser_grub2;
 static void test_hostile_files_terminate(void **state)
 {
 	static const char *const bodies[] = {
-		"if true; then\n",                   /* never closed */
-		"{{{{{{{{{{{{{{{{{{{{{{{{{{{\n",      /* braces */
-		"menuentry a { linux /a\n",          /* unclosed blocks */
-		"menuentry \"x\nfi }\n",             /* quotes pairing across lines */
+		"if true; then\n",		     /* never closed */
+		"{{{{{{{{{{{{{{{{{{{{{{{{{{{\n",     /* braces */
+		"menuentry a { linux /a\n",	     /* unclosed blocks */
+		"menuentry \"x\nfi }\n",	     /* quotes pairing across lines */
 		"while true; do x=$x$x$x$x; done\n", /* growing values */
 	};
 	struct kb_scan *s = kb_scan_new();
@@ -571,8 +577,11 @@ static void test_hostile_files_terminate(void **state)
 	assert_non_null(s);
 	tu_add_dir(s, NULL, &id);
 	for (k = 0; k < sizeof(bodies) / sizeof(bodies[0]); k++) {
-		struct kb_pctx p = { .scan = s, .arena = s->arena, .parser = &kb_parser_grub2,
-				     .fs = s->fs.v[0], .path = "/grub.cfg",
+		struct kb_pctx p = { .scan = s,
+				     .arena = s->arena,
+				     .parser = &kb_parser_grub2,
+				     .fs = s->fs.v[0],
+				     .path = "/grub.cfg",
 				     .timeout = KB_TIMEOUT_UNSET };
 		size_t n, len = strlen(bodies[k]), before = s->menu.warnings.n;
 
@@ -612,7 +621,8 @@ static void test_self_chaining_entry_is_bounded(void **state)
 	(void)state;
 	assert_non_null(f);
 	fputs("menuentry 'plain' { linux /boot/vmlinuz }\n"
-	      "menuentry 'again' { configfile $prefix/grub.cfg }\n", f);
+	      "menuentry 'again' { configfile $prefix/grub.cfg }\n",
+	      f);
 	fclose(f);
 	s = scan_dir("selfchain");
 	assert_true(s->menu.entries.n >= 2);
@@ -633,7 +643,9 @@ static void test_network_devices_are_the_config_server(void **state)
 	assert_non_null(s);
 	tu_add_dir(s, NULL, &id);
 	{
-		struct kb_pctx p = { .scan = s, .arena = s->arena, .fs = s->fs.v[0],
+		struct kb_pctx p = { .scan = s,
+				     .arena = s->arena,
+				     .fs = s->fs.v[0],
 				     .path = "/boot/grub/grub.cfg" };
 
 		g = g_state_new(&p);
@@ -669,8 +681,11 @@ static void test_endless_self_source_is_bounded(void **state)
 	assert_non_null(s);
 	tu_add_dir(s, NULL, &id);
 	{
-		struct kb_pctx p = { .scan = s, .arena = s->arena, .parser = &kb_parser_grub2,
-				     .fs = s->fs.v[0], .path = "/grub.cfg" };
+		struct kb_pctx p = { .scan = s,
+				     .arena = s->arena,
+				     .parser = &kb_parser_grub2,
+				     .fs = s->fs.v[0],
+				     .path = "/grub.cfg" };
 
 		g = g_state_new(&p);
 		assert_non_null(g);
@@ -700,9 +715,10 @@ static void test_redhat_grub_evidence(void **state)
 		{ "fedora-esp", "EFI/fedora/grub.cfg", NULL, "linux", "a=\\x41" },
 		{ "rocky", "boot/grub2/grub.cfg", "NAME=\"Rocky Linux\"\nID=\"rocky\"\n", "linux",
 		  "a=\\x41" },
-		{ "alma-like", "boot/grub2/grub.cfg", "ID=\"other\"\nID_LIKE=\"rhel centos fedora\"\n",
-		  "linux", "a=\\x41" },
-		{ "ubuntu", "boot/grub/grub.cfg", "ID=ubuntu\nID_LIKE=debian\n", "linuxefi", "a=x41" },
+		{ "alma-like", "boot/grub2/grub.cfg",
+		  "ID=\"other\"\nID_LIKE=\"rhel centos fedora\"\n", "linux", "a=\\x41" },
+		{ "ubuntu", "boot/grub/grub.cfg", "ID=ubuntu\nID_LIKE=debian\n", "linuxefi",
+		  "a=x41" },
 		{ "media", "EFI/BOOT/grub.cfg", NULL, "linuxefi", "a=\\x41" },
 		{ "plain", "EFI/BOOT/grub.cfg", NULL, "linux", "a=x41" },
 	};
@@ -768,7 +784,8 @@ int main(void)
 						tu_make_tmp, tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_endless_self_source_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
-		cmocka_unit_test_setup_teardown(test_redhat_grub_evidence, tu_make_tmp, tu_remove_tmp),
+		cmocka_unit_test_setup_teardown(test_redhat_grub_evidence, tu_make_tmp,
+						tu_remove_tmp),
 		cmocka_unit_test_setup_teardown(test_self_chaining_entry_is_bounded, tu_make_tmp,
 						tu_remove_tmp),
 	};

@@ -48,9 +48,17 @@ static void test_numbers(void **state)
 		const char *text;
 		double value;
 	} ok[] = {
-		{ "0", 0 },       { "-0", 0 },          { "7", 7 },         { "-12", -12 },
-		{ "1.5", 1.5 },   { "-0.25", -0.25 },   { "1e3", 1000 },    { "1E+2", 100 },
-		{ "2e-1", 0.2 },  { "10.5e1", 105 },    { "123456789", 123456789 },
+		{ "0", 0 },
+		{ "-0", 0 },
+		{ "7", 7 },
+		{ "-12", -12 },
+		{ "1.5", 1.5 },
+		{ "-0.25", -0.25 },
+		{ "1e3", 1000 },
+		{ "1E+2", 100 },
+		{ "2e-1", 0.2 },
+		{ "10.5e1", 105 },
+		{ "123456789", 123456789 },
 	};
 	struct arena *a = arena_new();
 	struct kb_json *j;
@@ -71,8 +79,8 @@ static void test_numbers(void **state)
 static void test_bad_numbers(void **state)
 {
 	static const char *const bad[] = {
-		"01", "-", "+1", ".5", "1.", "1e", "1e+", "-a", "0x10", "1.e3", "--1",
-		"NaN", "Infinity", "-Infinity", "1 2", "00",
+		"01",	"-",	"+1",  ".5",  "1.",	  "1e",	       "1e+", "-a",
+		"0x10", "1.e3", "--1", "NaN", "Infinity", "-Infinity", "1 2", "00",
 	};
 	struct arena *a = arena_new();
 	size_t i;
@@ -107,17 +115,17 @@ static void test_string_escapes(void **state)
 static void test_bad_strings(void **state)
 {
 	static const char *const bad[] = {
-		"\"abc",             /* unterminated */
-		"\"abc\\\"",         /* the quote is escaped */
-		"\"a\\x\"",          /* unknown escape */
-		"\"a\\u12\"",        /* short \u */
-		"\"a\\u12g4\"",      /* not hex */
-		"\"\\u0000\"",       /* NUL */
-		"\"\\ud83d\"",       /* lone high surrogate */
-		"\"\\ud83dx\"",      /* high surrogate then text */
+		"\"abc",	      /* unterminated */
+		"\"abc\\\"",	      /* the quote is escaped */
+		"\"a\\x\"",	      /* unknown escape */
+		"\"a\\u12\"",	      /* short \u */
+		"\"a\\u12g4\"",	      /* not hex */
+		"\"\\u0000\"",	      /* NUL */
+		"\"\\ud83d\"",	      /* lone high surrogate */
+		"\"\\ud83dx\"",	      /* high surrogate then text */
 		"\"\\ud83d\\u0041\"", /* high surrogate then not a low one */
-		"\"\\ude00\"",       /* lone low surrogate */
-		"\"a\tb\"",          /* raw control character */
+		"\"\\ude00\"",	      /* lone low surrogate */
+		"\"a\tb\"",	      /* raw control character */
 		"\"a\nb\"",
 		"'single'",
 		"\"\\",
@@ -133,15 +141,15 @@ static void test_bad_strings(void **state)
 static void test_invalid_utf8(void **state)
 {
 	static const char *const bad[] = {
-		"\"\x80\"",                 /* continuation byte alone */
-		"\"\xc3\"",                 /* truncated */
-		"\"\xc0\xaf\"",             /* overlong '/' */
-		"\"\xe0\x80\xaf\"",         /* overlong, 3 bytes */
-		"\"\xed\xa0\x80\"",         /* UTF-16 surrogate encoded */
-		"\"\xf4\x90\x80\x80\"",     /* past U+10FFFF */
+		"\"\x80\"",		    /* continuation byte alone */
+		"\"\xc3\"",		    /* truncated */
+		"\"\xc0\xaf\"",		    /* overlong '/' */
+		"\"\xe0\x80\xaf\"",	    /* overlong, 3 bytes */
+		"\"\xed\xa0\x80\"",	    /* UTF-16 surrogate encoded */
+		"\"\xf4\x90\x80\x80\"",	    /* past U+10FFFF */
 		"\"\xf8\x88\x80\x80\x80\"", /* 5-byte form */
 		"\"\xff\"",
-		"\"\xe2\x82\"",             /* truncated before the quote */
+		"\"\xe2\x82\"", /* truncated before the quote */
 	};
 	struct arena *a = arena_new();
 	size_t i;
@@ -168,8 +176,10 @@ static void test_containers(void **state)
 	struct arena *a = arena_new();
 	const struct kb_json *j, *m;
 
-	j = parse(a, "{\"type\": \"boot\", \"seq\": 7, \"initrd\": [\"a\", \"b\"], "
-		     "\"x\": {\"y\": [[], {}]}, \"n\": null}", 0);
+	j = parse(a,
+		  "{\"type\": \"boot\", \"seq\": 7, \"initrd\": [\"a\", \"b\"], "
+		  "\"x\": {\"y\": [[], {}]}, \"n\": null}",
+		  0);
 	assert_non_null(j);
 	assert_int_equal(j->type, KB_JOBJ);
 	assert_int_equal(j->n, 5);
@@ -188,9 +198,9 @@ static void test_containers(void **state)
 	assert_int_equal(m->item[0]->n, 0);
 	assert_int_equal(m->item[1]->type, KB_JOBJ);
 	assert_int_equal(m->item[1]->n, 0);
-	assert_null(kb_json_get_str(j, "seq"));  /* not a string */
+	assert_null(kb_json_get_str(j, "seq"));	 /* not a string */
 	assert_null(kb_json_get_str(j, "none")); /* absent */
-	assert_null(kb_json_get(m, "y"));         /* not an object */
+	assert_null(kb_json_get(m, "y"));	 /* not an object */
 	assert_null(kb_json_get(NULL, "y"));
 	assert_int_equal(kb_json_get(j, "n")->type, KB_JNULL);
 
@@ -219,8 +229,11 @@ static void test_whitespace(void **state)
 	assert_non_null(parse(a, " \t\r\n{ \"a\" :\n[ 1 , 2 ] } \r\n", 0));
 	assert_null(parse(a, "", 0));
 	assert_null(parse(a, "   ", 0));
-	assert_null(parse(a, "\f1", 0));           /* form feed is not JSON whitespace */
-	assert_null(parse(a, "\xc2\xa0" "1", 0));  /* nor is NBSP */
+	assert_null(parse(a, "\f1", 0)); /* form feed is not JSON whitespace */
+	assert_null(parse(a,
+			  "\xc2\xa0"
+			  "1",
+			  0));			    /* nor is NBSP */
 	assert_null(parse(a, "\xef\xbb\xbf{}", 0)); /* nor a BOM */
 	arena_free(a);
 }
@@ -228,9 +241,30 @@ static void test_whitespace(void **state)
 static void test_bad_structure(void **state)
 {
 	static const char *const bad[] = {
-		"[1,]", "[,1]", "[1 2]", "[", "]", "{", "}", "{\"a\"}", "{\"a\":}", "{\"a\" 1}",
-		"{\"a\":1,}", "{a:1}", "{1:1}", "[1]]", "{}{}", "tru", "nul", "falsey", "True",
-		"[1] x", "/* c */ 1", "1 // c", "{\"a\":1 \"b\":2}", "[\"a\":1]",
+		"[1,]",
+		"[,1]",
+		"[1 2]",
+		"[",
+		"]",
+		"{",
+		"}",
+		"{\"a\"}",
+		"{\"a\":}",
+		"{\"a\" 1}",
+		"{\"a\":1,}",
+		"{a:1}",
+		"{1:1}",
+		"[1]]",
+		"{}{}",
+		"tru",
+		"nul",
+		"falsey",
+		"True",
+		"[1] x",
+		"/* c */ 1",
+		"1 // c",
+		"{\"a\":1 \"b\":2}",
+		"[\"a\":1]",
 	};
 	struct arena *a = arena_new();
 	const char *err = NULL;

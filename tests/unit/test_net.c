@@ -97,7 +97,7 @@ static void test_spec_errors_say_what_is_wrong(void **state)
 
 /* ---- For real, in a private network namespace ---- */
 
-static char bin[4096];      /* busybox applet links: udhcpc, udhcpd, ip */
+static char bin[4096]; /* busybox applet links: udhcpc, udhcpd, ip */
 static pid_t udhcpd;
 static int changes;
 
@@ -200,10 +200,10 @@ static struct kb_net_config cfg(const char *spec, char *paths, size_t size)
 	};
 	size_t o = 0;
 
-#define PATH(field, fmt, ...)                                                        \
-	do {                                                                         \
-		c.field = paths + o;                                                 \
-		o += (size_t)snprintf(paths + o, size - o, fmt, __VA_ARGS__) + 1; \
+#define PATH(field, fmt, ...)                                                                      \
+	do {                                                                                       \
+		c.field = paths + o;                                                               \
+		o += (size_t)snprintf(paths + o, size - o, fmt, __VA_ARGS__) + 1;                  \
 	} while (0)
 	PATH(udhcpc, "%s/udhcpc", bin);
 	PATH(ip, "%s/ip", bin);
@@ -232,10 +232,10 @@ static const struct kb_iface *settle(struct kb_loop *l, struct kb_net *n, const 
 	return x;
 }
 
-#define NEED_NETNS()                                                             \
-	do {                                                                     \
-		if (!bin[0])                                                     \
-			skip(); /* not root, or no network namespaces here */ \
+#define NEED_NETNS()                                                                               \
+	do {                                                                                       \
+		if (!bin[0])                                                                       \
+			skip(); /* not root, or no network namespaces here */                      \
 	} while (0)
 
 static void test_dhcp_lease_with_pxe_options(void **state)
@@ -307,8 +307,9 @@ static void test_no_dhcp_server_gives_up_by_itself(void **state)
 
 static void test_static_address_gateway_and_dns(void **state)
 {
-	struct kb_net_static st = { .addr = "10.9.8.7", .prefix = 24, .gateway = "10.9.8.1",
-				    .dns = { "10.9.8.53" } };
+	struct kb_net_static st = {
+		.addr = "10.9.8.7", .prefix = 24, .gateway = "10.9.8.1", .dns = { "10.9.8.53" }
+	};
 	char paths[8192], err[256];
 	struct kb_net_config c;
 	struct kb_loop *l;

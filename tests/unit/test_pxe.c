@@ -50,8 +50,11 @@ static void test_missing_parts_are_skipped(void **state)
 
 static void test_ipappend_1_and_2(void **state)
 {
-	struct kb_iface x = { .mac = "52:54:00:12:34:56", .addr = "10.0.2.15", .prefix = 24,
-			      .gateway = "10.0.2.2", .server = "10.0.2.2" };
+	struct kb_iface x = { .mac = "52:54:00:12:34:56",
+			      .addr = "10.0.2.15",
+			      .prefix = 24,
+			      .gateway = "10.0.2.2",
+			      .server = "10.0.2.2" };
 	char out[256];
 
 	kb_pxe_ipappend(1, &x, out, sizeof(out));

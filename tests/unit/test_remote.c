@@ -38,16 +38,18 @@ static void test_config_url_splits_into_base_and_path(void **state)
 	struct kb_remote r;
 	char err[256];
 
-	assert_int_equal(kb_remote_from_url(a, "http://h:8080/a/../boot/grub.cfg#x", &r, err,
-					    sizeof(err)), 0);
+	assert_int_equal(
+		kb_remote_from_url(a, "http://h:8080/a/../boot/grub.cfg#x", &r, err, sizeof(err)),
+		0);
 	assert_int_equal(r.kind, KB_REMOTE_CONFIG);
 	assert_string_equal(r.base, "http://h:8080");
 	assert_int_equal(r.nconfigs, 1);
 	assert_string_equal(r.configs[0], "/boot/grub.cfg");
 	assert_null(r.parser);
 
-	assert_int_equal(kb_remote_from_url(a, "tftp://10.0.2.2/pxelinux.cfg/default", &r, err,
-					    sizeof(err)), 0);
+	assert_int_equal(
+		kb_remote_from_url(a, "tftp://10.0.2.2/pxelinux.cfg/default", &r, err, sizeof(err)),
+		0);
 	assert_string_equal(r.base, "tftp://10.0.2.2");
 	assert_string_equal(r.configs[0], "/pxelinux.cfg/default");
 
@@ -61,8 +63,9 @@ static void test_bls_entry_url_is_based_above_loader(void **state)
 	struct kb_remote r;
 	char err[256];
 
-	assert_int_equal(kb_remote_from_url(a, "http://h/esp/loader/entries/deb.conf", &r, err,
-					    sizeof(err)), 0);
+	assert_int_equal(
+		kb_remote_from_url(a, "http://h/esp/loader/entries/deb.conf", &r, err, sizeof(err)),
+		0);
 	assert_string_equal(r.base, "http://h/esp");
 	assert_string_equal(r.configs[0], "/loader/entries/deb.conf");
 	assert_string_equal(r.parser, "bls");
@@ -85,8 +88,12 @@ static void test_nfs_and_bad_urls(void **state)
 
 static struct kb_iface lease(const char *bootfile, const char *cfg, const char *prefix)
 {
-	struct kb_iface x = { .name = "eth0", .mac = "52:54:00:12:34:56", .state = KB_NET_UP,
-			      .addr = "10.0.2.15", .prefix = 24, .server = "10.0.2.2" };
+	struct kb_iface x = { .name = "eth0",
+			      .mac = "52:54:00:12:34:56",
+			      .state = KB_NET_UP,
+			      .addr = "10.0.2.15",
+			      .prefix = 24,
+			      .server = "10.0.2.2" };
 
 	snprintf(x.bootfile, sizeof(x.bootfile), "%s", bootfile);
 	snprintf(x.pxe_config, sizeof(x.pxe_config), "%s", cfg);
@@ -170,8 +177,11 @@ static void test_urls_of_files(void **state)
 	assert_string_equal(out, "http://h/my%20kernel%20x%25zz");
 	assert_int_equal(kb_remote_url("tftp://h/p", "/pxelinux.cfg/default", out, sizeof(out)), 0);
 	assert_string_equal(out, "tftp://h/p/pxelinux.cfg/default");
-	assert_int_equal(kb_remote_url("http://h", "/0123456789012345678901234567890123456789"
-				       "01234567890123456789", out, sizeof(out)), -ENAMETOOLONG);
+	assert_int_equal(kb_remote_url("http://h",
+				       "/0123456789012345678901234567890123456789"
+				       "01234567890123456789",
+				       out, sizeof(out)),
+			 -ENAMETOOLONG);
 }
 
 static void test_parser_by_name_then_content(void **state)
@@ -182,8 +192,7 @@ static void test_parser_by_name_then_content(void **state)
 	assert_string_equal(kb_parser_guess("/loader/entries/a.conf", ""), "bls");
 	assert_string_equal(kb_parser_guess("/etc/lilo.conf", ""), "lilo");
 	assert_string_equal(kb_parser_guess("/kboot.conf", ""), "kboot");
-	assert_string_equal(kb_parser_guess("/menu", "set x=1\nmenuentry 'a' {\n}\n"),
-			    "grub2");
+	assert_string_equal(kb_parser_guess("/menu", "set x=1\nmenuentry 'a' {\n}\n"), "grub2");
 	assert_string_equal(kb_parser_guess("/menu", "DEFAULT a\n  LABEL a\n"), "syslinux");
 	assert_string_equal(kb_parser_guess("/menu", "title A\nlinux /k\n"), "bls");
 	assert_string_equal(kb_parser_guess("/menu", "image=/vmlinuz\n"), "lilo");

@@ -60,7 +60,7 @@ char *tu_slurp(const char *path, size_t *len);
 
 struct tu_server {
 	pid_t pid; /* the server process */
-	int in;    /* its stdin: closing it ends the server too */
+	int in;	   /* its stdin: closing it ends the server too */
 	int port;  /* where it listens on 127.0.0.1 */
 };
 

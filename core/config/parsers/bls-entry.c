@@ -76,7 +76,6 @@ bool bls_next_line(char *buf, size_t len, size_t *pos, int *lineno, int *line_no
 	return false;
 }
 
-
 /* The EFI architecture name of the machine kboot runs on, or NULL. */
 static const char *local_arch(void)
 {

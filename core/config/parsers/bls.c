@@ -118,7 +118,7 @@
 #include "config/parsers/bls.h"
 #include "config/parsers/version-compare.h"
 
-#define BLS_MAX_FILE  (1024 * 1024)
+#define BLS_MAX_FILE (1024 * 1024)
 
 /* ---- Small helpers ---- */
 

@@ -22,13 +22,8 @@ extern const struct kb_parser kb_parser_kboot;
 extern const struct kb_parser kb_parser_scan;
 
 const struct kb_parser *const kb_parsers[] = {
-	&kb_parser_grub2,
-	&kb_parser_syslinux,
-	&kb_parser_bls,
-	&kb_parser_lilo,
-	&kb_parser_kboot,
-	&kb_parser_scan,
-	NULL,
+	&kb_parser_grub2, &kb_parser_syslinux, &kb_parser_bls, &kb_parser_lilo,
+	&kb_parser_kboot, &kb_parser_scan,     NULL,
 };
 
 const struct kb_parser *kb_parser_by_name(const char *name)
@@ -66,8 +61,8 @@ const char *kb_parser_guess(const char *path, const char *buf)
 	static const char *const grub[] = { "menuentry", "submenu", "insmod", "search", NULL };
 	static const char *const bls[] = { "title", "options", "machine-id", "sort-key", NULL };
 	static const char *const lilo[] = { "image", "boot", "install", NULL };
-	static const char *const sl[] = { "label", "kernel", "append", "include", "ui",
-					  "prompt", "menu", NULL };
+	static const char *const sl[] = { "label", "kernel", "append", "include",
+					  "ui",	   "prompt", "menu",   NULL };
 	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
 
 	if (!strcmp(base, "grub.cfg"))

@@ -303,8 +303,8 @@ static void set_mboot(struct sl_state *st, struct kb_entry *e, const char *args)
 			return;
 		}
 	}
-	for (i = 0; i < words.n && (!strcmp(words.v[i], "-solaris") ||
-				    !strcmp(words.v[i], "-aout")); i++)
+	for (i = 0;
+	     i < words.n && (!strcmp(words.v[i], "-solaris") || !strcmp(words.v[i], "-aout")); i++)
 		kb_entry_warn(st->p, e, "mboot.c32 option %s is not supported; ignored",
 			      (char *)words.v[i]);
 	if (i == words.n) {
@@ -317,8 +317,9 @@ static void set_mboot(struct sl_state *st, struct kb_entry *e, const char *args)
 		if (i == start) {
 			if (i == words.n) {
 				/* mboot.c32 counts a module it never loads. */
-				kb_entry_warn(st->p, e, "a '---' at the end of mboot.c32's "
-						      "arguments ignored");
+				kb_entry_warn(st->p, e,
+					      "a '---' at the end of mboot.c32's "
+					      "arguments ignored");
 				break;
 			}
 			kb_entry_unavailable(st->p, e,

@@ -26,7 +26,7 @@
 #include "net/fetch/fetch.h"
 
 #define SSH_CLIENT "dbclient"
-#define ERR_KEEP 1024 /* bytes of dbclient's stderr kept for the sentence */
+#define ERR_KEEP   1024 /* bytes of dbclient's stderr kept for the sentence */
 
 /* 'path' for a POSIX shell: single quotes, each ' written as '\''. */
 static char *shell_quote(const char *s)
@@ -63,11 +63,14 @@ static int ssh_failed(struct fetch *f, const char *said, int status)
 	if (strstr(said, "not in the trusted hosts file") || strstr(said, "Host key mismatch")) {
 		if (fp) {
 			fetch_clean_text(clean, sizeof(clean), fp + 12, strcspn(fp + 12, ")\n"));
-			return fetch_fail(f, -EACCES, "the server's host key is not a known one "
-				       "(%s); refused (make image SSH_KNOWN_HOSTS=FILE)", clean);
+			return fetch_fail(f, -EACCES,
+					  "the server's host key is not a known one "
+					  "(%s); refused (make image SSH_KNOWN_HOSTS=FILE)",
+					  clean);
 		}
-		return fetch_fail(f, -EACCES, "the server's host key is not a known one; refused "
-			       "(make image SSH_KNOWN_HOSTS=FILE)");
+		return fetch_fail(f, -EACCES,
+				  "the server's host key is not a known one; refused "
+				  "(make image SSH_KNOWN_HOSTS=FILE)");
 	}
 	if (strstr(said, "No such file"))
 		return fetch_fail(f, -ENOENT, "no such file on the server");
@@ -75,8 +78,9 @@ static int ssh_failed(struct fetch *f, const char *said, int status)
 		return fetch_fail(f, -ECONNREFUSED, "connection refused");
 	if (strstr(said, "No auth methods") || strstr(said, "Permission denied") ||
 	    strstr(said, "authentication"))
-		return fetch_fail(f, -EACCES, "the server refused the login (the image's key: "
-			       "make image SSH_CLIENT_KEY=FILE)");
+		return fetch_fail(f, -EACCES,
+				  "the server refused the login (the image's key: "
+				  "make image SSH_CLIENT_KEY=FILE)");
 	/* The last line dbclient wrote says the most. */
 	{
 		const char *last = said, *nl;
@@ -94,8 +98,8 @@ static int ssh_failed(struct fetch *f, const char *said, int status)
 }
 
 /* The child: dbclient running cmd on the server, its output on out, its complaints on err. */
-static void __attribute__((noreturn)) run_client(const struct kb_url *u, const char *port,
-						 const char *cmd, int out, int err)
+static void __attribute__((noreturn))
+run_client(const struct kb_url *u, const char *port, const char *cmd, int out, int err)
 {
 	int no[2];
 
@@ -163,7 +167,8 @@ static int pump(struct fetch *f, int out, int err, char *said)
 			ssize_t r = read(err, tmp, sizeof(tmp));
 
 			if (r > 0) {
-				size_t take = (size_t)r < ERR_KEEP - nsaid ? (size_t)r : ERR_KEEP - nsaid;
+				size_t take =
+					(size_t)r < ERR_KEEP - nsaid ? (size_t)r : ERR_KEEP - nsaid;
 
 				memcpy(said + nsaid, tmp, take);
 				nsaid += take;

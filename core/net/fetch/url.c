@@ -33,7 +33,7 @@ static const struct {
 	unsigned int port; /* the default */
 } schemes[] = {
 	{ "tftp", KB_URL_TFTP, 69 }, { "http", KB_URL_HTTP, 80 }, { "ftp", KB_URL_FTP, 21 },
-	{ "nfs", KB_URL_NFS, 2049 }, { "file", KB_URL_FILE, 0 }, { "ssh", KB_URL_SSH, 22 },
+	{ "nfs", KB_URL_NFS, 2049 }, { "file", KB_URL_FILE, 0 },  { "ssh", KB_URL_SSH, 22 },
 };
 
 const char *kb_url_scheme_name(enum kb_url_scheme s)

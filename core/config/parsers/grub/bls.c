@@ -44,7 +44,7 @@
 
 struct bls {
 	const char *path; /* of the .conf file, in the scan arena */
-	char *id;         /* file name without ".conf" */
+	char *id;	  /* file name without ".conf" */
 	char **key, **val;
 	size_t n, cap;
 };

@@ -272,7 +272,8 @@ static bool t_primary(struct texpr *t)
 			else if (!strcmp(op, "<") || !strcmp(op, "<=") || !strcmp(op, ">") ||
 				 !strcmp(op, ">=")) {
 				c = strcmp(a, b);
-				r = op[0] == '<' ? (op[1] ? c <= 0 : c < 0) : (op[1] ? c >= 0 : c > 0);
+				r = op[0] == '<' ? (op[1] ? c <= 0 : c < 0)
+						 : (op[1] ? c >= 0 : c > 0);
 			} else if (!strcmp(op, "-eq"))
 				r = tnum(a) == tnum(b);
 			else if (!strcmp(op, "-ne"))

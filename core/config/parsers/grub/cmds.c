@@ -411,14 +411,10 @@ static int cmd_search(struct gstate *g, const struct gnode *n, int argc, char **
 enum { PO_SET, PO_DRIVER, PO_PARTMAP, PO_FS, PO_FS_UUID, PO_LABEL, PO_PART_UUID };
 
 static const struct gopt probe_opts[] = {
-	[PO_SET] = { "set", 's', GO_VALUE },
-	[PO_DRIVER] = { "driver", 'd', GO_NONE },
-	[PO_PARTMAP] = { "partmap", 'p', GO_NONE },
-	[PO_FS] = { "fs", 'f', GO_NONE },
-	[PO_FS_UUID] = { "fs-uuid", 'u', GO_NONE },
-	[PO_LABEL] = { "label", 'l', GO_NONE },
-	[PO_PART_UUID] = { "part-uuid", 0, GO_NONE },
-	{ NULL, 0, GO_NONE },
+	[PO_SET] = { "set", 's', GO_VALUE },	      [PO_DRIVER] = { "driver", 'd', GO_NONE },
+	[PO_PARTMAP] = { "partmap", 'p', GO_NONE },   [PO_FS] = { "fs", 'f', GO_NONE },
+	[PO_FS_UUID] = { "fs-uuid", 'u', GO_NONE },   [PO_LABEL] = { "label", 'l', GO_NONE },
+	[PO_PART_UUID] = { "part-uuid", 0, GO_NONE }, { NULL, 0, GO_NONE },
 };
 
 static int cmd_probe(struct gstate *g, const struct gnode *n, int argc, char **argv)
@@ -585,8 +581,8 @@ static int cmd_source(struct gstate *g, const struct gnode *n, int argc, char **
 			       f.fs->name, f.path, G_MAX_INCLUDE);
 		else
 			g_warn(g, n->src, n->line,
-			       "%s: includes nested deeper than %d levels; %s:%s not read",
-			       argv[0], G_MAX_INCLUDE, f.fs->name, f.path);
+			       "%s: includes nested deeper than %d levels; %s:%s not read", argv[0],
+			       G_MAX_INCLUDE, f.fs->name, f.path);
 		return 0;
 	}
 	if (newctx) {

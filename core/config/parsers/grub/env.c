@@ -124,8 +124,7 @@ static int env_set(struct gstate *g, struct genv *e, const char *name, const cha
 	return 0;
 }
 
-void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src,
-	      int line)
+void g_set_at(struct gstate *g, const char *name, const char *val, const struct gsrc *src, int line)
 {
 	struct gvar *v = env_find(g->env, name, g_hash(name));
 
@@ -201,7 +200,8 @@ static void copy_exported(struct gstate *g, struct genv *to, struct genv *from)
 		if (v->val && v->exported)
 			env_set(g, to, v->name, v->val, true, v->src, v->line);
 		else if (env_slot(to, v->name, v->hash, false))
-			env_set(g, to, v->name, NULL, false, NULL, 0); /* unset or no longer exported */
+			env_set(g, to, v->name, NULL, false, NULL,
+				0); /* unset or no longer exported */
 	}
 }
 

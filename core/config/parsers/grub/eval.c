@@ -47,7 +47,7 @@ struct gargv {
 	char **v;
 	size_t n, cap;
 	struct strbuf cur;
-	bool have;    /* the current argument exists (possibly empty) */
+	bool have; /* the current argument exists (possibly empty) */
 	bool toolong;
 	bool oom;
 	size_t *escx; /* heap: where an unquoted "\x" was put in cur (Red Hat's GRUB) */
@@ -274,7 +274,7 @@ static int expand(struct gstate *g, const struct gword *w, size_t nw, struct gar
 /* ---- Functions ---- */
 
 struct gfunc {
-	const char *name;    /* NULL: empty slot */
+	const char *name; /* NULL: empty slot */
 	unsigned hash;
 	struct gblock *body; /* in g->a; parsed on the first call */
 };
@@ -338,15 +338,16 @@ static int call_func(struct gstate *g, const struct gnode *n, const struct gfunc
 	int ret;
 
 	if (g->depth >= G_MAX_DEPTH) {
-		g_warn(g, n->src, n->line, "calls nested deeper than %d: '%s' not run",
-		       G_MAX_DEPTH, argv[0]);
+		g_warn(g, n->src, n->line, "calls nested deeper than %d: '%s' not run", G_MAX_DEPTH,
+		       argv[0]);
 		return 1;
 	}
 	if (!f->body->parsed) {
 		struct gblock *b = f->body;
 
 		b->parsed = arena_alloc(g->a, sizeof(*b->parsed));
-		if (!b->parsed || parse_into(g, b->src, b->text, b->len, b->line, b->parsed, g->perm))
+		if (!b->parsed ||
+		    parse_into(g, b->src, b->text, b->len, b->line, b->parsed, g->perm))
 			return 1;
 	}
 	g->depth++;
@@ -362,7 +363,6 @@ static int call_func(struct gstate *g, const struct gnode *n, const struct gfunc
 }
 
 /* ---- Execution ---- */
-
 
 static int exec_node(struct gstate *g, const struct gnode *n);
 
@@ -649,8 +649,8 @@ int g_run_string(struct gstate *g, const char *text, const struct gsrc *from, in
 	return exec_text(g, src, copy, len, from ? line : 1);
 }
 
-struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path,
-		       const char *buf, size_t len)
+struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path, const char *buf,
+		       size_t len)
 {
 	struct gsrc *src = arena_alloc(g->a, sizeof(*src));
 

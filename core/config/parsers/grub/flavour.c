@@ -88,9 +88,8 @@ static int os_release_redhat(struct kb_pctx *p, const struct kb_fs *fs)
 bool g_redhat_grub(struct kb_pctx *p, const char *buf, size_t len)
 {
 	static const char *const mounts[] = { "/boot", "/boot/efi", "/efi", NULL };
-	static const char *const cmds[] = {
-		"linuxefi", "initrdefi", "linux16", "initrd16", "blscfg", NULL
-	};
+	static const char *const cmds[] = { "linuxefi", "initrdefi", "linux16",
+					    "initrd16", "blscfg",    NULL };
 	int says = os_release_redhat(p, p->fs);
 	const char *line, *end = buf + len;
 	size_t i, k;

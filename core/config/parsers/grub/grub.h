@@ -38,24 +38,24 @@
 #include "config/parser.h"
 
 /* ---- Limits: hostile input must terminate, quickly ---- */
-#define G_MAX_NEST 128              /* syntactic nesting of if/for/{...} */
-#define G_MAX_DEPTH 64              /* function calls, eval, submenus */
-#define G_MAX_INCLUDE 32            /* source/configfile nesting, a file including itself too */
-#define G_MAX_CHAIN 8               /* menus shown by an entry's configfile, nested */
-#define G_MAX_CHAINED 64            /* ... and in all, per grub.cfg */
-#define G_MAX_LOOP 10000            /* iterations of one while/until loop */
+#define G_MAX_NEST    128   /* syntactic nesting of if/for/{...} */
+#define G_MAX_DEPTH   64    /* function calls, eval, submenus */
+#define G_MAX_INCLUDE 32    /* source/configfile nesting, a file including itself too */
+#define G_MAX_CHAIN   8	    /* menus shown by an entry's configfile, nested */
+#define G_MAX_CHAINED 64    /* ... and in all, per grub.cfg */
+#define G_MAX_LOOP    10000 /* iterations of one while/until loop */
 #ifdef KBOOT_FUZZ
 /* The fuzz build (ASan + coverage, ~100x slower) gets tighter limits. */
 #define G_MAX_COMMANDS 200000UL
-#define G_MAX_WORD (64u << 10)
+#define G_MAX_WORD     (64u << 10)
 #else
-#define G_MAX_COMMANDS 2000000UL    /* commands executed by one parse (12x a 10,000-entry file) */
-#define G_MAX_WORD (1u << 20)       /* longest expanded word or variable value */
+#define G_MAX_COMMANDS 2000000UL  /* commands executed by one parse (12x a 10,000-entry file) */
+#define G_MAX_WORD     (1u << 20) /* longest expanded word or variable value */
 #endif
-#define G_MAX_VARMEM (64u << 20)    /* bytes held by all variable values */
-#define G_MAX_ITEMS 100000          /* menu entries and submenus of one parse */
-#define G_MAX_PARSED (64u << 20)    /* bytes of script text parsed (includes, eval) */
-#define G_MAX_WARNINGS 200          /* warnings of one parse; then one summary */
+#define G_MAX_VARMEM   (64u << 20)   /* bytes held by all variable values */
+#define G_MAX_ITEMS    100000	     /* menu entries and submenus of one parse */
+#define G_MAX_PARSED   (64u << 20)   /* bytes of script text parsed (includes, eval) */
+#define G_MAX_WARNINGS 200	     /* warnings of one parse; then one summary */
 #define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
 
 /* ---- Scratch memory (pool.c) ----
@@ -74,7 +74,7 @@ bool g_grow(void **v, size_t *cap, size_t n, size_t size);
 
 struct gpool *gp_new(void);
 void gp_free(struct gpool *p);
-void *gp_alloc(struct gpool *p, size_t size);  /* NULL on OOM */
+void *gp_alloc(struct gpool *p, size_t size); /* NULL on OOM */
 void *gp_zalloc(struct gpool *p, size_t size);
 void *gp_memdup(struct gpool *p, const void *s, size_t n);
 char *gp_strndup(struct gpool *p, const char *s, size_t n);
@@ -84,17 +84,17 @@ void gp_release(struct gpool *p, struct gpmark m);
 /* ---- Syntax tree ---- */
 
 enum gpart_type {
-	GP_LIT,  /* unquoted text (escapes done): not split, dropped when empty */
+	GP_LIT,	 /* unquoted text (escapes done): not split, dropped when empty */
 	GP_QLIT, /* quoted text: makes the argument exist even when empty */
-	GP_VAR,  /* $x: value split into words at blanks */
+	GP_VAR,	 /* $x: value split into words at blanks */
 	GP_QVAR, /* "$x": value kept whole */
 	GP_ESCX, /* unquoted \x: "x", or for Red Hat's GRUB "\x" when two hex digits follow */
 };
 
 struct gpart {
 	unsigned char type; /* enum gpart_type */
-	unsigned len;       /* bytes of s */
-	const char *s;      /* text, or the variable name; NUL-terminated */
+	unsigned len;	    /* bytes of s */
+	const char *s;	    /* text, or the variable name; NUL-terminated */
 };
 
 /* One word of a command: parts concatenated (and split) at run time. */
@@ -113,11 +113,11 @@ struct gsrc;
  * freed afterwards, so a 10,000-entry file never holds 10,000 syntax trees.
  */
 struct gblock {
-	const char *text;       /* between the braces; in a buffer that outlives the parse */
+	const char *text; /* between the braces; in a buffer that outlives the parse */
 	size_t len;
-	int line;               /* line of text[0] */
+	int line; /* line of text[0] */
 	const struct gsrc *src;
-	struct glist *parsed;   /* functions: parsed on first call, kept */
+	struct glist *parsed; /* functions: parsed on first call, kept */
 };
 
 struct gnode;
@@ -128,31 +128,32 @@ struct glist {
 };
 
 enum gnode_type {
-	GN_CMD,   /* words [block] */
-	GN_IF,    /* if/elif/else/fi */
-	GN_FOR,   /* for NAME in words; do list; done */
+	GN_CMD,	  /* words [block] */
+	GN_IF,	  /* if/elif/else/fi */
+	GN_FOR,	  /* for NAME in words; do list; done */
 	GN_WHILE, /* while list; do list; done */
 	GN_UNTIL, /* until list; do list; done */
 	GN_FUNC,  /* function NAME { list } */
-	GN_AND,   /* a && b (kboot extension: GRUB 2 rejects it) */
-	GN_OR,    /* a || b (kboot extension) */
+	GN_AND,	  /* a && b (kboot extension: GRUB 2 rejects it) */
+	GN_OR,	  /* a || b (kboot extension) */
 };
 
 struct gnode {
 	enum gnode_type type;
-	int line;               /* where it starts */
+	int line;		/* where it starts */
 	const struct gsrc *src; /* the file it came from (for warnings) */
 	union {
 		struct {
 			struct gword *w;
 			size_t nw;
-			const struct gblock *block; /* { ... } argument (menuentry, submenu); NULL if none */
+			const struct gblock
+				*block; /* { ... } argument (menuentry, submenu); NULL if none */
 		} cmd;
 		struct {
 			struct glist *conds;  /* n conditions (if, elif...) */
 			struct glist *bodies; /* n bodies */
 			size_t n;
-			struct glist *els;    /* else body; NULL if none */
+			struct glist *els; /* else body; NULL if none */
 		} cif;
 		struct {
 			const char *var;
@@ -176,10 +177,10 @@ struct gnode {
 /* A script file (or eval string, or synthesized BLS entry). */
 struct gsrc {
 	const struct kb_fs *fs; /* where it is; NULL for eval strings */
-	const char *path;       /* its path on fs (scan arena) */
-	const char *text;       /* its text, without carriage returns */
+	const char *path;	/* its path on fs (scan arena) */
+	const char *text;	/* its text, without carriage returns */
 	size_t len;
-	int active;             /* runs of it in progress (it may include itself) */
+	int active; /* runs of it in progress (it may include itself) */
 };
 
 /*
@@ -205,8 +206,8 @@ int g_parse(struct gpool *a, const struct gsrc *src, const char *buf, size_t len
  * 0 at the end, -ENOMEM.  The iterator is freed by g_parse_end().
  */
 struct gparse;
-struct gparse *g_parse_begin(struct gpool *a, const struct gsrc *src, const char *buf,
-			     size_t len, int line0, gwarn_fn warn, void *data);
+struct gparse *g_parse_begin(struct gpool *a, const struct gsrc *src, const char *buf, size_t len,
+			     int line0, gwarn_fn warn, void *data);
 int g_parse_next(struct gparse *it, struct glist *out);
 void g_parse_end(struct gparse *it);
 
@@ -216,11 +217,11 @@ char *g_strip_cr(struct arena *a, const char *buf, size_t *len);
 /* ---- Interpreter state ---- */
 
 struct gvar {
-	char *name;       /* heap; NULL for an empty slot */
-	char *val;        /* heap; NULL: unset (hides the parent's in an overlay) */
+	char *name; /* heap; NULL for an empty slot */
+	char *val;  /* heap; NULL: unset (hides the parent's in an overlay) */
 	unsigned hash;
 	bool exported;
-	int line;         /* where it was last set (for warnings about `default`) */
+	int line; /* where it was last set (for warnings about `default`) */
 	const struct gsrc *src;
 };
 
@@ -258,15 +259,15 @@ enum gload_kind {
 /* What a menu entry's commands loaded. */
 struct gload {
 	enum gload_kind kind;
-	const char *other;      /* LD_OTHER: the command */
-	struct kb_file kernel;  /* path in p->arena */
-	const char *cmdline;    /* p->arena */
+	const char *other;	 /* LD_OTHER: the command */
+	struct kb_file kernel;	 /* path in p->arena */
+	const char *cmdline;	 /* p->arena */
 	struct kb_file *initrds; /* heap array */
-	const char **modargs;   /* heap array parallel to initrds: modules' command lines */
+	const char **modargs;	 /* heap array parallel to initrds: modules' command lines */
 	size_t ninitrds, capinitrds, capmodargs;
 	struct kb_file dtb;
-	const char *error;      /* p->arena: a file it names is on an unknown device */
-	bool action;            /* halt/reboot/fwsetup/exit: not a boot entry */
+	const char *error; /* p->arena: a file it names is on an unknown device */
+	bool action;	   /* halt/reboot/fwsetup/exit: not a boot entry */
 };
 
 struct gmenu;
@@ -280,16 +281,16 @@ enum gitem_kind {
 struct gitem {
 	enum gitem_kind kind;
 	const char *title;
-	const char *id;          /* --id, or NULL */
+	const char *id; /* --id, or NULL */
 	char hotkey;
-	int argc;                /* positional parameters: title, extra arguments */
+	int argc; /* positional parameters: title, extra arguments */
 	char **argv;
 	const struct gblock *body;
 	const struct gsrc *src;
 	int line;
-	struct gmenu *child;     /* GI_INCLUDE */
-	bool leads;              /* GI_INCLUDE: the default comes from this nested menu */
-	bool bls;                /* GI_ENTRY made by blscfg from the BLS file src names */
+	struct gmenu *child; /* GI_INCLUDE */
+	bool leads;	     /* GI_INCLUDE: the default comes from this nested menu */
+	bool bls;	     /* GI_ENTRY made by blscfg from the BLS file src names */
 };
 
 /* One GRUB menu: the items a script defined and the context it ran in. */
@@ -297,49 +298,49 @@ struct gmenu {
 	struct genv *env;
 	struct gitem **items;
 	size_t nitems, cap;
-	size_t nown;   /* items GRUB counts (entries and submenus) */
-	bool target;   /* this menu's `default` picks the default entry */
+	size_t nown;	   /* items GRUB counts (entries and submenus) */
+	bool target;	   /* this menu's `default` picks the default entry */
 	const char *title; /* a submenu's title; NULL for the top and nested files */
 };
 
 struct gfunc;
 
 struct gstate {
-	struct kb_pctx *p;          /* NULL in unit tests: no file access */
-	struct arena *a;            /* private: items, functions, kept trees */
-	struct gpool *perm;         /* syntax trees kept to the end (files, functions) */
-	struct gpool *scratch;      /* trees of running bodies, expanded words (mark/release) */
+	struct kb_pctx *p;     /* NULL in unit tests: no file access */
+	struct arena *a;       /* private: items, functions, kept trees */
+	struct gpool *perm;    /* syntax trees kept to the end (files, functions) */
+	struct gpool *scratch; /* trees of running bodies, expanded words (mark/release) */
 	/* budgets */
 	unsigned long commands;
 	unsigned long max_commands; /* G_MAX_COMMANDS; tests lower it */
-	size_t expanded;            /* bytes expanded so far (G_MAX_EXPANDED) */
-	bool stopped;               /* the command budget ran out */
+	size_t expanded;	    /* bytes expanded so far (G_MAX_EXPANDED) */
+	bool stopped;		    /* the command budget ran out */
 	int depth;
 	size_t parsed;
 	size_t varmem;
 	size_t nitems;
 	/* the script state GRUB keeps globally */
-	int status;                 /* $? */
+	int status; /* $? */
 	unsigned long loops, breaks;
 	bool is_continue, func_return;
-	struct gfunc *funcs;        /* hash table */
+	struct gfunc *funcs; /* hash table */
 	size_t funcs_cap, funcs_used;
 	/* where commands act now */
 	struct genv *env;
 	struct gmenu *menu;
 	struct gscope *scope;
-	struct gload *load;         /* non-NULL while a menu entry is evaluated */
+	struct gload *load; /* non-NULL while a menu entry is evaluated */
 	/* bookkeeping */
-	struct gsrc **files;        /* parsed includes, by (fs, path) */
+	struct gsrc **files; /* parsed includes, by (fs, path) */
 	size_t nfiles, capfiles;
-	int includes;               /* source/configfile nesting (G_MAX_INCLUDE) */
-	struct genv **envs;         /* every env, freed at the end */
+	int includes;	    /* source/configfile nesting (G_MAX_INCLUDE) */
+	struct genv **envs; /* every env, freed at the end */
 	size_t nenvs, capenvs;
-	char **warned;              /* warnings given, to say each once */
+	char **warned; /* warnings given, to say each once */
 	size_t nwarned, capwarned;
 	size_t nwarnings;
-	bool efi;                   /* grub_platform is "efi" */
-	bool redhat;                /* the system's GRUB is Red Hat's (\xHH kept, see parser.c) */
+	bool efi;    /* grub_platform is "efi" */
+	bool redhat; /* the system's GRUB is Red Hat's (\xHH kept, see parser.c) */
 	const struct kb_fs *devname_fs; /* g_devname()'s last answer */
 	const char *devname;
 	const struct kb_fs *cfg_fs; /* the config being parsed (fallback device) */
@@ -387,8 +388,8 @@ int g_run_string(struct gstate *g, const char *text, const struct gsrc *src, int
  * cycles found; src->path is in the scan's arena, buf must outlive g.
  * NULL on OOM.
  */
-struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path,
-		       const char *buf, size_t len);
+struct gsrc *g_src_new(struct gstate *g, const struct kb_fs *fs, const char *path, const char *buf,
+		       size_t len);
 /* Run a file's script, one statement at a time; the last status. */
 int g_exec_src(struct gstate *g, const struct gsrc *src);
 /* Read (once) and remember a file's script; NULL with a warning on failure. */
@@ -426,7 +427,7 @@ enum gopt_arg {
 
 struct gopt {
 	const char *name; /* long name without "--"; NULL ends a table */
-	char letter;      /* short name, or 0 */
+	char letter;	  /* short name, or 0 */
 	enum gopt_arg arg;
 };
 
@@ -434,7 +435,7 @@ struct gopt {
 
 /* One option as it was given. */
 struct gopt_use {
-	int opt;         /* index in the command's table */
+	int opt;	 /* index in the command's table */
 	const char *val; /* its value; NULL when none was given */
 };
 
@@ -442,7 +443,7 @@ struct gopt_use {
 struct gargs {
 	struct gopt_use *used; /* options in the order given (repeats included) */
 	int nused;
-	char **args;           /* the other words, in order */
+	char **args; /* the other words, in order */
 	int nargs;
 };
 

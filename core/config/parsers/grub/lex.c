@@ -57,11 +57,11 @@ static int keyword(const char *w, size_t len)
 		size_t len;
 		int k;
 	} kw[] = {
-		{ "if", 2, K_IF },	   { "then", 4, K_THEN },   { "elif", 4, K_ELIF },
-		{ "else", 4, K_ELSE },	   { "fi", 2, K_FI },	    { "for", 3, K_FOR },
-		{ "in", 2, K_IN },	   { "do", 2, K_DO },	    { "done", 4, K_DONE },
-		{ "while", 5, K_WHILE },   { "until", 5, K_UNTIL }, { "function", 8, K_FUNCTION },
-		{ "case", 4, K_CASE },	   { "esac", 4, K_ESAC },   { "select", 6, K_SELECT },
+		{ "if", 2, K_IF },	 { "then", 4, K_THEN },	  { "elif", 4, K_ELIF },
+		{ "else", 4, K_ELSE },	 { "fi", 2, K_FI },	  { "for", 3, K_FOR },
+		{ "in", 2, K_IN },	 { "do", 2, K_DO },	  { "done", 4, K_DONE },
+		{ "while", 5, K_WHILE }, { "until", 5, K_UNTIL }, { "function", 8, K_FUNCTION },
+		{ "case", 4, K_CASE },	 { "esac", 4, K_ESAC },	  { "select", 6, K_SELECT },
 	};
 	size_t i;
 
@@ -82,10 +82,10 @@ static int keyword(const char *w, size_t len)
 enum { C_BREAK = 1, C_SPECIAL = 2, C_AMP = 4, C_HASH = 8 };
 
 static const unsigned char cclass[256] = {
-	['\0'] = C_BREAK, [' '] = C_BREAK, ['\t'] = C_BREAK, ['\n'] = C_BREAK,
-	[';'] = C_BREAK,  ['{'] = C_BREAK, ['}'] = C_BREAK,
-	['\\'] = C_SPECIAL, ['\''] = C_SPECIAL, ['"'] = C_SPECIAL, ['$'] = C_SPECIAL,
-	['&'] = C_AMP,     ['|'] = C_AMP,   ['#'] = C_HASH,
+	['\0'] = C_BREAK,   [' '] = C_BREAK,   ['\t'] = C_BREAK,  ['\n'] = C_BREAK,
+	[';'] = C_BREAK,    ['{'] = C_BREAK,   ['}'] = C_BREAK,	  ['\\'] = C_SPECIAL,
+	['\''] = C_SPECIAL, ['"'] = C_SPECIAL, ['$'] = C_SPECIAL, ['&'] = C_AMP,
+	['|'] = C_AMP,	    ['#'] = C_HASH,
 };
 
 bool gl_is_name_start(char c)
@@ -526,7 +526,8 @@ const struct gblock *gl_parse_block(struct gparser *P, int line)
 		if (!cclass[(unsigned char)c] || c == '&' || c == '|') {
 			/* Ordinary text: skip the whole run. */
 			tokstart = false;
-			for (pos++; pos < P->len && !(cclass[(unsigned char)b[pos]] & ~C_AMP); pos++)
+			for (pos++; pos < P->len && !(cclass[(unsigned char)b[pos]] & ~C_AMP);
+			     pos++)
 				;
 			continue;
 		}
@@ -582,18 +583,16 @@ const struct gblock *gl_parse_block(struct gparser *P, int line)
 			pos = P->pos;
 			tokstart = false;
 			continue;
-		case '$':
-			{
-				/* ${name} is a variable; any other "${" is '$' and a `{` token. */
-				size_t ns, ne, e = var_end(b, pos, P->len, &ns, &ne);
+		case '$': {
+			/* ${name} is a variable; any other "${" is '$' and a `{` token. */
+			size_t ns, ne, e = var_end(b, pos, P->len, &ns, &ne);
 
-				if (e) {
-					pos = e;
-					tokstart = false;
-					continue;
-				}
+			if (e) {
+				pos = e;
+				tokstart = false;
+				continue;
 			}
-			break;
+		} break;
 		default:
 			break;
 		}

@@ -19,9 +19,9 @@ enum gtok { T_EOF, T_NL, T_SEMI, T_LBR, T_RBR, T_AND, T_OR, T_WORD };
 
 struct gtoken {
 	enum gtok t;
-	int kw;        /* the reserved word it is (K_*), 0 if none */
+	int kw; /* the reserved word it is (K_*), 0 if none */
 	int line;
-	size_t start;  /* offset of its first character */
+	size_t start;	/* offset of its first character */
 	struct gword w; /* T_WORD */
 };
 
@@ -52,18 +52,18 @@ struct gparser {
 	struct gpool *a;
 	const struct gsrc *src;
 	const char *buf;
-	size_t len;   /* end of the text being parsed (a recovery region ends early) */
+	size_t len; /* end of the text being parsed (a recovery region ends early) */
 	size_t pos;
 	int line;
 	bool lenient;
-	bool err;     /* strict mode found an error: unwind */
-	bool abort;   /* nesting too deep even in lenient mode: skip the region */
+	bool err;   /* strict mode found an error: unwind */
+	bool abort; /* nesting too deep even in lenient mode: skip the region */
 	int err_line;
 	char err_msg[160];
 	int nest;
-	bool have;    /* tok is a lookahead not yet consumed */
+	bool have; /* tok is a lookahead not yet consumed */
 	char tokbuf[64];
-	bool skim;    /* only finding the end of a block: build nothing */
+	bool skim; /* only finding the end of a block: build nothing */
 	struct gtoken tok;
 	/* scratch for building a word */
 	struct strbuf lit;

@@ -147,8 +147,8 @@ struct build {
 	struct gstate *g;
 	const char **path; /* submenu titles (scan arena), outermost first */
 	size_t npath, cappath;
-	int chain;         /* entries inside chained menus being built */
-	int chained;       /* chained menus built so far */
+	int chain;   /* entries inside chained menus being built */
+	int chained; /* chained menus built so far */
 };
 
 static bool path_push(struct build *b, const char *title)
@@ -470,11 +470,11 @@ static void set_exported(struct gstate *g, const char *name, const char *val)
 static void grub_vars(struct gstate *g, struct kb_pctx *p)
 {
 	static const char *const features[] = {
-		"feature_chainloader_bpb",      "feature_ntldr",
+		"feature_chainloader_bpb",	"feature_ntldr",
 		"feature_platform_search_hint", "feature_default_font_path",
-		"feature_all_video_module",     "feature_menuentry_id",
-		"feature_menuentry_options",    "feature_200_final",
-		"feature_nativedisk_cmd",       "feature_timeout_style",
+		"feature_all_video_module",	"feature_menuentry_id",
+		"feature_menuentry_options",	"feature_200_final",
+		"feature_nativedisk_cmd",	"feature_timeout_style",
 	};
 	const char *dev = g_devname(g, p->fs);
 	const char *dir = kb_path_dir(g->a, p->path);
@@ -549,8 +549,12 @@ oom:
 }
 
 static const char *const grub_paths[] = {
-	"/boot/grub/grub.cfg", "/boot/grub2/grub.cfg", "/grub/grub.cfg",
-	"/grub2/grub.cfg",     "/EFI/*/grub.cfg",      "/grub.cfg",
+	"/boot/grub/grub.cfg",
+	"/boot/grub2/grub.cfg",
+	"/grub/grub.cfg",
+	"/grub2/grub.cfg",
+	"/EFI/*/grub.cfg",
+	"/grub.cfg",
 	NULL,
 };
 

@@ -25,8 +25,8 @@ struct gpchunk {
 struct gpool {
 	struct gpchunk *c; /* chunks, kept for reuse */
 	size_t n, cap;
-	size_t cur;        /* the chunk being filled */
-	size_t used;       /* bytes used in it */
+	size_t cur;  /* the chunk being filled */
+	size_t used; /* bytes used in it */
 };
 
 bool g_grow(void **v, size_t *cap, size_t n, size_t size)

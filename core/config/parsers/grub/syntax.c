@@ -106,8 +106,7 @@ static bool parse_list(struct gparser *P, int ends, struct glist *out)
 		k = gl_peek_kw(P);
 		if (k & ends)
 			break;
-		if ((k & (K_CLOSERS | K_RBR)) || t->t == T_AND || t->t == T_OR ||
-		    t->t == T_LBR) {
+		if ((k & (K_CLOSERS | K_RBR)) || t->t == T_AND || t->t == T_OR || t->t == T_LBR) {
 			if (!P->lenient) {
 				gl_fail(P, t->line, "unexpected '%s'", gl_tok_text(P, t));
 				ok = false;
@@ -172,7 +171,8 @@ static struct gnode *parse_if(struct gparser *P)
 		if (gl_broken(P))
 			break;
 		if (cnt == cap) {
-			/* Arena growth: old arrays stay until the parse ends (rare: elif chains). */
+			/* Arena growth: old arrays stay until the parse ends (rare: elif chains).
+			 */
 			size_t nc = cap ? cap * 2 : 4;
 			struct glist *c2 = gp_zalloc(P->a, nc * sizeof(*c2));
 			struct glist *b2 = gp_zalloc(P->a, nc * sizeof(*b2));
@@ -435,8 +435,8 @@ struct gparse {
 	bool lenient_only;
 };
 
-struct gparse *g_parse_begin(struct gpool *a, const struct gsrc *src, const char *buf,
-			     size_t len, int line0, gwarn_fn warn, void *data)
+struct gparse *g_parse_begin(struct gpool *a, const struct gsrc *src, const char *buf, size_t len,
+			     int line0, gwarn_fn warn, void *data)
 {
 	struct gparse *it = calloc(1, sizeof(*it));
 
