@@ -252,9 +252,8 @@ static void info_daemon_network(struct ui *u, struct page *p)
 				     state ? state : "?");
 		if (addr)
 			o += (size_t)snprintf(line + o, sizeof(line) - o, ": %s/%d%s%s", addr,
-					      prefix && prefix->type == KB_JNUM ? (int)prefix->num
-										: 0,
-					      gw ? " via " : "", gw ? gw : "");
+					      ui_json_int(prefix, 0), gw ? " via " : "",
+					      gw ? gw : "");
 		for (k = 0; dns && dns->type == KB_JARR && k < dns->n && o < sizeof(line); k++)
 			o += (size_t)snprintf(
 				line + o, sizeof(line) - o, "%s%s", k ? " " : ", DNS ",

@@ -17,6 +17,7 @@
  * from the network (fetch.c), the SSH server (ssh.c: it follows the
  * interfaces through the changed hook, which daemon.c points at it).
  */
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
@@ -317,6 +318,52 @@ int dmn_net_send(struct kb_daemon *d, struct kb_client *c)
 	return d->net.msg ? kb_client_send(c, d->net.msg, d->net.len) : 0;
 }
 
+/*
+ * A "static" net request read as kboot.net= reads its text, so both say
+ * the same about a bad address: "ADDRESS/PREFIX[,gw=GW][,dns=DNS]...".
+ * The text grows with the request (a client may send anything), and the
+ * prefix must be a whole number a network can have.  0, or -EINVAL with *err.
+ */
+static int static_spec(const struct dmn_request *r, enum kb_net_mode *m, struct kb_net_static *st,
+		       const char **err)
+{
+	const struct kb_json *req = r->req, *dns = kb_json_get(req, "dns");
+	const char *addr = kb_json_get_str(req, "address"), *gw = kb_json_get_str(req, "gateway");
+	const struct kb_json *prefix = kb_json_get(req, "prefix");
+	struct strbuf sb = STRBUF_INIT;
+	char name[IF_NAMESIZE], msg[256];
+	const char *spec, *why;
+	long long bits = -1;
+	size_t i;
+
+	/* Longer than any IPv4 or IPv6 address: no sentence need quote it. */
+	if (addr && strlen(addr) >= INET6_ADDRSTRLEN) {
+		*err = "\"address\" is too long for an IP address";
+		return -EINVAL;
+	}
+	if (prefix && !kb_json_int(prefix, 0, 128, &bits)) {
+		*err = "\"prefix\" must be a whole number from 0 to 128";
+		return -EINVAL;
+	}
+	sb_printf(&sb, "%s/%lld", addr ? addr : "", bits);
+	if (gw)
+		sb_printf(&sb, ",gw=%s", gw);
+	for (i = 0; dns && dns->type == KB_JARR && i < dns->n; i++)
+		if (dns->item[i]->type == KB_JSTR)
+			sb_printf(&sb, ",dns=%s", dns->item[i]->str);
+	spec = sb_finish(&sb, r->a);
+	if (!spec) {
+		*err = "out of memory";
+		return -EINVAL;
+	}
+	if (!kb_net_parse_spec(spec, name, m, st, msg, sizeof(msg)))
+		return 0;
+	/* "kboot.net=…: " is the parameter's prefix: drop it. */
+	why = strstr(msg, ": ");
+	*err = arena_printf(r->a, "%s", why ? why + 2 : msg);
+	return -EINVAL;
+}
+
 /* "net": {"iface": "eth0", "mode": "dhcp" | "static" | "none",
  * "address": "10.0.2.15", "prefix": 24, "gateway": …, "dns": [...]} */
 int dmn_req_net(struct kb_daemon *d, const struct dmn_request *r, const char **err)
@@ -324,11 +371,9 @@ int dmn_req_net(struct kb_daemon *d, const struct dmn_request *r, const char **e
 	const struct kb_json *req = r->req;
 	struct arena *a = r->a;
 	const char *iface = kb_json_get_str(req, "iface"), *mode = kb_json_get_str(req, "mode");
-	const struct kb_json *prefix = kb_json_get(req, "prefix"), *dns = kb_json_get(req, "dns");
 	struct kb_net_static st = { 0 };
 	enum kb_net_mode m;
 	char msg[256];
-	size_t i;
 
 	if (!d->net.ifaces) {
 		*err = "this daemon does not manage the network (--source directories)";
@@ -343,31 +388,8 @@ int dmn_req_net(struct kb_daemon *d, const struct dmn_request *r, const char **e
 	} else if (!strcmp(mode, "none")) {
 		m = KB_NET_NONE;
 	} else if (!strcmp(mode, "static")) {
-		char spec[512];
-		size_t o;
-
-		o = (size_t)snprintf(
-			spec, sizeof(spec), "%s/%d",
-			kb_json_get_str(req, "address") ? kb_json_get_str(req, "address") : "",
-			prefix && prefix->type == KB_JNUM ? (int)prefix->num : -1);
-		if (kb_json_get_str(req, "gateway"))
-			o += (size_t)snprintf(spec + o, sizeof(spec) - o, ",gw=%s",
-					      kb_json_get_str(req, "gateway"));
-		for (i = 0; dns && dns->type == KB_JARR && i < dns->n && o < sizeof(spec); i++)
-			if (dns->item[i]->type == KB_JSTR)
-				o += (size_t)snprintf(spec + o, sizeof(spec) - o, ",dns=%s",
-						      dns->item[i]->str);
-		{
-			char name[IF_NAMESIZE];
-
-			if (kb_net_parse_spec(spec, name, &m, &st, msg, sizeof(msg))) {
-				/* "kboot.net=…: " is the parameter's prefix: drop it. */
-				const char *why = strstr(msg, ": ");
-
-				*err = arena_printf(a, "%s", why ? why + 2 : msg);
-				return -EINVAL;
-			}
-		}
+		if (static_spec(r, &m, &st, err))
+			return -EINVAL;
 	} else {
 		*err = arena_printf(a, "unknown network mode '%s' (dhcp, static, none)", mode);
 		return -EINVAL;

@@ -29,6 +29,7 @@
 #include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/jsonparse.h"
+#include "lib/jsonstr.h"
 #include "lib/loop.h"
 #include "net/fetch/fetch.h"
 #include "proto/request.h"
@@ -124,17 +125,13 @@ static int resolve_ref(const struct kb_daemon *d, struct arena *a, const char *r
 
 /* ---- Requests ---- */
 
-/* A request's "seq", echoed as it came. */
+/* A request's "seq", echoed as its value (a number: dmn_client_request() checks). */
 static void seq_write(FILE *f, const struct kb_json *seq)
 {
 	if (!seq)
 		fputs("null", f);
-	else if (seq->str)
-		fputs(seq->str, f); /* the number's own text, echoed exactly */
-	else if (seq->num == (double)(long long)seq->num && seq->num > -1e15 && seq->num < 1e15)
-		fprintf(f, "%lld", (long long)seq->num);
 	else
-		fprintf(f, "%.17g", seq->num);
+		kb_json_number(f, seq->num);
 }
 
 /* The reply to a request; successes only when it carried "seq". */

@@ -454,3 +454,13 @@ const char *kb_json_get_str(const struct kb_json *o, const char *key)
 
 	return j && j->type == KB_JSTR ? j->str : NULL;
 }
+
+bool kb_json_int(const struct kb_json *j, long long min, long long max, long long *out)
+{
+	/* Compared as doubles first: only a value in range may become an integer. */
+	if (!j || j->type != KB_JNUM || !(j->num >= (double)min && j->num <= (double)max) ||
+	    j->num != (double)(long long)j->num)
+		return false;
+	*out = (long long)j->num;
+	return true;
+}

@@ -36,5 +36,11 @@ struct kb_json *kb_json_parse(struct arena *a, const char *text, size_t len, con
 const struct kb_json *kb_json_get(const struct kb_json *o, const char *key);
 /* The string of a member, or NULL when absent or not a string. */
 const char *kb_json_get_str(const struct kb_json *o, const char *key);
+/*
+ * Whether j is a whole number from min to max; then *out is it.  Numbers
+ * from a client or a server go through here before becoming an int: a
+ * cast of 1e300 or 2.5 would be undefined or wrong.
+ */
+bool kb_json_int(const struct kb_json *j, long long min, long long max, long long *out);
 
 #endif

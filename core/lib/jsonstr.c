@@ -3,6 +3,7 @@
  * jsonstr.c - JSON string literals out (jsonstr.h): UTF-8 checked, escaped
  * as RFC 8259 asks, into a FILE or a strbuf.
  */
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,4 +89,16 @@ void kb_sb_json_string(struct strbuf *sb, const char *s)
 	else
 		sb->oom = true;
 	free(buf);
+}
+
+void kb_json_number(FILE *f, double v)
+{
+	if (isnan(v))
+		fputs("null", f);
+	else if (isinf(v))
+		fputs(v > 0 ? "1e999" : "-1e999", f);
+	else if (fabs(v) < 1e15 && v == (double)(long long)v)
+		fprintf(f, "%lld", (long long)v);
+	else
+		fprintf(f, "%.17g", v);
 }

@@ -527,6 +527,17 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual((r["seq"], r["ok"]), (8, True))
         self.assertTrue(d.running())
 
+    def test_numbers_out_of_range_are_echoed_as_json(self):
+        """A seq of 1e999 came back as `inf`, which is no JSON (json.loads refuses it)."""
+        d = self.start(self.three_sources(), "--timeout", "-1")
+        c = d.client()
+        c.initial()
+        for seq in (b"1e999", b"-1e999"):
+            c.send(b'{"type":"rescan","seq":' + seq + b'}\n')
+            r = c.wait_for(lambda m: m["type"] == "reply", what="reply")
+            self.assertEqual(r["seq"], float(seq.decode()))
+        self.assertTrue(d.running())
+
     def test_slow_client_does_not_block_others(self):
         # A big menu (400 entries, over 100 KiB a message) fills a queue fast.
         big = spec(grub_fs(self.tmp, "big", ["Kernel %d" % i for i in range(400)]), "sda1")
