@@ -23,13 +23,16 @@
 #include "net/download.h"
 #include "net/fetch/fetch.h"
 
+/* The longest line a download child writes, newline included. */
+#define DL_LINE_MAX 1100
+
 struct dl {
 	struct kb_download pub; /* what callers see */
 	struct kb_downloads *list;
 	pid_t pid; /* the child, 0 once reaped */
 	int fd;	   /* our end of its pipe, -1 once closed */
 	struct kb_watch *w;
-	char line[1024]; /* a partial line from the pipe */
+	char line[DL_LINE_MAX + 1]; /* a partial line from the pipe */
 	size_t len;
 	uint64_t start; /* kb_loop_now() at start */
 	bool cancelled;
@@ -70,6 +73,24 @@ static void child_progress(uint64_t bytes, uint64_t total, void *data)
 }
 
 /* Free memory now, less the reserve: the most a download may take. */
+/*
+ * Tell the parent why the download failed: one line "E <why>\n", cut to
+ * DL_LINE_MAX bytes with its newline, so the parent takes it whole.
+ */
+static void child_error(int out, const char *why)
+{
+	char line[DL_LINE_MAX];
+	int n = snprintf(line, sizeof(line) - 1, "E %s", why);
+
+	if (n < 0)
+		return;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	if (write(out, line, (size_t)n) < 0)
+		_exit(1);
+}
+
 static uint64_t memory_for_downloads(void)
 {
 	unsigned long long kb = 0;
@@ -95,25 +116,24 @@ static void child(const char *url, const char *path, int connect_ms, int stall_m
 		.cancel = &child_cancel,
 		.max_size = memory_for_downloads(),
 	};
-	char part[4096], err[1024], msg[1100];
-	int fd, n;
+	char part[4096], err[1024];
+	int fd;
 
 	sigaction(SIGTERM, &sa, NULL);
 	report_fd = out;
 	snprintf(part, sizeof(part), "%s.part", path);
 	fd = open(part, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		n = snprintf(msg, sizeof(msg), "E %s: cannot write %s: %s\n", url, part,
-			     strerror(errno));
-		if (write(out, msg, (size_t)n) < 0)
-			_exit(1);
+		char shown[512];
+
+		snprintf(err, sizeof(err), "%s: cannot write %s: %s",
+			 kb_url_redact(url, shown, sizeof(shown)), part, strerror(errno));
+		child_error(out, err);
 		_exit(1);
 	}
 	if (kb_fetch(url, fd, &o, child_progress, NULL, err, sizeof(err)) || close(fd)) {
 		unlink(part);
-		n = snprintf(msg, sizeof(msg), "E %s\n", err);
-		if (write(out, msg, (size_t)n) < 0)
-			_exit(1);
+		child_error(out, err);
 		_exit(child_cancel ? 2 : 1);
 	}
 	if (rename(part, path)) {
@@ -159,18 +179,24 @@ static void close_pipe(struct dl *d)
 	d->fd = -1;
 }
 
-static void pipe_event(struct kb_loop *l, int fd, uint32_t events, void *data)
+/*
+ * Take what the child wrote so far, line by line; a partial line waits in
+ * d->line for the rest.  false once the pipe has nothing more (closed).
+ */
+static bool drain(struct dl *d)
 {
-	struct dl *d = data;
 	ssize_t n;
 	char *nl;
 
-	n = read(fd, d->line + d->len, sizeof(d->line) - 1 - d->len);
+	n = read(d->fd, d->line + d->len, sizeof(d->line) - 1 - d->len);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return errno == EINTR;
 	if (n <= 0) {
-		if (n < 0 && errno == EAGAIN)
-			return;
+		if (d->len) /* a last line without its newline */
+			take_line(d, d->line);
+		d->len = 0;
 		close_pipe(d);
-		return;
+		return false;
 	}
 	d->len += (size_t)n;
 	d->line[d->len] = '\0';
@@ -181,26 +207,22 @@ static void pipe_event(struct kb_loop *l, int fd, uint32_t events, void *data)
 		memmove(d->line, nl + 1, d->len + 1);
 	}
 	if (d->len == sizeof(d->line) - 1)
-		d->len = 0; /* an over-long line: drop it */
+		d->len = 0; /* longer than the child ever writes: drop it */
+	return true;
+}
+
+static void pipe_event(struct kb_loop *l, int fd, uint32_t events, void *data)
+{
+	drain(data);
 }
 
 static void child_done(struct kb_loop *l, pid_t pid, int status, void *data)
 {
 	struct dl *d = data;
-	char buf[1024];
-	ssize_t n;
 
 	/* Whatever is still in the pipe came before the exit. */
-	while (d->fd >= 0 && (n = read(d->fd, buf, sizeof(buf) - 1)) > 0) {
-		char *line = buf, *nl;
-
-		buf[n] = '\0';
-		while ((nl = strchr(line, '\n'))) {
-			*nl = '\0';
-			take_line(d, line);
-			line = nl + 1;
-		}
-	}
+	while (d->fd >= 0 && drain(d))
+		;
 	close_pipe(d);
 	d->pid = 0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)

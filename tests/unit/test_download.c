@@ -152,6 +152,34 @@ static void test_404_fails_with_the_servers_sentence(void **state)
 	kb_loop_free(l);
 }
 
+/*
+ * A long URL with a password: the failure still names the server's answer
+ * (the child's line was cut at 1,100 bytes and read past its buffer, and
+ * the parent dropped lines over 1,023 bytes: "the download stopped"), and
+ * the password is never in it.
+ */
+static void test_long_url_failure_keeps_the_reason_and_hides_the_password(void **state)
+{
+	char url[2600], err[256], tail[1501];
+	struct kb_loop *l;
+	struct kb_downloads *dl = fresh(&l);
+	const struct kb_download *d;
+	int id;
+
+	memset(tail, 'a', sizeof(tail) - 1);
+	tail[sizeof(tail) - 1] = '\0';
+	snprintf(url, sizeof(url), "http://alice:SeCrEt1@127.0.0.1:%d/www/%s", http.port, tail);
+	id = kb_download_start(dl, url, "long", 0, 0, err, sizeof(err));
+	assert_true(id > 0);
+	d = wait_end(l, dl, id, 10000);
+	assert_int_equal(d->state, KB_DL_FAILED);
+	assert_non_null(strstr(d->error, ": 404"));
+	assert_non_null(strstr(d->error, "http://alice:***@127.0.0.1"));
+	assert_null(strstr(d->error, "SeCrEt1"));
+	kb_downloads_free(dl);
+	kb_loop_free(l);
+}
+
 static void test_cancel_stops_a_stalled_download_within_a_second(void **state)
 {
 	char url[256], err[256], path[4096];
@@ -201,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_http_download_completes_with_progress),
 		cmocka_unit_test(test_file_url_download),
 		cmocka_unit_test(test_404_fails_with_the_servers_sentence),
+		cmocka_unit_test(test_long_url_failure_keeps_the_reason_and_hides_the_password),
 		cmocka_unit_test(test_cancel_stops_a_stalled_download_within_a_second),
 		cmocka_unit_test(test_bad_names_and_urls_are_refused),
 	};

@@ -1108,6 +1108,26 @@ static void test_tftp_no_answer(void **state)
 	free(log);
 }
 
+/*
+ * Packets that move nothing - a block never asked for, from the transfer's
+ * port, and packets from another port, every 50 ms for 20 s - do not hold
+ * off the stall timeout: the timers run on the clock.  (They once restarted
+ * with every packet: the fetch ended only when the junk stopped.)
+ */
+static void test_tftp_junk_does_not_hold_off_the_stall_timeout(void **state)
+{
+	struct kb_fetch_opts o = { .stall_timeout_ms = 2000 };
+	struct tu_server s = start_tftp("--junk", "20", NULL);
+	const char *url = at("tftp", s.port, "/big.bin");
+	int64_t start = now_ms(), took;
+
+	assert_int_equal(get_opts(url, &o), -ETIMEDOUT);
+	took = now_ms() - start;
+	assert_err(url, "no answer for 2 s");
+	assert_true(took < 10000); /* the junk goes on for 20 s */
+	tu_server_stop(&s);
+}
+
 static void test_tftp_wrong_transfer_id_gets_error_5(void **state)
 {
 	struct tu_server s = start_tftp("--stray", "3", NULL);
@@ -1210,6 +1230,7 @@ int main(void)
 		cmocka_unit_test(test_tftp_error_packet),
 		cmocka_unit_test(test_tftp_file_not_found),
 		cmocka_unit_test(test_tftp_no_answer),
+		cmocka_unit_test(test_tftp_junk_does_not_hold_off_the_stall_timeout),
 		cmocka_unit_test(test_tftp_wrong_transfer_id_gets_error_5),
 		cmocka_unit_test(test_tftp_connection_refused),
 		cmocka_unit_test(test_tftp_max_size_from_tsize),

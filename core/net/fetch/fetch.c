@@ -58,7 +58,7 @@ int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
 	     kb_fetch_progress_fn progress, void *data, char *err, size_t errlen)
 {
 	static const struct kb_fetch_opts defaults;
-	char shown[1024];
+	char shown[256]; /* the URL in sentences: a long one elided */
 	struct kb_url u;
 	struct fetch f;
 	int ret;
@@ -69,7 +69,7 @@ int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
 	if (ret)
 		return ret;
 	f = (struct fetch){
-		.url = fetch_redact(url, shown, sizeof(shown)),
+		.url = kb_url_redact(url, shown, sizeof(shown)),
 		.out_fd = out_fd,
 		.connect_ms = o->connect_timeout_ms > 0 ? o->connect_timeout_ms
 							: KB_FETCH_CONNECT_TIMEOUT_MS,

@@ -56,6 +56,13 @@ struct kb_url {
 };
 
 /*
+ * url for people: any password replaced by "***", into buf; one longer
+ * than buf keeps its start and its end with "..." between, so a sentence
+ * naming it still says what went wrong.  Everything kboot shows or logs
+ * names a URL through this.
+ */
+const char *kb_url_redact(const char *url, char *buf, size_t len);
+/*
  * Parse s (tftp://host[:port]/path, http://[user[:pass]@]host[:port]/path
  * [?query], ftp://[user[:pass]@]host[:port]/path, file:///path,
  * nfs://host[:port]/path; the scheme in any case) into *u.  Returns 0, or

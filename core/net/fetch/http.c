@@ -544,7 +544,7 @@ int fetch_http(struct fetch *f, const char *url, const struct kb_url *u)
 					 r->reason);
 			break;
 		}
-		f->via = fetch_redact(next, shown, sizeof(shown));
+		f->via = kb_url_redact(next, shown, sizeof(shown));
 		if (hops == KB_FETCH_MAX_REDIRECTS) {
 			f->via = NULL;
 			ret = fetch_fail(f, -ELOOP, "more than %d redirects (the last to %s)",

@@ -129,7 +129,4 @@ int fetch_ftp(struct fetch *f, const struct kb_url *u);
 int fetch_tftp(struct fetch *f, const struct kb_url *u);
 int fetch_ssh(struct fetch *f, const struct kb_url *u); /* dbclient runs `cat` there */
 
-/* url with any password replaced by "***", into buf. */
-const char *fetch_redact(const char *url, char *buf, size_t len);
-
 #endif

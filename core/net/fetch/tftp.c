@@ -7,9 +7,11 @@
  * bytes fill an Ethernet frame) and the size.  A server that answers with
  * DATA instead of OACK ignored the options: blocks are 512 bytes then.  A
  * server that refuses them (ERROR 8) is asked again without.  Lock-step:
- * each DATA is acknowledged; a wait of 1 s with no packet resends the last
- * packet, the wait doubling up to 4 s, at most 5 times per block, and the
- * stall timeout bounds the whole silence.  Duplicates are acknowledged
+ * each DATA is acknowledged; a wait of 1 s with no step forward resends
+ * the last packet, the wait doubling up to 4 s, at most 5 times per block,
+ * and the stall timeout bounds the time without a step forward.  Both
+ * timers run on the clock: packets that move nothing (from another port or
+ * host, a wrong block) never hold them off.  Duplicates are acknowledged
  * again and otherwise ignored; block numbers roll over from 65535 to 0.
  * The server's port of its first answer is the transfer ID (RFC 1350
  * section 4): packets from other ports get ERROR 5 and change nothing.
@@ -52,6 +54,9 @@ struct tftp {
 	bool acked;			  /* an ACK was sent (last holds one) */
 	size_t held;			  /* bytes gathered in f->buf, not yet written */
 	int64_t heard;			  /* ms of the last step forward */
+	int64_t sent;			  /* ms the last packet was (re)sent by the timer */
+	int rto;			  /* the wait before the next resend */
+	int tries;			  /* resends of the last packet so far */
 	unsigned char last[RRQ_MAX + 64]; /* the last packet sent, to resend */
 	size_t lastlen;
 	unsigned char pkt[65536]; /* the packet received */
@@ -83,6 +88,14 @@ static void resend(struct tftp *c)
 		(void)0; /* the retry timer covers it */
 }
 
+/* A new packet is in c->last: its resend timer starts afresh. */
+static void arm(struct tftp *c)
+{
+	c->sent = fetch_now();
+	c->rto = RTO_FIRST_MS;
+	c->tries = 0;
+}
+
 static void send_ack(struct tftp *c, uint16_t block)
 {
 	c->last[0] = 0;
@@ -91,6 +104,7 @@ static void send_ack(struct tftp *c, uint16_t block)
 	c->last[3] = (unsigned char)block;
 	c->lastlen = 4;
 	c->acked = true;
+	arm(c);
 	resend(c);
 }
 
@@ -132,6 +146,7 @@ static int rrq(struct tftp *c, const char *file)
 	c->expect = 1;
 	c->blksize = 512;
 	c->heard = fetch_now();
+	arm(c);
 	resend(c);
 	return 0;
 }
@@ -148,15 +163,37 @@ static int no_answer(struct tftp *c, int64_t ms)
 }
 
 /*
+ * Run the clock: the stall timeout since the last step forward, and the
+ * resend timer of the last packet.  Checked before every wait for a
+ * packet, so packets that change nothing (from strangers, wrong blocks)
+ * cannot hold them off.  0, or -ETIMEDOUT with the sentence.
+ */
+static int run_timers(struct tftp *c)
+{
+	int64_t now = fetch_now();
+
+	if (now - c->heard >= c->f->stall_ms)
+		return no_answer(c, c->f->stall_ms);
+	if (now - c->sent >= c->rto) {
+		if (c->tries == RETRIES)
+			return no_answer(c, (now - c->heard + 500) / 1000 * 1000);
+		c->tries++;
+		c->rto = c->rto * 2 > RTO_MAX_MS ? RTO_MAX_MS : c->rto * 2;
+		c->sent = now;
+		resend(c);
+	}
+	return 0;
+}
+
+/*
  * The next packet from the server (its length, >= 4), resending the last
  * packet when none comes.  -ECONNREFUSED (no sentence) when nothing
  * listens at the server's port, or -errno with the sentence.
  */
 static int wait_packet(struct tftp *c)
 {
-	int64_t sent = fetch_now(), now;
-	int rto = RTO_FIRST_MS, tries = 0, ret;
 	char why[128];
+	int ret;
 
 	for (;;) {
 		struct sockaddr_storage from;
@@ -164,6 +201,8 @@ static int wait_packet(struct tftp *c)
 		ssize_t n;
 
 		ret = fetch_check_cancel(c->f);
+		if (!ret)
+			ret = run_timers(c);
 		if (ret)
 			return ret;
 		n = recvfrom(c->fd, c->pkt, sizeof(c->pkt), 0, (struct sockaddr *)&from, &flen);
@@ -199,17 +238,6 @@ static int wait_packet(struct tftp *c)
 		if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
 			return fetch_fail(c->f, -errno, "receiving: %s",
 					  fetch_strerror(errno, why, sizeof(why)));
-		now = fetch_now();
-		if (now - c->heard >= c->f->stall_ms)
-			return no_answer(c, c->f->stall_ms);
-		if (now - sent >= rto) {
-			if (tries == RETRIES)
-				return no_answer(c, (now - c->heard + 500) / 1000 * 1000);
-			tries++;
-			rto = rto * 2 > RTO_MAX_MS ? RTO_MAX_MS : rto * 2;
-			sent = now;
-			resend(c);
-		}
 	}
 }
 

@@ -60,9 +60,32 @@ static const char *authority(const char *url, size_t *len)
 	return p;
 }
 
-const char *fetch_redact(const char *url, char *buf, size_t len)
+/* Copy n bytes of s to buf (len bytes); a copy that does not fit keeps its
+ * start and its end, "..." between. */
+static void elide(char *buf, size_t len, const char *s, size_t n)
+{
+	size_t head, tail;
+
+	if (!len)
+		return;
+	if (n < len) {
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		return;
+	}
+	if (len < 8) {
+		snprintf(buf, len, "%.*s", (int)n, s);
+		return;
+	}
+	head = (len - 4) / 2;
+	tail = len - 4 - head;
+	snprintf(buf, len, "%.*s...%.*s", (int)head, s, (int)tail, s + n - tail);
+}
+
+const char *kb_url_redact(const char *url, char *buf, size_t len)
 {
 	const char *a, *at = NULL, *colon, *p;
+	char *tmp;
 	size_t alen;
 
 	a = authority(url, &alen);
@@ -71,10 +94,16 @@ const char *fetch_redact(const char *url, char *buf, size_t len)
 			if (*p == '@')
 				at = p;
 	colon = at ? memchr(a, ':', (size_t)(at - a)) : NULL;
-	if (!colon)
-		snprintf(buf, len, "%s", url);
-	else
-		snprintf(buf, len, "%.*s:***%s", (int)(colon - url), url, at);
+	if (!colon) {
+		elide(buf, len, url, strlen(url));
+		return buf;
+	}
+	if (asprintf(&tmp, "%.*s:***%s", (int)(colon - url), url, at) < 0) {
+		snprintf(buf, len, "%.*s:***", (int)(colon - url), url);
+		return buf;
+	}
+	elide(buf, len, tmp, strlen(tmp));
+	free(tmp);
 	return buf;
 }
 
@@ -98,7 +127,7 @@ static int bad(struct parse *p, int ret, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
-	fetch_redact(p->s, url, sizeof(url));
+	kb_url_redact(p->s, url, sizeof(url));
 	if (p->errlen)
 		snprintf(p->err, p->errlen, "'%s': %s", url, why);
 	return ret;

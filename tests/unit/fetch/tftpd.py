@@ -17,6 +17,9 @@ Misbehaviour:
   --dup N          send every Nth DATA packet twice
   --stray N        send DATA block N a second time from another port (a
                    wrong transfer ID the client must answer with ERROR 5)
+  --junk SECS      after block 1, send for SECS seconds every 50 ms a DATA
+                   of a block never asked for, from the transfer's port and
+                   from another one, and nothing else
   --silent         never answer anything
   --error CODE:MSG answer every request with this ERROR packet
   --log FILE       append one line per event: "rrq NAME OPTS", "error-from
@@ -30,6 +33,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 RRQ, WRQ, DATA, ACK, ERROR, OACK = 1, 2, 3, 4, 5, 6
 RETRANSMIT = 0.2  # the server's own resend timeout, seconds
@@ -88,6 +92,9 @@ def transfer(args, client, name, opts, counters):
 
     nblocks = len(data) // blksize + 1  # a short (maybe empty) last block
     for i in range(nblocks):
+        if args.junk and i == 1:
+            send_junk(args, sock, client)
+            return
         block = (i + 1) & 0xFFFF
         pkt = struct.pack("!HH", DATA, block) + data[i * blksize:(i + 1) * blksize]
         if args.stray and i + 1 == args.stray:
@@ -106,6 +113,22 @@ def transfer(args, client, name, opts, counters):
         if not exchange(args, sock, client, pkt, block, counters):
             return
     log(args, "done %s %d" % (name, nblocks))
+
+
+def send_junk(args, sock, client):
+    """Packets that move nothing: a wrong block (right port), and a stranger."""
+    stray = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    stray.bind(("127.0.0.1", 0))
+    wrong = struct.pack("!HH", DATA, 0x7777) + b"junk"
+    deadline = time.monotonic() + args.junk
+    n = 0
+    while time.monotonic() < deadline:
+        sock.sendto(wrong, client)
+        stray.sendto(wrong, client)
+        n += 1
+        time.sleep(0.05)
+    stray.close()
+    log(args, "junk sent %d" % n)
 
 
 def exchange(args, sock, client, pkt, block, counters):
@@ -161,6 +184,7 @@ def main():
     p.add_argument("--lose-acks", type=int, default=0)
     p.add_argument("--dup", type=int, default=0)
     p.add_argument("--stray", type=int, default=0)
+    p.add_argument("--junk", type=float, default=0)
     p.add_argument("--silent", action="store_true")
     p.add_argument("--error")
     p.add_argument("--log")
