@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "cmd.h"
+#include "lib/text.h"
 #include "proto/client.h"
 #include "proto/jsonwrite.h"
 #include "proto/proto.h"
@@ -254,7 +255,9 @@ static int request(struct session *s, const struct kb_req *r, const struct kb_js
 		if (ok && ok->type == KB_JBOOL && ok->b)
 			return 0;
 		error = kb_json_get_str(m, "error");
-		fprintf(stderr, "kboot %s: %s\n", s->cmd, error ? error : "the daemon refused");
+		fprintf(stderr, "kboot %s: ", s->cmd);
+		kb_text_write(stderr, error ? error : "the daemon refused");
+		putc('\n', stderr);
 		return 1;
 	}
 }
@@ -339,7 +342,9 @@ static void print_booting(const struct kb_json *b)
 {
 	const char *title = kb_json_get_str(b, "title");
 
-	printf("booting %s\n", title ? title : "(untitled)");
+	printf("booting ");
+	kb_text_write(stdout, title ? title : "(untitled)");
+	putchar('\n');
 	kb_jbooting_write_text(stdout, b);
 }
 
@@ -443,9 +448,11 @@ static int wait_for_boot(struct session *s)
 		deadline = now_ms() + s->timeout_ms;
 		state = str_or(m, "state", "");
 		if (!strcmp(state, "failed") || !strcmp(state, "cancelled")) {
-			fprintf(stderr, "kboot boot: %s\n",
-				!strcmp(state, "failed") ? str_or(m, "error", "a download failed")
-							 : "the downloads were stopped");
+			fputs("kboot boot: ", stderr);
+			kb_text_write(stderr, !strcmp(state, "failed")
+						      ? str_or(m, "error", "a download failed")
+						      : "the downloads were stopped");
+			putc('\n', stderr);
 			return 1;
 		}
 	}
@@ -519,70 +526,81 @@ static const char *str_or(const struct kb_json *o, const char *key, const char *
 	return s ? s : dflt;
 }
 
-static void print_status(const struct session *s)
+static void print_status(FILE *f, const struct session *s)
 {
 	const struct kb_json *rem;
 	size_t i;
 
-	printf("Devices:\n");
+	fprintf(f, "Devices:\n");
 	for (i = 0; s->devices && s->devices->type == KB_JARR && i < s->devices->n; i++) {
 		const struct kb_json *d = s->devices->item[i];
 		const char *reason = kb_json_get_str(d, "reason");
 		const char *where = kb_json_get_str(d, "mountpoint");
 
-		printf("  %-12s %-8s %-8s %s\n", str_or(d, "name", "?"), str_or(d, "fstype", "-"),
-		       str_or(d, "state", "?"),
-		       reason  ? reason
-		       : where ? where
-			       : "");
+		fprintf(f, "  %-12s %-8s %-8s %s\n", str_or(d, "name", "?"),
+			str_or(d, "fstype", "-"), str_or(d, "state", "?"),
+			reason	? reason
+			: where ? where
+				: "");
 	}
 	if (!s->devices || s->devices->n == 0)
-		printf("  (none)\n");
+		fprintf(f, "  (none)\n");
 
-	printf("Countdown: ");
+	fprintf(f, "Countdown: ");
 	if (!s->countdown) {
-		printf("unknown\n");
+		fprintf(f, "unknown\n");
 	} else {
 		const char *state = str_or(s->countdown, "state", "?");
 
 		rem = kb_json_get(s->countdown, "remaining");
-		printf("%s", state);
+		fprintf(f, "%s", state);
 		if (kb_json_get_str(s->countdown, "entry"))
-			printf(", \"%s\" (%s)", str_or(s->countdown, "title", ""),
-			       kb_json_get_str(s->countdown, "entry"));
+			fprintf(f, ", \"%s\" (%s)", str_or(s->countdown, "title", ""),
+				kb_json_get_str(s->countdown, "entry"));
 		if (!strcmp(state, "running") && rem && rem->type == KB_JNUM)
-			printf(", boots in %.0f s", rem->num);
-		putchar('\n');
+			fprintf(f, ", boots in %.0f s", rem->num);
+		putc('\n', f);
 	}
 
 	if (s->downloads.n)
-		printf("Downloads:\n");
+		fprintf(f, "Downloads:\n");
 	for (i = 0; i < s->downloads.n; i++) {
 		const struct kb_json *d = s->downloads.v[i], *b = kb_json_get(d, "bytes"),
 				     *t = kb_json_get(d, "total"), *r = kb_json_get(d, "rate");
 		double bytes = b && b->type == KB_JNUM ? b->num : 0;
 
-		printf("  %-8s %-9s %.0f", str_or(d, "name", "?"), str_or(d, "state", "?"), bytes);
+		fprintf(f, "  %-8s %-9s %.0f", str_or(d, "name", "?"), str_or(d, "state", "?"),
+			bytes);
 		if (t && t->type == KB_JNUM && t->num > 0)
-			printf("/%.0f bytes (%.0f%%)", t->num, 100 * bytes / t->num);
+			fprintf(f, "/%.0f bytes (%.0f%%)", t->num, 100 * bytes / t->num);
 		else
-			printf(" bytes");
+			fprintf(f, " bytes");
 		if (r && r->type == KB_JNUM)
-			printf(", %.1f MiB/s", r->num / (1 << 20));
+			fprintf(f, ", %.1f MiB/s", r->num / (1 << 20));
 		/* an error names its URL */
-		printf(", %s\n", str_or(d, "error", str_or(d, "url", "")));
+		fprintf(f, ", %s\n", str_or(d, "error", str_or(d, "url", "")));
 	}
 
-	printf("Status:\n");
+	fprintf(f, "Status:\n");
 	for (i = 0; i < s->status.n; i++) {
 		const struct kb_json *m = s->status.v[i], *t = kb_json_get(m, "time");
 		double ms = t && t->type == KB_JNUM ? t->num : 0;
 
-		printf("  [%8.3f] %-7s %s\n", ms / 1000, str_or(m, "level", "info"),
-		       str_or(m, "text", ""));
+		fprintf(f, "  [%8.3f] %-7s %s\n", ms / 1000, str_or(m, "level", "info"),
+			str_or(m, "text", ""));
 	}
 	if (s->status.n == 0)
-		printf("  (none)\n");
+		fprintf(f, "  (none)\n");
+}
+
+/* print_status() for people: what the daemon sent cannot drive the terminal. */
+static void print_people(const struct session *s)
+{
+	struct kb_text t;
+
+	if (kb_text_open(&t))
+		print_status(t.f, s);
+	kb_text_close(&t, stdout);
 }
 
 int cmd_status(int argc, char **argv)
@@ -613,7 +631,7 @@ int cmd_status(int argc, char **argv)
 	}
 	if (open_with_state(&s))
 		return 1;
-	print_status(&s);
+	print_people(&s);
 	session_close(&s);
 	return fflush(stdout) ? 1 : 0;
 }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/json.h"
+#include "lib/text.h"
 
 static void json_strv(FILE *f, const struct ptrv *v)
 {
@@ -186,7 +187,7 @@ static void text_entry(FILE *f, struct arena *a, const struct kb_entry *e)
 		fprintf(f, "      warning: %s\n", strv_get(&e->warnings, i));
 }
 
-void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m)
+static void menu_text(FILE *f, struct arena *a, const struct kb_menu *m)
 {
 	const struct kb_fs *group = NULL;
 	size_t i;
@@ -220,4 +221,14 @@ void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m)
 		fputs("\nWarnings:\n", f);
 	for (i = 0; i < m->warnings.n; i++)
 		fprintf(f, "  %s\n", strv_get(&m->warnings, i));
+}
+
+/* For people: nothing from a config drives the terminal or shows a password. */
+void kb_menu_write_text(FILE *f, struct arena *a, const struct kb_menu *m)
+{
+	struct kb_text t;
+
+	if (kb_text_open(&t))
+		menu_text(t.f, a, m);
+	kb_text_close(&t, f);
 }

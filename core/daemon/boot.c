@@ -18,6 +18,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@
 #include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/loop.h"
+#include "lib/text.h"
 #include "proto/server.h"
 
 /* ---- Files ---- */
@@ -93,13 +95,18 @@ static const char *plan_modargs(const struct boot_plan *p, size_t i)
 	return i < p->modargs.n ? p->modargs.v[i] : "";
 }
 
-/* One "key value" line of the plan; newlines in values become spaces. */
+/*
+ * One "key value" line of the plan: a URL's password hidden, newlines as
+ * spaces, nothing a terminal would obey (lib/text.h).
+ */
 static void plan_line(FILE *f, const char *key, const char *val)
 {
+	char *shown = kb_redact_urls(val ? val : "");
+
 	fprintf(f, "%s ", key);
-	for (; val && *val; val++)
-		putc(*val == '\n' || *val == '\r' ? ' ' : *val, f);
+	kb_text_write(f, shown ? shown : "(out of memory)");
 	putc('\n', f);
+	free(shown);
 }
 
 /* What people call the plan's i-th file (kernel, initrds, dtb): its URL or NAME:/path. */

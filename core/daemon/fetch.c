@@ -31,6 +31,7 @@
 #include "daemon/private.h"
 #include "devices/devices.h"
 #include "net/download.h"
+#include "net/fetch/fetch.h"
 #include "net/remote.h"
 
 #define KB_DOWNLOAD_DIR "/run/kboot/downloads"
@@ -66,28 +67,13 @@ bool dmn_plan_is_remote(const struct boot_plan *p)
 	return p->dtb.fs && p->dtb.fs->url;
 }
 
-/* url without "user:password@", for people. */
+/* ,"key":url for people: its password as "***" (kb_url_redact()). */
 static void url_shown(FILE *f, const char *key, const char *url)
 {
-	const char *s = strstr(url, "://"), *at, *end;
+	char buf[4200];
 
 	fprintf(f, ",\"%s\":", key);
-	if (!s) {
-		kb_json_string(f, url);
-		return;
-	}
-	end = s + 3 + strcspn(s + 3, "/?#");
-	at = memchr(s + 3, '@', (size_t)(end - s - 3));
-	if (!at) {
-		kb_json_string(f, url);
-		return;
-	}
-	{
-		char buf[4200];
-
-		snprintf(buf, sizeof(buf), "%.*s%s", (int)(s + 3 - url), url, at + 1);
-		kb_json_string(f, buf);
-	}
+	kb_json_string(f, kb_url_redact(url, buf, sizeof(buf)));
 }
 
 static const char *const dl_states[] = { "running", "done", "failed", "cancelled" };

@@ -25,6 +25,7 @@
 #include "daemon/private.h"
 #include "devices/devices.h"
 #include "lib/loop.h"
+#include "lib/text.h"
 #include "proto/server.h"
 
 /* ---- Messages ---- */
@@ -41,6 +42,7 @@ FILE *dmn_msg_open(struct msg *m, const char *type)
 
 int dmn_msg_close(struct msg *m)
 {
+	char *shown;
 	bool err;
 
 	putc('}', m->f);
@@ -50,6 +52,13 @@ int dmn_msg_close(struct msg *m)
 		m->buf = NULL;
 		return -ENOMEM;
 	}
+	/* No message carries a URL's password, whoever put it there. */
+	shown = kb_redact_urls(m->buf);
+	free(m->buf);
+	m->buf = shown;
+	if (!shown)
+		return -ENOMEM;
+	m->len = strlen(shown);
 	return 0;
 }
 
@@ -118,12 +127,15 @@ static void status_add(struct kb_daemon *d, int level, const char *text)
 {
 	struct status_line *s;
 	struct msg m;
-	char *copy = strdup(text);
+	char *copy = kb_redact_urls(text); /* also in the backlog new clients get */
 
-	if (!d->cfg->quiet)
-		fprintf(stderr, "kboot: %s: %s\n", level_name(level), text);
 	if (!copy)
 		return;
+	if (!d->cfg->quiet) {
+		fprintf(stderr, "kboot: %s: ", level_name(level));
+		kb_text_write(stderr, copy);
+		putc('\n', stderr);
+	}
 	if (d->status.n == KB_STATUS_KEEP) {
 		s = &d->status.lines[d->status.first];
 		free(s->text);

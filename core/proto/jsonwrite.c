@@ -11,22 +11,15 @@
  * Not done: pretty-printing arbitrary JSON (only the MENU shape has a
  * layout; anything else nested inside it is written on one line).
  */
-#include <math.h>
+#include <limits.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/jsonstr.h"
+#include "lib/text.h"
 #include "proto/jsonwrite.h"
-
-static void write_num(FILE *f, double v)
-{
-	if (isinf(v))
-		fputs(v > 0 ? "1e999" : "-1e999", f);
-	else if (fabs(v) < 1e15 && v == (double)(long long)v)
-		fprintf(f, "%lld", (long long)v);
-	else
-		fprintf(f, "%.17g", v);
-}
 
 /* One value on one line; spaced: ", " and ": " as json.c's pretty form. */
 static void write_inline(FILE *f, const struct kb_json *j, bool spaced)
@@ -41,7 +34,7 @@ static void write_inline(FILE *f, const struct kb_json *j, bool spaced)
 		fputs(j->b ? "true" : "false", f);
 		break;
 	case KB_JNUM:
-		write_num(f, j->num);
+		kb_json_number(f, j->num);
 		break;
 	case KB_JSTR:
 		kb_json_string(f, j->str);
@@ -179,7 +172,7 @@ static void text_initrds(FILE *f, const struct kb_json *files, const struct kb_j
 	}
 }
 
-void kb_jbooting_write_text(FILE *f, const struct kb_json *b)
+static void booting_text(FILE *f, const struct kb_json *b)
 {
 	const struct kb_json *mb = kb_json_get(b, "multiboot");
 	const struct kb_json *files = get_arr(b, "initrd"), *args = get_arr(b, "module_args");
@@ -278,18 +271,20 @@ static void text_group(FILE *f, const char *config, size_t len, const struct kb_
 	fputs(":\n", f);
 }
 
-void kb_jmenu_write_text(FILE *f, const struct kb_json *menu, const struct kb_json *devices)
+static void menu_text(FILE *f, const struct kb_json *menu, const struct kb_json *devices)
 {
 	const struct kb_json *entries = get_arr(menu, "entries");
 	const struct kb_json *timeout = kb_json_get(menu, "timeout");
 	const char *group = NULL;
 	size_t i, glen = 0;
+	long long secs;
 
-	if (!timeout || timeout->type != KB_JNUM || timeout->num < 0)
+	/* A timeout that is no whole number of seconds (1e300, 2.5) waits too. */
+	if (!kb_json_int(timeout, 0, INT_MAX, &secs))
 		fprintf(f, "Menu: %zu entries, waits for a choice\n", entries->n);
 	else
-		fprintf(f, "Menu: %zu entries, boots the default (*) after %d s\n", entries->n,
-			(int)timeout->num);
+		fprintf(f, "Menu: %zu entries, boots the default (*) after %lld s\n", entries->n,
+			secs);
 	for (i = 0; i < entries->n; i++) {
 		const struct kb_json *e = entries->item[i];
 		/* Fallback entries have no config: their kernel's filesystem. */
@@ -309,4 +304,27 @@ void kb_jmenu_write_text(FILE *f, const struct kb_json *menu, const struct kb_js
 	if (get_arr(menu, "warnings")->n)
 		fputs("\nWarnings:\n", f);
 	text_strings(f, get_arr(menu, "warnings"), 0, "  ", "\n");
+}
+
+/*
+ * The text forms are written whole into memory, then to f for people:
+ * titles, command lines and warnings come from configs, so nothing in them
+ * may drive the terminal, and no URL's password is shown (lib/text.h).
+ */
+void kb_jbooting_write_text(FILE *f, const struct kb_json *b)
+{
+	struct kb_text t;
+
+	if (kb_text_open(&t))
+		booting_text(t.f, b);
+	kb_text_close(&t, f);
+}
+
+void kb_jmenu_write_text(FILE *f, const struct kb_json *menu, const struct kb_json *devices)
+{
+	struct kb_text t;
+
+	if (kb_text_open(&t))
+		menu_text(t.f, menu, devices);
+	kb_text_close(&t, f);
 }

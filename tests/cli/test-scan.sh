@@ -34,6 +34,26 @@ contains text "Menu: "
 contains text "Windows  [cannot boot]"
 contains text "why: "
 
+# What a config says reaches the terminal harmless: a title that would
+# clear the screen, rename the window and write backwards, a command line
+# with a URL's password.  The JSON keeps the text as it is.
+hostile=$(mktemp -d)
+mkdir -p "$hostile/boot/grub"
+echo k >"$hostile/boot/vmlinuz"
+printf 'menuentry "A\033[2Jb\033]0;pwned\007c\342\200\256d" {\n  linux /boot/vmlinuz url=http://alice:SeCrEt1@h/x\n}\n' \
+	>"$hostile/boot/grub/grub.cfg"
+check hostile-text 0 "$kboot" scan "$hostile"
+contains hostile-text 'A?[2Jb?]0;pwned?c?d'
+contains hostile-text 'url=http://alice:***@h/x'
+case "$out" in
+*"$(printf '\033')"* | *"$(printf '\007')"* | *SeCrEt1*)
+	echo "FAIL hostile-text: an escape, a bell or the password reached the terminal"
+	fails=$((fails + 1)) ;;
+esac
+check hostile-json 0 "$kboot" scan --json "$hostile"
+contains hostile-json 'A\u001b[2Jb'
+rm -rf "$hostile"
+
 # A directory with nothing bootable still scans fine: exit 0.
 empty=$(mktemp -d)
 check empty 0 "$kboot" scan --json "$empty"

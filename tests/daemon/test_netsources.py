@@ -9,6 +9,7 @@ boots of their entries (or of URLs given by hand) download the files
 first.  Faults: a 404, a server that accepts and never answers, a slow
 download cancelled with "abort".  PXE needs a lease: tests/e2e covers it.
 """
+import json
 import os
 import shutil
 import sys
@@ -104,6 +105,24 @@ class NetSourceTest(unittest.TestCase):
         plan = parse_plan(self.daemon.plan())
         self.assertEqual(plan["cmdline"], ["BOOT_IMAGE=/boot/vmlinuz console=ttyS0 net=grub"])
         self.assertEqual(plan["kernel"], [self.url + "/boot/vmlinuz"])
+
+    def test_a_password_in_a_url_is_never_shown(self):
+        """Not in status lines, the backlog a new client gets, devices, downloads,
+        booting, the plan or the daemon's own output; the URL is shown with ***."""
+        secret = self.url.replace("http://", "http://alice:SeCrEt1@", 1)
+        c = self.start("kboot.url=%s/boot/grub.cfg" % secret)
+        menu = self.wait_menu(c, 4)
+        late = self.daemon.client()
+        late.initial()
+        e = [e for e in entries(menu) if e["title"] == "Net GRUB"][0]
+        c.send({"type": "boot", "id": e["id"], "seq": 1})
+        c.wait_for(lambda m: m["type"] == "booting", what="booting")
+        self.assertEqual(self.daemon.wait_exit(), 0)
+        shown = "\n".join(json.dumps(m) for m in c.seen + late.seen)
+        shown += self.daemon.log() + self.daemon.plan()
+        self.assertNotIn("SeCrEt1", shown)
+        self.assertIn("alice:***@127.0.0.1", shown)
+        self.assertIn("alice:***@127.0.0.1", self.daemon.plan())
 
     def test_404_is_a_message_and_the_disk_still_boots(self):
         c = self.start("kboot.url=%s/boot/grub.cfg" % self.url)
