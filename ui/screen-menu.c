@@ -193,9 +193,10 @@ static const char *heading_text(struct ui *u, const struct ui_item *it, char *bu
 	}
 	const char *where = d->dev ? d->dev : d->url; /* a network source: its server */
 
-	snprintf(buf, size, "%s%s%s%s%s%s%s", d->name, d->label ? "  " : "",
+	snprintf(buf, size, "%s%s%s%s%s%s%s%s", d->name, d->label ? "  " : "",
 		 d->label ? d->label : "", d->fstype ? "  " : "", d->fstype ? d->fstype : "",
-		 where ? "  " : "", where ? where : "");
+		 where ? "  " : "", where ? where : "",
+		 d->dirty ? "  (not cleanly unmounted: may be out of date)" : "");
 	return buf;
 }
 

@@ -13,6 +13,7 @@
  * may add some).
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,13 @@
 #include "proto/jsonwrite.h"
 #include "proto/request.h"
 #include "ui-private.h"
+
+int ui_json_int(const struct kb_json *j, int dflt)
+{
+	long long v;
+
+	return kb_json_int(j, INT_MIN, INT_MAX, &v) ? (int)v : dflt;
+}
 
 static const char *jstr(const struct kb_json *o, const char *key)
 {
@@ -125,6 +133,8 @@ static void take_devices(struct ui *u, struct arena *a, const struct kb_json *de
 		d->reason = jstr(j, "reason");
 		d->mountpoint = jstr(j, "mountpoint");
 		d->url = jstr(j, "url");
+		d->dirty = kb_json_get(j, "dirty") && kb_json_get(j, "dirty")->type == KB_JBOOL &&
+			   kb_json_get(j, "dirty")->b;
 		u->ndevs++;
 	}
 }
@@ -164,8 +174,7 @@ static void ssh_said(struct ui *u)
 		ui_say(u, 0, "SSH server off");
 	} else if (!strcmp(state, "running")) {
 		/* As the daemon's status line says it: 80 columns hold it. */
-		ui_say(u, 0, "ssh: port %d, host key %s",
-		       port && port->type == KB_JNUM ? (int)port->num : 22, fp ? fp : "?");
+		ui_say(u, 0, "ssh: port %d, host key %s", ui_json_int(port, 22), fp ? fp : "?");
 	} else {
 		ui_say(u, 0, "SSH server starting (once the network is up)%s",
 		       ui_draw_glyph(u, "\xe2\x80\xa6", "..."));
@@ -192,7 +201,7 @@ static void take_countdown(struct ui *u, const struct kb_json *m)
 	free(u->cd_title);
 	u->cd_id = id ? strdup(id) : NULL;
 	u->cd_title = title ? strdup(title) : NULL;
-	u->cd_remaining = rem && rem->type == KB_JNUM ? (int)rem->num : 0;
+	u->cd_remaining = ui_json_int(rem, 0);
 	u->changed |= UI_CHANGED_COUNTDOWN;
 }
 
@@ -249,7 +258,7 @@ static void take_download(struct ui *u, const struct kb_json *m)
 	if (!id || id->type != KB_JNUM || !state)
 		return;
 	for (i = 0; i < u->ndl && !d; i++)
-		if (u->dl[i].id == (int)id->num)
+		if (u->dl[i].id == ui_json_int(id, -1))
 			d = &u->dl[i];
 	if (strcmp(state, "running")) {
 		/* It ended: done says nothing (the boot goes on), the rest say why. */
@@ -266,7 +275,7 @@ static void take_download(struct ui *u, const struct kb_json *m)
 			return;
 		d = &u->dl[u->ndl++];
 		memset(d, 0, sizeof(*d));
-		d->id = (int)id->num;
+		d->id = ui_json_int(id, -1);
 		u->changed |= UI_CHANGED_DOWNLOAD;
 	}
 	snprintf(d->name, sizeof(d->name), "%s", name ? name : "file");
@@ -285,7 +294,7 @@ static void take_reply(struct ui *u, const struct kb_json *m)
 	const struct kb_json *seq = kb_json_get(m, "seq");
 
 	u->reply = m;
-	u->reply_seq = seq && seq->type == KB_JNUM ? (int)seq->num : 0;
+	u->reply_seq = ui_json_int(seq, 0);
 	u->changed |= UI_CHANGED_REPLY;
 }
 
@@ -443,8 +452,7 @@ const char *ui_iface_cidr(const struct kb_json *x, char *buf, size_t size)
 
 	if (!*ui_iface_str(x, "address"))
 		return "";
-	snprintf(buf, size, "%s/%d", ui_iface_str(x, "address"),
-		 prefix && prefix->type == KB_JNUM ? (int)prefix->num : 32);
+	snprintf(buf, size, "%s/%d", ui_iface_str(x, "address"), ui_json_int(prefix, 32));
 	return buf;
 }
 

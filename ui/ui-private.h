@@ -52,6 +52,7 @@ struct ui_device {
 	const char *name, *dev, *source, *fstype, *label, *uuid, *partuuid;
 	const char *state, *reason, *mountpoint;
 	const char *url; /* a network source's server ("http://host"), else NULL */
+	bool dirty;	 /* not cleanly unmounted: what it shows may be out of date */
 };
 
 /* A download of the boot in progress, while it runs ("download" messages;
@@ -268,6 +269,9 @@ const struct kb_json *ui_reply_take(struct ui *u, int seq);
 void ui_state_reply_done(struct ui *u);
 void ui_state_free(struct ui *u);
 const struct ui_device *ui_device(const struct ui *u, const char *name);
+/* j as an int when it is a whole number that fits one, else dflt (the
+ * daemon's numbers are trusted no more than a client's). */
+int ui_json_int(const struct kb_json *j, int dflt);
 /* The daemon's interfaces (the last "network" message): how many, the
  * i-th, the one named name (NULL when there is none). */
 size_t ui_iface_count(const struct ui *u);

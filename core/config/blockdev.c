@@ -17,6 +17,8 @@
 #include <ftw.h>
 #include <linux/loop.h>
 #include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -113,6 +115,54 @@ int kb_mount_ro(const char *dev, const char *dir, const char *fstype)
 	if (mount(dev, dir, kernel_fstype(fstype), flags, opts))
 		return -errno;
 	return 0;
+}
+
+int kb_block_set_ro(const char *dev)
+{
+	int one = 1, ret = 0, fd = open(dev, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, BLKROSET, &one))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Read len bytes at off of fd; true when all came. */
+static bool read_at(int fd, void *buf, size_t len, off_t off)
+{
+	return pread(fd, buf, len, off) == (ssize_t)len;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+bool kb_needs_recovery(int fd, off_t off, const char *fstype)
+{
+	unsigned char sb[0x70];
+	size_t i;
+
+	if (!fstype)
+		return false;
+	/* ext3/ext4: the superblock at 1 KiB, EXT4_FEATURE_INCOMPAT_RECOVER. */
+	if (!strcmp(fstype, "ext3") || !strcmp(fstype, "ext4")) {
+		if (!read_at(fd, sb, sizeof(sb), off + 1024) || sb[0x38] != 0x53 ||
+		    sb[0x39] != 0xef)
+			return false;
+		return le32(sb + 0x60) & 0x4;
+	}
+	/* btrfs: the superblock at 64 KiB; a log tree (log_root) waits for replay. */
+	if (!strcmp(fstype, "btrfs")) {
+		if (!read_at(fd, sb, sizeof(sb), off + 0x10000) || memcmp(sb + 0x40, "_BHRfS_M", 8))
+			return false;
+		for (i = 0x60; i < 0x68; i++)
+			if (sb[i])
+				return true;
+	}
+	return false;
 }
 
 /* Enter a private mount namespace once, so our mounts stay ours. */
@@ -233,6 +283,11 @@ static void add_fs(struct kb_scan *s, const char *path, bool image, int fd, int 
 		kb_scan_warn(s, "%s: not opened: %s", name, why);
 		goto out;
 	}
+	if (kb_needs_recovery(fd, (off_t)pt->off, id.fstype))
+		kb_scan_warn(s,
+			     "%s: this filesystem was not cleanly unmounted; what kboot shows "
+			     "may be out of date",
+			     name);
 
 	if (image) {
 		dev = loop_attach(s, path, pt->off, pt->size, &lfd);

@@ -9,7 +9,9 @@
 #ifndef KBOOT_BLOCKDEV_H
 #define KBOOT_BLOCKDEV_H
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct kb_scan;
 
@@ -38,6 +40,22 @@ int kb_mount_ro(const char *dev, const char *dir, const char *fstype);
  * mount for it (kb_mount_ro() then refuses with -EPROTONOSUPPORT).
  */
 const char *kb_mount_options(const char *fstype);
+
+/*
+ * Make block device dev read-only at the block layer (BLKROSET): then no
+ * write reaches it, whatever a filesystem driver does.  The flag lasts
+ * until the device goes away or someone clears it - in the kboot image,
+ * until the jump.  0 or -errno.
+ */
+int kb_block_set_ro(const char *dev);
+
+/*
+ * Whether the filesystem of type fstype at byte off of fd was not cleanly
+ * unmounted: ext3/ext4 with the "needs recovery" flag, btrfs with a log
+ * tree.  Mounted without replay, what it shows may be out of date.  (XFS
+ * keeps no such flag in its superblock: its log would have to be read.)
+ */
+bool kb_needs_recovery(int fd, off_t off, const char *fstype);
 
 /* Why kb_mount_ro() failed, as a phrase for people ("the running kernel has no driver for it"). */
 const char *kb_mount_strerror(int err);

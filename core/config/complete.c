@@ -37,7 +37,11 @@ static int complete_path(struct arena *a, const struct kb_fs *f, const char *pre
 	const char *dir, *pre = slash + 1;
 	size_t i, dlen = (size_t)(slash - path) + 1, plen = strlen(pre);
 
+	/* As a boot request would read it: "/boot/../x/" is "/x/". */
 	dir = arena_strndup(a, path, dlen);
+	dir = dir ? kb_path_join(a, "/", dir) : NULL;
+	if (dir && strcmp(dir, "/"))
+		dir = arena_printf(a, "%s/", dir);
 	if (!dir)
 		return -ENOMEM;
 	if (kb_list_dir(&p, f, dir, &names) == -ENOMEM)

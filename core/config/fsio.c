@@ -4,9 +4,10 @@
  *
  * Every lookup starts at the filesystem's root fd and uses openat2() with
  * RESOLVE_IN_ROOT, so neither ".." nor an absolute symlink can leave the
- * filesystem.  Paths are also normalised lexically before use (kb_path_join),
- * which is what keeps kernels older than 5.6 (no openat2) inside too, apart
- * from symlinks.
+ * filesystem.  On kernels older than 5.6 (no openat2) every path is
+ * normalised lexically (kb_path_join) right before the openat(), whoever
+ * asks - parsers, completion, the boot - which keeps ".." inside; a
+ * symlink can still point out there.
  *
  * Only regular files are read (a FIFO or device node on a hostile disk must
  * not block or surprise us), and never more than the caller's limit.
@@ -79,6 +80,27 @@ char *kb_path_dir(struct arena *a, const char *path)
 	return arena_strndup(a, path, (size_t)(slash - path));
 }
 
+/*
+ * fs_open() on a kernel without openat2() (before 5.6): the path is
+ * normalised here, whoever calls, so ".." cannot climb out of the root
+ * (a symlink still can: the header says so).
+ */
+static int fs_open_old(const struct kb_fs *fs, const char *path, int flags)
+{
+	struct arena *a = arena_new();
+	const char *norm = a ? kb_path_join(a, "/", path) : NULL;
+	int fd, ret;
+
+	if (!norm) {
+		arena_free(a);
+		return -ENOMEM;
+	}
+	fd = openat(fs->rootfd, norm[1] ? norm + 1 : ".", flags);
+	ret = fd >= 0 ? fd : -errno;
+	arena_free(a);
+	return ret;
+}
+
 /* Open path (absolute within fs) with flags, confined to the filesystem. */
 static int fs_open(const struct kb_fs *fs, const char *path, int flags)
 {
@@ -109,9 +131,7 @@ static int fs_open(const struct kb_fs *fs, const char *path, int flags)
 			return -errno;
 		no_openat2 = true;
 	}
-	/* Old kernel: rely on the lexical normalisation of the path. */
-	fd = openat(fs->rootfd, rel, flags);
-	return fd >= 0 ? fd : -errno;
+	return fs_open_old(fs, path, flags);
 }
 
 static int fs_stat(const struct kb_fs *fs, const char *path, struct stat *st)

@@ -56,6 +56,8 @@ static int devices_build(struct kb_daemon *d, struct msg *m)
 				 (unsigned)dev->state < 4 ? state_names[dev->state] : "failed");
 		dmn_json_key_str(m->f, "reason", dev->reason);
 		dmn_json_key_str(m->f, "mountpoint", dev->state == KB_DEV_READY ? dev->mnt : NULL);
+		if (dev->dirty)
+			fputs(",\"dirty\":true", m->f);
 		putc('}', m->f);
 	}
 	putc(']', m->f);

@@ -62,6 +62,7 @@ struct kb_device {
 	const char *ipappend[2];
 	enum kb_dev_state state;
 	const char *reason; /* SKIPPED/FAILED: a sentence for people */
+	bool dirty;	    /* READY, but not cleanly unmounted: may be out of date */
 	unsigned long seq;  /* order of appearance, for a stable menu order */
 };
 

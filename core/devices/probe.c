@@ -123,6 +123,8 @@ static int identify(int fd, char *rec, size_t *len, char type[64], char pttype[3
 		dev_rec_add(rec, len, "PTTYPE", v);
 	}
 	blkid_free_probe(pr);
+	if (*type && kb_needs_recovery(fd, 0, type))
+		dev_rec_add(rec, len, "DIRTY", "1");
 	return rc;
 }
 
@@ -140,6 +142,13 @@ static void mount_it(const char *devpath, const char *dir, const char *type, cha
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		snprintf(why, sizeof(why), "cannot create the mount point %s: %s", dir,
 			 strerror(errno));
+		rec_state(rec, len, "failed", why);
+		return;
+	}
+	/* No write reaches the device, whatever the driver does with its log. */
+	ret = kb_block_set_ro(devpath);
+	if (ret) {
+		snprintf(why, sizeof(why), "cannot make %s read-only: %s", devpath, strerror(-ret));
 		rec_state(rec, len, "failed", why);
 		return;
 	}
@@ -229,6 +238,13 @@ static void probe_result(struct kb_devices *d, struct dev *dev, const char *rec,
 		dev_status(d, KB_STATUS_INFO, "%s: %s%s%s%s mounted read-only at %s", pub->name,
 			   pub->fstype, pub->label ? " \"" : "", pub->label ? pub->label : "",
 			   pub->label ? "\"" : "", pub->mnt);
+		pub->dirty = dev_rec_get(a, rec, "DIRTY") != NULL;
+		if (pub->dirty)
+			dev_status(
+				d, KB_STATUS_WARNING,
+				"%s: this filesystem was not cleanly unmounted; what kboot shows "
+				"may be out of date",
+				pub->name);
 	} else if (state && !strcmp(state, "skipped")) {
 		pub->state = KB_DEV_SKIPPED;
 		dev_status(d, KB_STATUS_INFO, "%s: %s%s", pub->name,

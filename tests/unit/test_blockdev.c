@@ -65,6 +65,10 @@ static void test_gpt_image_partitions(void **state)
 	assert_int_equal(root->disk, 0);
 	assert_int_equal(root->part, 2);
 	assert_true(tu_warned(s, "disk.imgp3: not opened: swap space"));
+	/* Its root's journal needs recovery: scanned as it is, and said so. */
+	assert_true(tu_warned(s, "disk.imgp2: this filesystem was not cleanly unmounted; what "
+				 "kboot shows may be out of date"));
+	assert_false(tu_warned(s, "disk.imgp1: this filesystem was not cleanly unmounted"));
 
 	/* The files are there, through the read-only mount. */
 	memset(&p, 0, sizeof(p));

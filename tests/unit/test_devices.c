@@ -532,7 +532,8 @@ static int teardown_real(void **state)
 	for (size_t i = 0; i < MAX_ATTACHED; i++) {
 		if (!attached[i][0])
 			continue;
-		snprintf(cmd, sizeof(cmd), "losetup -d /dev/%s", attached[i]);
+		snprintf(cmd, sizeof(cmd), "blockdev --setrw /dev/%s; losetup -d /dev/%s",
+			 attached[i], attached[i]);
 		if (system(cmd))
 			print_message("could not detach /dev/%s\n", attached[i]);
 	}
@@ -556,14 +557,14 @@ static struct kb_devices *real(struct kb_loop *l, const char *sock)
 	return kb_devices_new(l, &cfg);
 }
 
-/* Attach image read-only (-P: with its partitions); the loop's name or NULL. */
-static char *attach(const char *image, const char *dev)
+/* Attach image (-P: with its partitions), read-only unless rw; the loop's name or NULL. */
+static char *attach_mode(const char *image, const char *dev, bool rw)
 {
 	char cmd[256], name[64] = "";
 	FILE *p;
 
-	snprintf(cmd, sizeof(cmd), "losetup -r -P --show %s %s/%s", dev ? dev : "-f", tu_tmp,
-		 image);
+	snprintf(cmd, sizeof(cmd), "losetup %s-P --show %s %s/%s", rw ? "" : "-r ",
+		 dev ? dev : "-f", tu_tmp, image);
 	p = popen(cmd, "r");
 	if (!p)
 		return NULL;
@@ -582,6 +583,11 @@ static char *attach(const char *image, const char *dev)
 	return strdup(name + 5);
 }
 
+static char *attach(const char *image, const char *dev)
+{
+	return attach_mode(image, dev, false);
+}
+
 static void detach_loop(const char *name)
 {
 	char cmd[128];
@@ -589,7 +595,11 @@ static void detach_loop(const char *name)
 	for (size_t i = 0; i < MAX_ATTACHED; i++)
 		if (!strcmp(attached[i], name))
 			attached[i][0] = '\0';
-	snprintf(cmd, sizeof(cmd), "losetup -d /dev/%s", name);
+	/*
+	 * The probe made it read-only (BLKROSET), and on a whole loop device
+	 * the flag outlives the detach: give it back writable first.
+	 */
+	snprintf(cmd, sizeof(cmd), "blockdev --setrw /dev/%s && losetup -d /dev/%s", name, name);
 	assert_int_equal(system(cmd), 0);
 }
 
@@ -686,6 +696,54 @@ static void test_real_probe_mounts_whole_disk(void **state)
 	detach_loop(name);
 	free(name);
 	images_unchanged();
+}
+
+/* /sys/class/block/NAME/ro: 1 when the block layer refuses writes. */
+static int block_ro(const char *name)
+{
+	char path[128], buf[8] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/block/%s/ro", name);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	return atoi(buf);
+}
+
+/*
+ * A device attached read-write is made read-only at the block layer
+ * (BLKROSET) before its filesystem is mounted: no driver can write to it.
+ */
+static void test_real_probe_sets_the_device_read_only(void **state)
+{
+	struct kb_loop *l;
+	struct kb_devices *d;
+	char sock[128], *name;
+	size_t want = 1;
+
+	if (!can_mount)
+		skip();
+	tu_sh("cp fs.img fs-rw.img");
+	name = attach_mode("fs-rw.img", NULL, true);
+	assert_non_null(name);
+	assert_int_equal(block_ro(name), 0);
+	only_names[0] = name;
+	only_names[1] = NULL;
+	l = kb_loop_new();
+	snprintf(sock, sizeof(sock), "%s/uevent.sock", tu_tmp);
+	d = real(l, sock);
+	assert_true(run_until(l, d, none_probing, &want, 20000));
+	if (kb_devices_at(d, 0)->state != KB_DEV_READY)
+		fail_msg("%s: %s", name, kb_devices_at(d, 0)->reason);
+	assert_int_equal(block_ro(name), 1);
+	kb_devices_free(d);
+	kb_loop_free(l);
+	detach_loop(name);
+	free(name);
 }
 
 static bool never(struct kb_devices *d, const void *arg)
@@ -882,9 +940,13 @@ static void test_real_partitioned_disk(void **state)
 	assert_int_equal(boot->part, 1);
 	assert_int_equal(boot->disk, 0);
 
-	/* Mounted although its journal needs recovery: noload. */
+	/* Mounted although its journal needs recovery: noload; and it says so. */
 	if (root->state != KB_DEV_READY)
 		fail_msg("%s: %s", p2, root->reason);
+	assert_true(root->dirty);
+	assert_false(boot->dirty);
+	snprintf(msg, sizeof(msg), "%s: this filesystem was not cleanly unmounted", p2);
+	assert_true(saw(msg));
 	assert_string_equal(root->partuuid, TU_ROOT_PARTUUID);
 	assert_string_equal(root->partlabel, "rootpart");
 	assert_int_equal(root->part, 2);
@@ -927,6 +989,7 @@ int main(void)
 	};
 	const struct CMUnitTest realdev[] = {
 		cmocka_unit_test(test_real_probe_mounts_whole_disk),
+		cmocka_unit_test(test_real_probe_sets_the_device_read_only),
 		cmocka_unit_test(test_real_remove_while_probing_and_rescan),
 		cmocka_unit_test(test_real_hotplug_from_netlink),
 		cmocka_unit_test(test_real_partitioned_disk),
