@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/text.h"
 #include "proto/client.h"
 #include "proto/request.h"
 #include "ui-private.h"
@@ -317,9 +318,8 @@ static void menu_draw(struct ui *u)
 	if (u->depth) {
 		size_t o = 0;
 
-		for (k = 0; k < u->depth && o < sizeof(buf) - 1; k++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", k ? " > " : "",
-					      u->path[k]);
+		for (k = 0; k < u->depth; k++)
+			o = kb_append(buf, sizeof(buf), o, "%s%s", k ? " > " : "", u->path[k]);
 		ui_draw_str(u, 1, 1, u->cols - 2, KB_ROLE_HEADING, buf);
 	}
 	/* Keep the selection on screen, with its heading when there is room. */

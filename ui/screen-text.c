@@ -21,6 +21,7 @@
 #include <sys/utsname.h>
 
 #include "lib/jsonparse.h"
+#include "lib/text.h"
 #include "ui-private.h"
 
 struct tline {
@@ -247,19 +248,16 @@ static void info_daemon_network(struct ui *u, struct page *p)
 		char line[512];
 		size_t o;
 
-		o = (size_t)snprintf(line, sizeof(line), "  %-10s %s, %s",
-				     kb_json_get_str(x, "name"), mode ? mode : "?",
-				     state ? state : "?");
+		o = kb_append(line, sizeof(line), 0, "  %-10s %s, %s", kb_json_get_str(x, "name"),
+			      mode ? mode : "?", state ? state : "?");
 		if (addr)
-			o += (size_t)snprintf(line + o, sizeof(line) - o, ": %s/%d%s%s", addr,
-					      ui_json_int(prefix, 0), gw ? " via " : "",
-					      gw ? gw : "");
-		for (k = 0; dns && dns->type == KB_JARR && k < dns->n && o < sizeof(line); k++)
-			o += (size_t)snprintf(
-				line + o, sizeof(line) - o, "%s%s", k ? " " : ", DNS ",
-				dns->item[k]->type == KB_JSTR ? dns->item[k]->str : "?");
+			o = kb_append(line, sizeof(line), o, ": %s/%d%s%s", addr,
+				      ui_json_int(prefix, 0), gw ? " via " : "", gw ? gw : "");
+		for (k = 0; dns && dns->type == KB_JARR && k < dns->n; k++)
+			o = kb_append(line, sizeof(line), o, "%s%s", k ? " " : ", DNS ",
+				      dns->item[k]->type == KB_JSTR ? dns->item[k]->str : "?");
 		if (kb_json_get_str(x, "reason"))
-			snprintf(line + o, sizeof(line) - o, ": %s", kb_json_get_str(x, "reason"));
+			kb_append(line, sizeof(line), o, ": %s", kb_json_get_str(x, "reason"));
 		add(p, state && !strcmp(state, "failed") ? KB_ROLE_WARNING : KB_ROLE_NORMAL, "%s",
 		    line);
 		if (kb_json_get_str(x, "server") || kb_json_get_str(x, "bootfile"))

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/text.h"
 #include "theme.h"
 
 #define THEME_FILE_MAX	 (64 * 1024)
@@ -619,12 +620,9 @@ int kb_theme_load(struct kb_theme *t, const char *name, char *err, size_t errlen
 		err[0] = '\0';
 	if (!strcmp(name, "default"))
 		return 0;
-	n = snprintf(err, errlen, "theme '%s': not found in ", name);
-	off = n > 0 ? (size_t)n : 0;
-	for (i = 0; i < dirs.n && off < errlen; i++) {
-		n = snprintf(err + off, errlen - off, "%s%s", i ? ", " : "", dirs.dir[i]);
-		off += n > 0 ? (size_t)n : 0;
-	}
+	off = kb_append(err, errlen, 0, "theme '%s': not found in ", name);
+	for (i = 0; i < dirs.n; i++)
+		off = kb_append(err, errlen, off, "%s%s", i ? ", " : "", dirs.dir[i]);
 	return -ENOENT;
 }
 

@@ -9,6 +9,7 @@
  * such a URL stands as it is (only '"', '\\' and controls are escaped, and
  * they end the authority here).
  */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -126,6 +127,23 @@ void kb_text_write_lines(FILE *f, const char *s)
 	}
 	text_write(f, shown, '\n');
 	free(shown);
+}
+
+size_t kb_append(char *buf, size_t size, size_t o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!size)
+		return 0;
+	if (o >= size)
+		return size - 1;
+	va_start(ap, fmt);
+	n = vsnprintf(buf + o, size - o, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return o;
+	return (size_t)n < size - o ? o + (size_t)n : size - 1;
 }
 
 FILE *kb_text_open(struct kb_text *t)

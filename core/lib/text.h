@@ -34,6 +34,16 @@ void kb_text_write(FILE *f, const char *s);
 void kb_text_write_lines(FILE *f, const char *s);
 
 /*
+ * Append printf-formatted text at offset o of buf (size bytes); the new
+ * offset, never past size - 1: what does not fit is cut, and the string
+ * stays terminated.  For chains of appends into one fixed buffer (a bare
+ * "o += snprintf(buf + o, size - o, ...)" runs past the end once a piece
+ * is cut).
+ */
+size_t kb_append(char *buf, size_t size, size_t o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
  * Text for people built in memory first, then written out whole through
  * kb_text_write_lines(): kb_text_open() gives the stream to write to (NULL
  * when out of memory), kb_text_close() writes what it holds to out (or

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/text.h"
 #include "net/pxe.h"
 
 /* "88:99:AA:BB:CC:DD" as "88-99-aa-bb-cc-dd", or 0 when it is no MAC. */
@@ -65,10 +66,9 @@ size_t kb_pxe_ipappend(int flags, const struct kb_iface *x, char *out, size_t le
 	out[0] = '\0';
 	if ((flags & 1) && x->addr[0] && x->prefix > 0 && x->prefix <= 32) {
 		netmask(x->prefix, mask, sizeof(mask));
-		o += (size_t)snprintf(out + o, len - o, "ip=%s:%s:%s:%s", x->addr, x->server,
-				      x->gateway, mask);
+		o = kb_append(out, len, o, "ip=%s:%s:%s:%s", x->addr, x->server, x->gateway, mask);
 	}
-	if ((flags & 2) && o < len && mac_dashes(x->mac, dashes, sizeof(dashes)))
-		o += (size_t)snprintf(out + o, len - o, "%sBOOTIF=01-%s", o ? " " : "", dashes);
-	return o < len ? o : len - 1;
+	if ((flags & 2) && mac_dashes(x->mac, dashes, sizeof(dashes)))
+		o = kb_append(out, len, o, "%sBOOTIF=01-%s", o ? " " : "", dashes);
+	return o;
 }

@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/text.h"
 #include "net/fetch/private.h"
 
 #define REPLY_MAX  (64 * 1024) /* bytes of one (multi-line) reply */
@@ -114,11 +115,10 @@ static int ctl_reply(struct ftp *c)
 					  REPLY_MAX / 1024);
 		if (reply_code(line, n) && atoi(line) == c->code && (n == 3 || line[3] == ' ')) {
 			more = false;
-			if (n > 4 && used < sizeof(all))
-				used += (size_t)snprintf(all + used, sizeof(all) - used, " %s",
-							 line + 4);
-		} else if (used < sizeof(all)) {
-			used += (size_t)snprintf(all + used, sizeof(all) - used, " %s", line);
+			if (n > 4)
+				used = kb_append(all, sizeof(all), used, " %s", line + 4);
+		} else {
+			used = kb_append(all, sizeof(all), used, " %s", line);
 		}
 	}
 	fetch_clean_text(c->text, sizeof(c->text), all, sizeof(all));
