@@ -46,6 +46,8 @@ static void usage(FILE *f)
 		"\n"
 		"  --connect-timeout S  give up connecting after S seconds (default 10)\n"
 		"  --stall-timeout S    give up when no data comes for S seconds (default 15)\n"
+		"  --min-rate BYTES     give up below BYTES a second over any minute\n"
+		"                       (default 1024; 0: no minimum)\n"
 		"  --max-size BYTES     refuse anything bigger (K, M, G suffixes: KiB, MiB, GiB)\n"
 		"  --tftp-blksize N     TFTP block size to ask for, 8 to 65464 (default 1468)\n"
 		"  --quiet              no progress lines, only errors\n");
@@ -139,12 +141,14 @@ static int fetch_args(int argc, char **argv, struct kb_fetch_opts *o, struct sho
 	static const struct option opts[] = {
 		{ "connect-timeout", required_argument, NULL, 'c' },
 		{ "stall-timeout", required_argument, NULL, 's' },
+		{ "min-rate", required_argument, NULL, 'r' },
 		{ "max-size", required_argument, NULL, 'm' },
 		{ "tftp-blksize", required_argument, NULL, 'b' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
+	uint64_t rate;
 	char *end;
 	int c, ret;
 	long n;
@@ -160,6 +164,14 @@ static int fetch_args(int argc, char **argv, struct kb_fetch_opts *o, struct sho
 				return 2;
 			}
 			*(c == 'c' ? &o->connect_timeout_ms : &o->stall_timeout_ms) = ret;
+			break;
+		case 'r':
+			if (!parse_size(optarg, &rate)) {
+				fprintf(stderr, "kboot fetch: '%s' is not a number of bytes\n",
+					optarg);
+				return 2;
+			}
+			o->min_rate = !rate ? -1 : rate > INT64_MAX ? INT64_MAX : (int64_t)rate;
 			break;
 		case 'm':
 			if (!parse_size(optarg, &o->max_size)) {

@@ -91,22 +91,6 @@ static void child_error(int out, const char *why)
 		_exit(1);
 }
 
-static uint64_t memory_for_downloads(void)
-{
-	unsigned long long kb = 0;
-	char line[256];
-	FILE *f = fopen("/proc/meminfo", "re");
-
-	while (f && fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	if (f)
-		fclose(f);
-	if (!kb)
-		return 0; /* unknown: no limit */
-	return kb * 1024 > KB_DOWNLOAD_RESERVE ? kb * 1024 - KB_DOWNLOAD_RESERVE : 1;
-}
-
 static void child(const char *url, const char *path, int connect_ms, int stall_ms, int out)
 {
 	struct sigaction sa = { .sa_handler = on_term };
@@ -114,7 +98,7 @@ static void child(const char *url, const char *path, int connect_ms, int stall_m
 		.connect_timeout_ms = connect_ms,
 		.stall_timeout_ms = stall_ms,
 		.cancel = &child_cancel,
-		.max_size = memory_for_downloads(),
+		/* max_size 0: what the memory allows (fetch.h). */
 	};
 	char part[4096], err[1024];
 	int fd;

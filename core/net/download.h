@@ -19,8 +19,6 @@
 
 #include <stdint.h>
 
-#define KB_DOWNLOAD_RESERVE (64ull << 20) /* free memory a download leaves */
-
 enum kb_download_state { KB_DL_RUNNING, KB_DL_DONE, KB_DL_FAILED, KB_DL_CANCELLED };
 
 struct kb_download {

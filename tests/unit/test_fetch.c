@@ -645,6 +645,26 @@ static void test_http_body_that_stops_stalls(void **state)
 	assert_int_equal(out_size(), 1000);
 }
 
+/*
+ * A byte every 100 ms never trips the stall timeout; the minimum rate
+ * (here 100 bytes a second over 2 s) ends it.  Without it the download
+ * would go on for the 60 s the server drips.
+ */
+static void test_http_drip_is_below_the_minimum_rate(void **state)
+{
+	struct kb_fetch_opts o = { .stall_timeout_ms = 1000,
+				   .min_rate = 100,
+				   .rate_window_ms = 2000 };
+	const char *url = at("http", http.port, "/drip/big.bin");
+	int64_t start = now_ms(), took;
+
+	assert_int_equal(get_opts(url, &o), -ETIMEDOUT);
+	took = now_ms() - start;
+	assert_non_null(strstr(err, "bytes in 2"));
+	assert_non_null(strstr(err, ", below 100 bytes a second; stopped"));
+	assert_true(took < 10000);
+}
+
 /* Connecting to a listener whose queue is full: the SYN is dropped. */
 static void test_http_connect_timeout(void **state)
 {
@@ -1198,6 +1218,7 @@ int main(void)
 		cmocka_unit_test(test_http_connection_refused),
 		cmocka_unit_test(test_http_server_that_never_answers_stalls),
 		cmocka_unit_test(test_http_body_that_stops_stalls),
+		cmocka_unit_test(test_http_drip_is_below_the_minimum_rate),
 		cmocka_unit_test(test_http_connect_timeout),
 		cmocka_unit_test(test_http_redirects_are_followed),
 		cmocka_unit_test(test_http_redirect_loop_stops_at_5),

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,6 +55,23 @@ out:
 
 /* ---- kb_fetch() ---- */
 
+/* The default max_size: MemAvailable less KB_FETCH_RESERVE; 0 (none) when unknown. */
+static uint64_t memory_cap(void)
+{
+	unsigned long long kb = 0;
+	char line[256];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	if (f)
+		fclose(f);
+	if (!kb)
+		return 0;
+	return kb * 1024 > KB_FETCH_RESERVE ? kb * 1024 - KB_FETCH_RESERVE : 1;
+}
+
 int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
 	     kb_fetch_progress_fn progress, void *data, char *err, size_t errlen)
 {
@@ -75,7 +93,11 @@ int kb_fetch(const char *url, int out_fd, const struct kb_fetch_opts *o,
 							: KB_FETCH_CONNECT_TIMEOUT_MS,
 		.stall_ms =
 			o->stall_timeout_ms > 0 ? o->stall_timeout_ms : KB_FETCH_STALL_TIMEOUT_MS,
-		.max_size = o->max_size,
+		.max_size = o->max_size ? o->max_size : memory_cap(),
+		.min_rate = o->min_rate ? o->min_rate : KB_FETCH_MIN_RATE,
+		.rate_window_ms =
+			o->rate_window_ms > 0 ? o->rate_window_ms : KB_FETCH_RATE_WINDOW_MS,
+		.window_start = fetch_now(),
 		.cancel = o->cancel,
 		.tftp_blksize = o->tftp_blksize ? o->tftp_blksize : KB_FETCH_TFTP_BLKSIZE,
 		.progress = progress,

@@ -88,22 +88,38 @@ const char *kb_url_scheme_name(enum kb_url_scheme s);
 
 /* ---- Downloads ---- */
 
-#define KB_FETCH_CONNECT_TIMEOUT_MS 10000 /* default kb_fetch_opts.connect_timeout_ms */
-#define KB_FETCH_STALL_TIMEOUT_MS   15000 /* default kb_fetch_opts.stall_timeout_ms */
-#define KB_FETCH_TFTP_BLKSIZE	    1468  /* default blksize asked of TFTP servers */
-#define KB_FETCH_MAX_REDIRECTS	    5	  /* HTTP redirects followed */
+#define KB_FETCH_CONNECT_TIMEOUT_MS 10000	  /* default kb_fetch_opts.connect_timeout_ms */
+#define KB_FETCH_STALL_TIMEOUT_MS   15000	  /* default kb_fetch_opts.stall_timeout_ms */
+#define KB_FETCH_RESERVE	    (64ull << 20) /* memory a download leaves free (max_size 0) */
+#define KB_FETCH_MIN_RATE	    1024	  /* default kb_fetch_opts.min_rate: bytes/s... */
+#define KB_FETCH_RATE_WINDOW_MS	    60000	  /* ...averaged over this (rate_window_ms) */
+#define KB_FETCH_TFTP_BLKSIZE	    1468	  /* default blksize asked of TFTP servers */
+#define KB_FETCH_MAX_REDIRECTS	    5		  /* HTTP redirects followed */
 
 struct kb_fetch_opts {
 	/* Name lookup, then TCP connect per address: ms each (0: the default). */
 	int connect_timeout_ms;
 	/* No data (or no TFTP answer) for this long stops the download (0: the default). */
 	int stall_timeout_ms;
-	/* More bytes than this fails with -EFBIG (0: no limit). */
+	/*
+	 * More bytes than this fails with -EFBIG.  0: the memory free when the
+	 * download starts less KB_FETCH_RESERVE (in the kboot image every
+	 * download lands in RAM; no limit when /proc/meminfo says nothing);
+	 * UINT64_MAX: no limit.
+	 */
 	uint64_t max_size;
 	/* Set non-zero (a signal handler may) to stop with -ECANCELED; NULL: never. */
 	volatile sig_atomic_t *cancel;
 	/* TFTP blksize to ask for, 8..65464 (0: KB_FETCH_TFTP_BLKSIZE). */
 	unsigned int tftp_blksize;
+	/*
+	 * Fewer bytes per second than this, over each rate_window_ms, stops the
+	 * download: a server dripping a byte now and then outlasts any stall
+	 * timeout.  0: KB_FETCH_MIN_RATE; -1: no minimum.  rate_window_ms 0:
+	 * KB_FETCH_RATE_WINDOW_MS.
+	 */
+	int64_t min_rate;
+	int rate_window_ms;
 };
 
 /*

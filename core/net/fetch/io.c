@@ -143,6 +143,24 @@ int fetch_set_total(struct fetch *f, uint64_t total)
 	return 0;
 }
 
+int fetch_rate(struct fetch *f, uint64_t received)
+{
+	int64_t now = fetch_now(), span = now - f->window_start;
+	uint64_t got = received - f->window_from;
+	char n[32], secs[32], rate[32];
+
+	if (f->min_rate <= 0 || span < f->rate_window_ms)
+		return 0;
+	if (got * 1000 < (uint64_t)f->min_rate * (uint64_t)span)
+		return fetch_fail(f, -ETIMEDOUT, "only %s in %s, below %s a second; stopped",
+				  fetch_size_text(got, n, sizeof(n)),
+				  fetch_secs_text((int)span, secs, sizeof(secs)),
+				  fetch_size_text((uint64_t)f->min_rate, rate, sizeof(rate)));
+	f->window_start = now;
+	f->window_from = received;
+	return 0;
+}
+
 int fetch_write(struct fetch *f, const void *p, size_t n)
 {
 	const char *c = p;
@@ -151,6 +169,8 @@ int fetch_write(struct fetch *f, const void *p, size_t n)
 	int ret;
 
 	ret = fetch_check_cancel(f);
+	if (!ret)
+		ret = fetch_rate(f, f->done + n);
 	if (ret)
 		return ret;
 	if (f->max_size && f->done + n > f->max_size)

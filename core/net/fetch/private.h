@@ -35,6 +35,10 @@ struct fetch {
 	int connect_ms;		       /* ms per lookup and per connect (defaults filled in) */
 	int stall_ms;		       /* ms without data before giving up */
 	uint64_t max_size;	       /* 0: no limit */
+	int64_t min_rate;	       /* bytes/s over rate_window_ms; <= 0: none */
+	int rate_window_ms;	       /* the window of min_rate */
+	int64_t window_start;	       /* ms the current window began */
+	uint64_t window_from;	       /* bytes received before it */
 	volatile sig_atomic_t *cancel; /* NULL: never cancelled */
 	unsigned int tftp_blksize;     /* asked of TFTP servers */
 	kb_fetch_progress_fn progress; /* may be NULL */
@@ -56,6 +60,13 @@ int64_t fetch_now(void);
  */
 int fetch_fail(struct fetch *f, int ret, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/*
+ * received bytes in all so far (written or held): 0, or -ETIMEDOUT with
+ * its sentence when a window of f->rate_window_ms ended with fewer than
+ * f->min_rate bytes a second.
+ */
+int fetch_rate(struct fetch *f, uint64_t received);
 
 /* -ECANCELED with its sentence when the cancel flag is set, else 0. */
 int fetch_check_cancel(struct fetch *f);

@@ -351,6 +351,9 @@ static int data(struct tftp *c, size_t n)
 	}
 	memcpy(c->f->buf + c->held, c->pkt + 4, len);
 	c->held += len;
+	ret = fetch_rate(c->f, c->f->done + c->held);
+	if (ret)
+		return ret;
 	send_ack(c, block);
 	c->expect++;
 	c->heard = fetch_now();

@@ -11,6 +11,7 @@ Serves --dir on 127.0.0.1, port 0 (the kernel picks one); prints
   /close/NAME             HTTP/1.0, no Content-Length: read to the close
   /short/NAME             Content-Length of NAME, half of it sent, then closed
   /stall/NAME             Content-Length of NAME, 1000 bytes, then silence
+  /drip/NAME              Content-Length of NAME, then one byte every 100 ms
   /redirect-abs/NAME      301 to http://127.0.0.1:PORT/NAME
   /redirect-rel/a/NAME    302 to ../NAME (relative: /redirect-rel/NAME... -> /NAME)
   /redirect-chain/N/NAME  307 to /redirect-chain/N-1/NAME, 308 to /NAME at 0
@@ -81,6 +82,13 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             if data is not None:
                 self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(data) + data[:1000])
                 time.sleep(20)
+        elif kind == "drip":
+            data = self.file_bytes(rest)
+            if data is not None:
+                self.raw(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(data))
+                for i in range(min(len(data), 600)):
+                    self.raw(data[i:i + 1])
+                    time.sleep(0.1)
         elif kind == "redirect-abs":
             self.redirect(301, "http://127.0.0.1:%d/%s" % (port, rest))
         elif kind == "redirect-rel":
