@@ -33,11 +33,30 @@
 
 /* ---- Files ---- */
 
-/* The file on the host, for the plan (arena-owned). */
+/*
+ * The file on the host, for the plan (arena-owned): the one kboot checked
+ * and loads, opened inside its filesystem and named by the kernel - so a
+ * symlink shows where it really led (an absolute one stays inside the
+ * filesystem).  Its lexical name when it cannot be opened.
+ */
 static const char *host_path(struct arena *a, const struct kb_file *f)
 {
+	char link[64], real[4096];
+	ssize_t n = -1;
+	int fd;
+
 	if (!f->fs)
 		return NULL;
+	fd = kb_open(f->fs, f->path);
+	if (fd >= 0) {
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		n = readlink(link, real, sizeof(real) - 1);
+		close(fd);
+	}
+	if (n > 0 && (size_t)n < sizeof(real) - 1) {
+		real[n] = '\0';
+		return arena_strdup(a, real);
+	}
 	if (!strcmp(f->path, "/"))
 		return f->fs->root;
 	return arena_printf(a, "%s%s", strcmp(f->fs->root, "/") ? f->fs->root : "", f->path);

@@ -579,6 +579,22 @@ class DaemonTest(unittest.TestCase):
         self.assertEqual(plan["cmdline"], [target["cmdline"]])
         self.assertEqual(plan["initrd-file"], [os.path.join(self.tmp, "alp/boot/initramfs-lts")])
 
+    def test_plan_names_the_file_a_symlink_leads_to(self):
+        """An absolute symlink in a system is read inside its filesystem, and
+        the plan names the file that was checked and loaded, not the host's."""
+        src = os.path.join(self.tmp, "lnk")
+        write(os.path.join(src, "boot", "vmlinuz-9"), "real kernel\n")
+        os.symlink("/boot/vmlinuz-9", os.path.join(src, "boot", "vmlinuz"))
+        write(os.path.join(src, "boot", "grub", "grub.cfg"),
+              "menuentry 'Linked' {\n  linux /boot/vmlinuz\n}\n")
+        d = self.start([src + ":name=lnk"], "--timeout", "-1")
+        r = d.kboot("boot", "--title", "Linked")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(d.wait_exit(), 0)
+        plan = parse_plan(d.plan())
+        self.assertEqual(plan["kernel"], ["lnk:/boot/vmlinuz"])
+        self.assertEqual(plan["kernel-file"], [os.path.join(src, "boot", "vmlinuz-9")])
+
     def test_boot_by_title_over_the_protocol(self):
         d = self.start(self.three_sources(), "--timeout", "-1")
         c = d.client()
