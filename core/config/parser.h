@@ -24,7 +24,7 @@
 struct kb_scan;
 
 /* Limits shared by all parsers. */
-#define KB_MAX_CONFIG_SIZE   (16u * 1024 * 1024) /* larger config files are refused */
+#define KB_MAX_CONFIG_SIZE   (64u * 1024 * 1024) /* larger config files are refused */
 #define KB_MAX_INCLUDE_DEPTH 16			 /* include/source/configfile nesting */
 
 /* The context of one config being parsed. */

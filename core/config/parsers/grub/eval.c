@@ -376,10 +376,11 @@ static int exec_cmd(struct gstate *g, const struct gnode *n)
 	int argc, ret = 0;
 	bool invert = false;
 
-	if (++g->commands > g->max_commands) {
+	if (++g->commands > g->limit || g->commands > g->max_commands) {
 		g->stopped = true;
-		g_warn(g, n->src, n->line, "more than %lu commands executed: stopped",
-		       g->max_commands);
+		if (g->commands > g->max_commands)
+			g_warn(g, n->src, n->line, "more than %lu commands executed: stopped",
+			       g->max_commands);
 		return 1;
 	}
 	if (expand(g, n->u.cmd.w, n->u.cmd.nw, &av, n) || !av.n)
@@ -587,6 +588,29 @@ struct gblock *g_block_keep(struct gstate *g, const struct gblock *b)
 	return k;
 }
 
+unsigned long g_budget_begin(struct gstate *g)
+{
+	unsigned long saved = g->limit;
+
+	g->limit = g->commands + g->max_statement;
+	if (g->limit > g->max_commands || g->limit < g->commands)
+		g->limit = g->max_commands;
+	if (g->limit > saved)
+		g->limit = saved; /* inside another budget: never more than it has */
+	return saved;
+}
+
+bool g_budget_end(struct gstate *g, unsigned long saved)
+{
+	bool ran_out = g->stopped && g->commands > g->limit && g->commands <= g->max_commands &&
+		       g->limit < saved;
+
+	g->limit = saved;
+	if (ran_out)
+		g->stopped = false;
+	return ran_out;
+}
+
 /* Parse and run text statement by statement, releasing each one's memory. */
 static int exec_text(struct gstate *g, const struct gsrc *src, const char *text, size_t len,
 		     int line0)
@@ -604,19 +628,30 @@ static int exec_text(struct gstate *g, const struct gsrc *src, const char *text,
 	it = g_parse_begin(g->scratch, src, text, len, line0, parse_warn, &w);
 	if (!it)
 		return 1;
+	g->text_depth++;
 	while (!g->stopped) {
 		struct gpmark m = gp_mark(g->scratch);
+		/* The file's own statements each get a budget (grub.h). */
+		unsigned long saved = g->text_depth == 1 ? g_budget_begin(g) : 0;
 		struct glist l;
 
 		if (g_parse_next(it, &l) <= 0) {
+			if (g->text_depth == 1)
+				g_budget_end(g, saved);
 			gp_release(g->scratch, m);
 			break;
 		}
 		ret = g_exec_list(g, &l);
+		if (g->text_depth == 1 && g_budget_end(g, saved) && l.n)
+			g_warn(g, src, l.v[0]->line,
+			       "this statement ran more than %lu commands: stopped; the rest of "
+			       "the file is read",
+			       g->max_statement);
 		gp_release(g->scratch, m);
 		if (g->func_return)
 			break;
 	}
+	g->text_depth--;
 	g_parse_end(it);
 	return ret;
 }
@@ -702,6 +737,8 @@ struct gstate *g_state_new(struct kb_pctx *p)
 	}
 	g->p = p;
 	g->max_commands = G_MAX_COMMANDS;
+	g->max_statement = G_MAX_STATEMENT;
+	g->limit = G_MAX_COMMANDS;
 	g->perm = gp_new();
 	g->scratch = gp_new();
 	g->env = g_env_new(g, NULL);

@@ -46,15 +46,17 @@
 #define G_MAX_LOOP    10000 /* iterations of one while/until loop */
 #ifdef KBOOT_FUZZ
 /* The fuzz build (ASan + coverage, ~100x slower) gets tighter limits. */
-#define G_MAX_COMMANDS 200000UL
-#define G_MAX_WORD     (64u << 10)
+#define G_MAX_COMMANDS	200000UL
+#define G_MAX_STATEMENT 20000UL
+#define G_MAX_WORD	(64u << 10)
 #else
-#define G_MAX_COMMANDS 2000000UL  /* commands executed by one parse (12x a 10,000-entry file) */
-#define G_MAX_WORD     (1u << 20) /* longest expanded word or variable value */
+#define G_MAX_COMMANDS	20000000UL /* commands executed by one parse (10x a 100,000-entry file) */
+#define G_MAX_STATEMENT 1000000UL  /* ... by one statement of the file, or one entry's body */
+#define G_MAX_WORD	(1u << 20) /* longest expanded word or variable value */
 #endif
 #define G_MAX_VARMEM   (64u << 20)   /* bytes held by all variable values */
 #define G_MAX_ITEMS    100000	     /* menu entries and submenus of one parse */
-#define G_MAX_PARSED   (64u << 20)   /* bytes of script text parsed (includes, eval) */
+#define G_MAX_PARSED   (256u << 20)  /* bytes of script text parsed (includes, eval) */
 #define G_MAX_WARNINGS 200	     /* warnings of one parse; then one summary */
 #define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
 
@@ -312,9 +314,12 @@ struct gstate {
 	struct gpool *scratch; /* trees of running bodies, expanded words (mark/release) */
 	/* budgets */
 	unsigned long commands;
-	unsigned long max_commands; /* G_MAX_COMMANDS; tests lower it */
-	size_t expanded;	    /* bytes expanded so far (G_MAX_EXPANDED) */
-	bool stopped;		    /* the command budget ran out */
+	unsigned long max_commands;  /* G_MAX_COMMANDS; tests lower it */
+	unsigned long max_statement; /* G_MAX_STATEMENT; tests lower it */
+	unsigned long limit;	     /* commands may run up to this (g_budget_begin()) */
+	size_t expanded;	     /* bytes expanded so far (G_MAX_EXPANDED) */
+	bool stopped;		     /* a command budget ran out */
+	int text_depth;		     /* exec_text() calls under way */
 	int depth;
 	size_t parsed;
 	size_t varmem;
@@ -374,6 +379,16 @@ void g_env_drop(struct gstate *g, struct genv *e);
 struct gmenu *g_menu_new(struct gstate *g, struct genv *env);
 /* Add an item to g->menu (counts towards G_MAX_ITEMS); NULL when refused. */
 struct gitem *g_menu_add(struct gstate *g, enum gitem_kind kind);
+
+/*
+ * One statement of the file, or one entry's body, runs under a budget of
+ * its own (max_statement commands, within what is left of max_commands):
+ * a runaway function or loop stops alone, and what follows still runs.
+ * g_budget_end() is true when this budget (not the whole parse's) ran
+ * out: g->stopped is cleared again, and the caller says so.
+ */
+unsigned long g_budget_begin(struct gstate *g);
+bool g_budget_end(struct gstate *g, unsigned long saved);
 
 /* Execute statements; returns the last status. */
 int g_exec_list(struct gstate *g, const struct glist *l);

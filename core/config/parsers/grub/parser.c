@@ -120,9 +120,12 @@
  * (ordinary functions of the script).
  *
  * Limits (grub.h): 10,000 iterations per loop, 64 levels of calls, 32 of
- * source/configfile, 2 million commands and 128 MiB of expanded words per
- * parse, 100,000 menu items, 1 MiB per word; past them kboot warns and
- * stops that part.
+ * source/configfile, 1 million commands per statement of the file and per
+ * entry's body (a runaway one is stopped alone, with a warning, and the
+ * rest of the file is read), 20 million commands, 256 MiB of script parsed
+ * and 128 MiB of expanded words per parse, 100,000 menu items, 1 MiB per
+ * word, a config file of 64 MiB (KB_MAX_CONFIG_SIZE); past them kboot
+ * warns and stops that part.
  *
  * Not supported: regexp (fails), loopback devices, (loop), (memdisk) and
  * network devices of a config on a disk (all unknown devices), wildcard
@@ -337,6 +340,7 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 	struct gload ld;
 	struct genv *env = g_env_new(g, m->env);
 	struct gmenu *cap = env ? g_menu_new(g, env) : NULL;
+	unsigned long budget;
 	struct kb_entry *e;
 	struct where w;
 
@@ -357,7 +361,11 @@ static void eval_entry(struct build *b, struct gmenu *m, struct gitem *it, bool 
 	}
 	memset(&ld, 0, sizeof(ld));
 	enter(g, &w, env, cap, &sc, &ld);
+	budget = g_budget_begin(g);
 	g_exec_block(g, it->body);
+	if (g_budget_end(g, budget))
+		g_warn(g, it->src, it->line, "this entry ran more than %lu commands: stopped",
+		       g->max_statement);
 	leave(g, &w);
 	g_scope_release(&sc);
 	e = make_entry(b, it, &ld, cap->nitems > 0);
