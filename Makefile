@@ -124,8 +124,8 @@ analyze:
 	@echo "analyze: ok"
 
 check: deps
-	@$(MAKE) --no-print-directory format-check analyze lint unit unit-asan cli daemon-test ui-test \
-		e2e-test
+	@$(MAKE) --no-print-directory format-check analyze lint unit unit-asan fuzz-regress cli \
+		daemon-test ui-test e2e-test
 
 # The kboot binary's command line.
 cli: $(B)/kboot
@@ -199,6 +199,38 @@ fuzz-build:
 
 fuzz: fuzz-build
 	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url
+
+# An hour per target, as a nightly run would (tools/fuzz; the corpus grows).
+.PHONY: fuzz-long fuzz-regress
+fuzz-long: fuzz-build
+	@tools/fuzz 3600 $(PARSERS) json url
+
+# The regression run of `make check`: every target over its corpus once,
+# built with gcc's ASan + UBSan and a plain main() (tests/fuzz/replay.c)
+# instead of libFuzzer, with the fuzz build's limits (-DKBOOT_FUZZ).
+REPLAY_TARGETS := $(PARSERS) json url
+REPLAY_BIN := $(addprefix $(B)/replay/fuzz_,$(REPLAY_TARGETS))
+REPLAY_OBJ := $(patsubst %.c,$(B)/replay/obj/%.o,$(CORE_SRC))
+REPLAY_FLAGS := $(filter-out -MMD -MP,$(KB_CFLAGS)) -DKBOOT_FUZZ -O1 -g $(SAN)
+
+$(B)/replay/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(REPLAY_FLAGS) -MMD -MP -c -o $@ $<
+
+$(B)/replay/fuzz_json: tests/fuzz/fuzz_json.c tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+$(B)/replay/fuzz_url: tests/fuzz/fuzz_url.c tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+$(B)/replay/fuzz_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -DFUZZ_PARSER='"$*"' -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+fuzz-regress: $(REPLAY_BIN)
+	@for t in $(REPLAY_TARGETS); do \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+			$(B)/replay/fuzz_$$t tests/fuzz/corpus/$$t || exit 1; \
+	done
 
 # ---- benchmarks (numbers, never pass/fail) ----
 $(B)/bench: tests/bench/bench.c $(CORE_OBJ)

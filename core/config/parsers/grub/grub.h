@@ -38,27 +38,38 @@
 #include "config/parser.h"
 
 /* ---- Limits: hostile input must terminate, quickly ---- */
-#define G_MAX_NEST    128   /* syntactic nesting of if/for/{...} */
-#define G_MAX_DEPTH   64    /* function calls, eval, submenus */
-#define G_MAX_INCLUDE 32    /* source/configfile nesting, a file including itself too */
-#define G_MAX_CHAIN   8	    /* menus shown by an entry's configfile, nested */
-#define G_MAX_CHAINED 64    /* ... and in all, per grub.cfg */
-#define G_MAX_LOOP    10000 /* iterations of one while/until loop */
+#define G_MAX_NEST     128 /* syntactic nesting of if/for/{...} */
+#define G_MAX_DEPTH    64  /* function calls, eval, submenus */
+#define G_MAX_WARNINGS 200 /* warnings of one parse; then one summary */
 #ifdef KBOOT_FUZZ
-/* The fuzz build (ASan + coverage, ~100x slower) gets tighter limits. */
-#define G_MAX_COMMANDS	200000UL
-#define G_MAX_STATEMENT 20000UL
-#define G_MAX_WORD	(64u << 10)
+/*
+ * The fuzz build (ASan + coverage, ~100x slower) gets tighter limits, so
+ * that no input takes long: each one still reaches every limit's code.
+ */
+#define G_MAX_INCLUDE	8
+#define G_MAX_CHAIN	4
+#define G_MAX_CHAINED	8
+#define G_MAX_LOOP	1000
+#define G_MAX_COMMANDS	50000UL
+#define G_MAX_STATEMENT 10000UL
+#define G_MAX_WORD	(16u << 10)
+#define G_MAX_VARMEM	(1u << 20)
+#define G_MAX_ITEMS	2000
+#define G_MAX_PARSED	(4u << 20)
+#define G_MAX_EXPANDED	(4ul << 20)
 #else
-#define G_MAX_COMMANDS	20000000UL /* commands executed by one parse (10x a 100,000-entry file) */
-#define G_MAX_STATEMENT 1000000UL  /* ... by one statement of the file, or one entry's body */
-#define G_MAX_WORD	(1u << 20) /* longest expanded word or variable value */
+#define G_MAX_INCLUDE	32	     /* source/configfile nesting, a file including itself too */
+#define G_MAX_CHAIN	8	     /* menus shown by an entry's configfile, nested */
+#define G_MAX_CHAINED	64	     /* ... and in all, per grub.cfg */
+#define G_MAX_LOOP	10000	     /* iterations of one while/until loop */
+#define G_MAX_COMMANDS	20000000UL   /* commands executed by one parse (10x a 100,000-entry file) */
+#define G_MAX_STATEMENT 1000000UL    /* ... by one statement of the file, or one entry's body */
+#define G_MAX_WORD	(1u << 20)   /* longest expanded word or variable value */
+#define G_MAX_VARMEM	(64u << 20)  /* bytes held by all variable values */
+#define G_MAX_ITEMS	100000	     /* menu entries and submenus of one parse */
+#define G_MAX_PARSED	(256u << 20) /* bytes of script text parsed (includes, eval) */
+#define G_MAX_EXPANDED	(128ul << 20) /* bytes of words built by expansion, in all */
 #endif
-#define G_MAX_VARMEM   (64u << 20)   /* bytes held by all variable values */
-#define G_MAX_ITEMS    100000	     /* menu entries and submenus of one parse */
-#define G_MAX_PARSED   (256u << 20)  /* bytes of script text parsed (includes, eval) */
-#define G_MAX_WARNINGS 200	     /* warnings of one parse; then one summary */
-#define G_MAX_EXPANDED (128ul << 20) /* bytes of words built by expansion, in all */
 
 /* ---- Scratch memory (pool.c) ----
  *
