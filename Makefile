@@ -200,22 +200,29 @@ $(B)/fuzz/fuzz_request: tests/fuzz/fuzz_request.c $(patsubst %.c,$(B)/fuzz/obj/%
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Icore -o $@ $^ $(LDLIBS)
 
+# What an HTTP server answers kb_fetch(): its own target.
+FUZZ_BIN += $(B)/fuzz/fuzz_http
+$(B)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $^ $(LDLIBS) -lpthread
+
 fuzz-build:
 	@tools/install-deps fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url request
+	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url request http
 
 # An hour per target, as a nightly run would (tools/fuzz; the corpus grows).
 .PHONY: fuzz-long fuzz-regress
 fuzz-long: fuzz-build
-	@tools/fuzz 3600 $(PARSERS) json url request
+	@tools/fuzz 3600 $(PARSERS) json url request http
 
 # The regression run of `make check`: every target over its corpus once,
 # built with gcc's ASan + UBSan and a plain main() (tests/fuzz/replay.c)
 # instead of libFuzzer, with the fuzz build's limits (-DKBOOT_FUZZ).
-REPLAY_TARGETS := $(PARSERS) json url request
+REPLAY_TARGETS := $(PARSERS) json url request http
 REPLAY_BIN := $(addprefix $(B)/replay/fuzz_,$(REPLAY_TARGETS))
 REPLAY_OBJ := $(patsubst %.c,$(B)/replay/obj/%.o,$(CORE_SRC))
 REPLAY_FLAGS := $(filter-out -MMD -MP,$(KB_CFLAGS)) -DKBOOT_FUZZ -O1 -g $(SAN)
@@ -232,6 +239,9 @@ $(B)/replay/fuzz_url: tests/fuzz/fuzz_url.c tests/fuzz/replay.c $(REPLAY_OBJ)
 
 $(B)/replay/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+$(B)/replay/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
 
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -DFUZZ_PARSER='"$*"' -o $@ $(filter %.c %.o,$^) $(LDLIBS)

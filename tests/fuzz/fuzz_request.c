@@ -49,8 +49,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	char dir[] = "/tmp/kboot-fuzz-request.XXXXXX", sub[256];
 
 	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "fuzz_request: no network namespace of its own (%s): "
-				"run it as root\n",
+		fprintf(stderr,
+			"fuzz_request: no network namespace of its own (%s): "
+			"run it as root\n",
 			strerror(errno));
 		exit(1);
 	}
