@@ -195,17 +195,17 @@ $(B)/fuzz/fuzz_url: tests/fuzz/fuzz_url.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(COR
 
 # The daemon's requests, from a client's bytes to the replies: its own target.
 FUZZ_BIN += $(B)/fuzz/fuzz_request
-$(B)/fuzz/fuzz_request: tests/fuzz/fuzz_request.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+$(B)/fuzz/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/netns.h $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
-		-Icore -o $@ $^ $(LDLIBS)
+		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 # What an HTTP server answers kb_fetch(): its own target.
 FUZZ_BIN += $(B)/fuzz/fuzz_http
-$(B)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+$(B)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
-		-Icore -o $@ $^ $(LDLIBS) -lpthread
+		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
 
 fuzz-build:
 	@tools/install-deps fuzz
@@ -237,10 +237,10 @@ $(B)/replay/fuzz_json: tests/fuzz/fuzz_json.c tests/fuzz/replay.c $(REPLAY_OBJ)
 $(B)/replay/fuzz_url: tests/fuzz/fuzz_url.c tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-$(B)/replay/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/replay.c $(REPLAY_OBJ)
+$(B)/replay/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/netns.h tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-$(B)/replay/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/replay.c $(REPLAY_OBJ)
+$(B)/replay/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
 
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(REPLAY_OBJ)

@@ -7,9 +7,8 @@
  * A server thread in this process listens on 127.0.0.1 and answers every
  * request with the input, then closes; kb_fetch() downloads
  * http://127.0.0.1:PORT/x from it (and follows whatever redirects the
- * input asks for).  The target runs in a network namespace of its own
- * with only its loopback up, so a redirect to another host reaches
- * nothing - it refuses to run where it cannot make one (it needs root).
+ * input asks for).  It runs in a network namespace of its own (netns.h),
+ * so a redirect to another host reaches nothing.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -27,27 +26,13 @@
 #include <unistd.h>
 
 #include "net/fetch/fetch.h"
+#include "netns.h"
 
 static int listener, out_fd;
 static char url[64];
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static const uint8_t *answer;
 static size_t answer_len;
-
-/* Bring the namespace's loopback up: 127.0.0.1 works, nothing else does. */
-static void loopback_up(void)
-{
-	struct ifreq ifr = { 0 };
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
-		abort();
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
-		abort();
-	close(fd);
-}
 
 /* Read the request up to its blank line (bounded), so the answer follows it. */
 static void read_request(int fd)
@@ -107,12 +92,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	socklen_t len = sizeof(sa);
 	pthread_t t;
 
-	if (unshare(CLONE_NEWNET)) {
-		fprintf(stderr, "fuzz_http: no network namespace of its own (%s): run it as root\n",
-			strerror(errno));
-		exit(1);
-	}
-	loopback_up();
+	fuzz_netns("fuzz_http");
 	listener = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (listener < 0 || bind(listener, (struct sockaddr *)&sa, sizeof(sa)) ||
 	    listen(listener, 16) || getsockname(listener, (struct sockaddr *)&sa, &len))

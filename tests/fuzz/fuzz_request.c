@@ -10,8 +10,7 @@
  * boots are dry runs whose plan goes nowhere) through a socketpair; the
  * loop runs until the daemon has answered and closed that client.  A
  * request may name a URL: the target runs in a network namespace of its
- * own, with no interface up, so nothing leaves the process - it refuses
- * to run where it cannot make one (it needs root).
+ * own (netns.h), so nothing leaves the process.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,6 +25,7 @@
 
 #include "daemon/daemon.h"
 #include "lib/loop.h"
+#include "netns.h"
 
 static char spec[128];
 static const char *sources[1];
