@@ -99,9 +99,12 @@ static void text_write(FILE *f, const char *s, char nl)
 		} else if (*p == '\t') {
 			putc(' ', f);
 			p++;
-		} else if (!n || *p < 0x20 || *p == 0x7f) {
+		} else if (!n) {
+			fputs("\xef\xbf\xbd", f); /* U+FFFD per bad byte, as in the JSON */
+			p++;
+		} else if (*p < 0x20 || *p == 0x7f) {
 			putc('?', f);
-			p += n ? n : 1;
+			p++;
 		} else if ((n == 2 && p[0] == 0xc2 && p[1] < 0xa0) || bidi_control(p, n)) {
 			putc('?', f); /* C1 controls (U+0080-U+009F), bidi controls */
 			p += n;

@@ -25,8 +25,9 @@ char *kb_redact_urls(const char *text);
 
 /*
  * Write s (NULL: nothing) for a terminal: control characters (C0, DEL,
- * C1), bidirectional controls and invalid UTF-8 each become '?'; a line
- * break or a tab becomes a space.  Everything else is written as it is.
+ * C1) and bidirectional controls each become '?', each byte of invalid
+ * UTF-8 U+FFFD (as kb_json_string() writes it); a line break or a tab
+ * becomes a space.  Everything else is written as it is.
  */
 void kb_text_write(FILE *f, const char *s);
 /* The same for text of several lines: its "\n"s are kept, and every URL's
