@@ -84,11 +84,21 @@ static void changed(struct kb_net *n)
 
 /* ---- kboot.net= ---- */
 
+/* A prefix length from a lease: 0..32, else 0 (no mask). */
+static int parse_prefix(const char *s)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	return end != s && !*end && v >= 0 && v <= 32 ? (int)v : 0;
+}
+
+/* An address (s may be NULL: "router= " holds no word) into out; 0 or -EINVAL. */
 static int parse_addr(const char *s, char out[KB_NET_ADDR])
 {
 	unsigned char buf[16];
 
-	if (inet_pton(AF_INET, s, buf) != 1 && inet_pton(AF_INET6, s, buf) != 1)
+	if (!s || (inet_pton(AF_INET, s, buf) != 1 && inet_pton(AF_INET6, s, buf) != 1))
 		return -EINVAL;
 	snprintf(out, KB_NET_ADDR, "%s", s);
 	return 0;
@@ -260,19 +270,11 @@ static void stop_dhcp(struct iface *i)
 	i->dhcp = 0;
 }
 
-/* The lease udhcpc's script left: KEY=VALUE lines. */
-static int read_lease(struct kb_net *n, struct iface *i)
+int kb_net_parse_lease(FILE *f, struct kb_iface *x)
 {
-	struct kb_iface *x = &i->pub;
-	char path[512], line[1024], *v, *tok, *save;
+	char line[1024], *v, *tok, *save;
 	size_t k = 0;
-	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/%s.lease", opt(n->cfg->run_dir, "/run/kboot/net"),
-		 x->name);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		v = strchr(line, '=');
@@ -282,7 +284,7 @@ static int read_lease(struct kb_net *n, struct iface *i)
 		if (!strcmp(line, "ip"))
 			parse_addr(v, x->addr);
 		else if (!strcmp(line, "mask"))
-			x->prefix = atoi(v);
+			x->prefix = parse_prefix(v);
 		else if (!strcmp(line, "router"))
 			parse_addr(strtok_r(v, " ", &save), x->gateway);
 		else if (!strcmp(line, "siaddr"))
@@ -304,8 +306,25 @@ static int read_lease(struct kb_net *n, struct iface *i)
 				if (!parse_addr(tok, x->dns[k]))
 					k++;
 	}
-	fclose(f);
 	return x->addr[0] ? 0 : -EINVAL;
+}
+
+/* The lease udhcpc's script left: KEY=VALUE lines. */
+static int read_lease(struct kb_net *n, struct iface *i)
+{
+	struct kb_iface *x = &i->pub;
+	char path[512];
+	FILE *f;
+	int ret;
+
+	snprintf(path, sizeof(path), "%s/%s.lease", opt(n->cfg->run_dir, "/run/kboot/net"),
+		 x->name);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = kb_net_parse_lease(f, x);
+	fclose(f);
+	return ret;
 }
 
 static void dhcp_done(struct kb_loop *l, pid_t pid, int status, void *data)

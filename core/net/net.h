@@ -24,6 +24,7 @@
 #include <net/if.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define KB_NET_ADDR 46	/* an IPv4 or IPv6 address as text, with its NUL */
 #define KB_NET_DNS  3	/* DNS servers kept per interface */
@@ -99,6 +100,14 @@ int kb_net_parse_spec(const char *spec, char iface[IF_NAMESIZE], enum kb_net_mod
  * NULL with errno set.  cfg must outlive it.  Free with kb_net_free()
  * (udhcpc children are killed; addresses stay).
  */
+/*
+ * Read a DHCP lease as udhcpc's script writes it ("KEY=VALUE" lines: ip,
+ * mask, router, dns, siaddr, domain, tftp, bootfile, pxeconffile,
+ * pxepathprefix) into x's lease fields; a value that is no address or
+ * prefix is left out.  0, or -EINVAL when it gives no address.
+ */
+int kb_net_parse_lease(FILE *f, struct kb_iface *x);
+
 struct kb_net *kb_net_new(struct kb_loop *l, const struct kb_net_config *cfg);
 void kb_net_free(struct kb_net *n);
 

@@ -378,12 +378,36 @@ static void test_carrier_follows_the_link(void **state)
 	kb_loop_free(l);
 }
 
+/*
+ * A lease a hostile DHCP server can make udhcpc write: a router option of
+ * blanks (it once crashed the daemon), a mask that is no prefix, an
+ * address that is none.  What is bad is left out; the rest is kept.
+ */
+static void test_lease_with_bad_values(void **state)
+{
+	static const char lease[] = "ip=10.0.2.15\nrouter= \nmask=99\ndns=x 10.0.2.3\n"
+				    "siaddr=not-an-address\nbootfile=pxelinux.0\n";
+	struct kb_iface x = { .name = "eth0" };
+	FILE *f = fmemopen((void *)lease, sizeof(lease) - 1, "r");
+
+	assert_non_null(f);
+	assert_int_equal(kb_net_parse_lease(f, &x), 0);
+	fclose(f);
+	assert_string_equal(x.addr, "10.0.2.15");
+	assert_string_equal(x.gateway, "");
+	assert_int_equal(x.prefix, 0);
+	assert_string_equal(x.dns[0], "10.0.2.3");
+	assert_string_equal(x.server, "");
+	assert_string_equal(x.bootfile, "pxelinux.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest spec[] = {
 		cmocka_unit_test(test_spec_dhcp_none_and_interfaces),
 		cmocka_unit_test(test_spec_static_with_gateway_and_dns),
 		cmocka_unit_test(test_spec_errors_say_what_is_wrong),
+		cmocka_unit_test(test_lease_with_bad_values),
 	};
 	const struct CMUnitTest real[] = {
 		cmocka_unit_test(test_dhcp_lease_with_pxe_options),
