@@ -202,27 +202,50 @@ $(B)/fuzz/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/netns.h $(patsubst 
 
 # What an HTTP server answers kb_fetch(): its own target.
 FUZZ_BIN += $(B)/fuzz/fuzz_http
-$(B)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+$(B)/fuzz/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h tests/fuzz/answer.h \
+		$(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
 	@mkdir -p $(dir $@)
 	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
 		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
+
+# What an FTP server answers kb_fetch(): its own target.
+FUZZ_BIN += $(B)/fuzz/fuzz_ftp
+$(B)/fuzz/fuzz_ftp: tests/fuzz/fuzz_ftp.c tests/fuzz/netns.h tests/fuzz/answer.h \
+		$(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
+
+# What a TFTP server sends kb_fetch(): its own target.
+FUZZ_BIN += $(B)/fuzz/fuzz_tftp
+$(B)/fuzz/fuzz_tftp: tests/fuzz/fuzz_tftp.c tests/fuzz/netns.h $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
+
+# What a DHCP server hands kboot (the lease) and the PXE names from it: its own target.
+FUZZ_BIN += $(B)/fuzz/fuzz_lease
+$(B)/fuzz/fuzz_lease: tests/fuzz/fuzz_lease.c $(patsubst %.c,$(B)/fuzz/obj/%.o,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	$(CLANG) -std=gnu11 -D_GNU_SOURCE -O1 -g -fsanitize=fuzzer,address,undefined \
+		-Icore -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
 fuzz-build:
 	@tools/install-deps fuzz
 	@$(MAKE) --no-print-directory $(FUZZ_BIN)
 
 fuzz: fuzz-build
-	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url request http
+	@tools/fuzz $(FUZZ_SECONDS) $(PARSERS) json url request http ftp tftp lease
 
 # An hour per target, as a nightly run would (tools/fuzz; the corpus grows).
 .PHONY: fuzz-long fuzz-regress
 fuzz-long: fuzz-build
-	@tools/fuzz 3600 $(PARSERS) json url request http
+	@tools/fuzz 3600 $(PARSERS) json url request http ftp tftp lease
 
 # The regression run of `make check`: every target over its corpus once,
 # built with gcc's ASan + UBSan and a plain main() (tests/fuzz/replay.c)
 # instead of libFuzzer, with the fuzz build's limits (-DKBOOT_FUZZ).
-REPLAY_TARGETS := $(PARSERS) json url request http
+REPLAY_TARGETS := $(PARSERS) json url request http ftp tftp lease
 REPLAY_BIN := $(addprefix $(B)/replay/fuzz_,$(REPLAY_TARGETS))
 REPLAY_OBJ := $(patsubst %.c,$(B)/replay/obj/%.o,$(CORE_SRC))
 REPLAY_FLAGS := $(filter-out -MMD -MP,$(KB_CFLAGS)) -DKBOOT_FUZZ -O1 -g $(SAN)
@@ -240,7 +263,18 @@ $(B)/replay/fuzz_url: tests/fuzz/fuzz_url.c tests/fuzz/replay.c $(REPLAY_OBJ)
 $(B)/replay/fuzz_request: tests/fuzz/fuzz_request.c tests/fuzz/netns.h tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
 
-$(B)/replay/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h tests/fuzz/replay.c $(REPLAY_OBJ)
+$(B)/replay/fuzz_http: tests/fuzz/fuzz_http.c tests/fuzz/netns.h tests/fuzz/answer.h \
+		tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
+
+$(B)/replay/fuzz_lease: tests/fuzz/fuzz_lease.c tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+$(B)/replay/fuzz_tftp: tests/fuzz/fuzz_tftp.c tests/fuzz/netns.h tests/fuzz/replay.c $(REPLAY_OBJ)
+	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
+
+$(B)/replay/fuzz_ftp: tests/fuzz/fuzz_ftp.c tests/fuzz/netns.h tests/fuzz/answer.h \
+		tests/fuzz/replay.c $(REPLAY_OBJ)
 	$(CC) $(REPLAY_FLAGS) -o $@ $(filter %.c %.o,$^) $(LDLIBS) -lpthread
 
 $(B)/replay/fuzz_%: tests/fuzz/fuzz_parser.c tests/fuzz/replay.c $(REPLAY_OBJ)
