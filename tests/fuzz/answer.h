@@ -14,11 +14,14 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+
+#include "netns.h"
 
 static int answer_listener;
 static bool answer_after_request;
@@ -112,5 +115,26 @@ static void answer_set(const uint8_t *data, size_t size)
 	answer_len = size;
 	pthread_mutex_unlock(&answer_lock);
 }
+
+/*
+ * The libFuzzer entry points of such a target: named name, downloading
+ * scheme://127.0.0.1:PORT/x from the answer server.
+ */
+#define ANSWER_TARGET(name, scheme, after_request)                                         \
+	static char answer_url[64];                                                        \
+	int LLVMFuzzerInitialize(int *argc, char ***argv)                                  \
+	{                                                                                  \
+		fuzz_netns(name);                                                          \
+		snprintf(answer_url, sizeof(answer_url), scheme "://127.0.0.1:%u/x",      \
+			 answer_start(after_request));                                     \
+		return 0;                                                                  \
+	}                                                                                  \
+	int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)                       \
+	{                                                                                  \
+		answer_set(data, size);                                                    \
+		fuzz_fetch(answer_url, 200);                                               \
+		answer_set(NULL, 0);                                                       \
+		return 0;                                                                  \
+	}
 
 #endif

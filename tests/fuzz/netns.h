@@ -4,13 +4,15 @@
  * namespace of their own with only the loopback up, and a resolv.conf of
  * their own (127.0.0.1, where nothing answers) so that a host name in an
  * input fails at once instead of waiting on the host's name servers.
- * Nothing an input names can leave the process.  Needs root; a target
+ * Nothing an input names can leave the process.  fuzz_fetch() is the
+ * download they all check.  Needs root; a target
  * that cannot have it refuses to run (exit status 77: skipped).
  */
 #ifndef KBOOT_FUZZ_NETNS_H
 #define KBOOT_FUZZ_NETNS_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>
 #include <stdio.h>
@@ -20,6 +22,8 @@
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include "net/fetch/fetch.h"
 
 /*
  * LeakSanitizer's list of what not to report, built in: glibc's resolver
@@ -65,6 +69,28 @@ static inline void fuzz_netns(const char *target)
 		abort();
 	close(fd);
 	setenv("KBOOT_FUZZ_NETNS", "1", 1);
+}
+
+/*
+ * Download url into /dev/null with short timeouts: whatever the server
+ * did, a result and, on failure, one sentence (else abort()).
+ */
+static inline void fuzz_fetch(const char *url, int stall_ms)
+{
+	static int out_fd = -1;
+	struct kb_fetch_opts o = {
+		.connect_timeout_ms = 1000,
+		.stall_timeout_ms = stall_ms,
+		.max_size = 1 << 20,
+	};
+	char err[1024];
+
+	if (out_fd < 0)
+		out_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (out_fd < 0)
+		abort();
+	if (kb_fetch(url, out_fd, &o, NULL, NULL, err, sizeof(err)) && !err[0])
+		abort();
 }
 
 #endif
